@@ -1,0 +1,66 @@
+# Two commands on a fresh machine:  make demo  and  make test.
+# Both create the virtual environment in .venv (if missing) and install what they need.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+IPGRAPH = $(BIN)/ipgraph
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint typecheck pytest browser benchmarks clean help
+
+help:
+	@echo "make demo        install, then show what the graph holds"
+	@echo "make test        install test extras and Chromium, then ruff, mypy and pytest"
+	@echo "make benchmarks  run benchmarks/ (ratios against the raw libraries)"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installed once per change of pyproject.toml; the marker records which extras.
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-base
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@$(CHROMIUM) --version
+
+demo: $(VENV)/.installed-base
+	@echo "== ipgraph info"
+	@$(IPGRAPH) info
+	@echo; echo "== ipgraph find 工信部"
+	@$(IPGRAPH) find 工信部
+	@echo; echo "== ipgraph find 'patent navigation'"
+	@$(IPGRAPH) find 'patent navigation' --limit 5
+	@echo; echo "== ipgraph show MOF"
+	@$(IPGRAPH) show MOF
+	@echo; echo "== ipgraph validate"
+	@$(IPGRAPH) validate
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+benchmarks: $(VENV)/.installed-test
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache graphs/*.html graphs/site

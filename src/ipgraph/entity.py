@@ -1,0 +1,274 @@
+"""A readable summary of one entity: types, labels, links in and out, figures and provenance.
+
+Built by `KnowledgeGraph.entity`; printed by ``ipgraph show``.
+
+>>> import ipgraph
+>>> cnipa = ipgraph.load().entity("CNIPA")
+>>> cnipa.label
+'China National Intellectual Property Administration'
+>>> "国家知识产权局" in cnipa.labels["zh"]
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ipgraph.labels import LABEL_PREDICATES
+from ipgraph.vocab import IPG
+
+Labeller = Callable[[Node], str]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One statement about the entity: ``predicate`` to (or from) ``node``."""
+
+    predicate: URIRef
+    predicate_label: str
+    node: Node
+    node_label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        is_literal = isinstance(self.node, Literal)
+        return {
+            "predicate": str(self.predicate),
+            "predicate_label": self.predicate_label,
+            "value" if is_literal else "iri": _plain(self.node),
+            "label": self.node_label,
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A statistical observation, read as a sentence: 'more than 23000 transactions (2021)'."""
+
+    iri: URIRef
+    label: str
+    value: Literal | None
+    qualifier: str | None
+    unit: str | None
+    measure: str | None
+    period: str | None
+
+    def __str__(self) -> str:
+        parts = [self.qualifier or "", _number(self.value), self.unit or self.measure or ""]
+        text = " ".join(p for p in parts if p)
+        return f"{text} ({self.period})" if self.period else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "iri": str(self.iri),
+            "label": self.label,
+            "value": _plain(self.value) if self.value is not None else None,
+            "qualifier": self.qualifier,
+            "unit": self.unit,
+            "measure": self.measure,
+            "period": self.period,
+            "text": str(self),
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Where a fact comes from: source, section, paragraph (a locator, never a quotation)."""
+
+    iri: URIRef
+    source: str
+    section: str | None
+    paragraph: int | None
+    heading: str | None
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.section:
+            where.append(f"section {self.section}")
+        if self.paragraph is not None:
+            where.append(f"paragraph {self.paragraph}")
+        text = ", ".join(where)
+        return f"{text} — {self.heading}" if self.heading else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "iri": str(self.iri),
+            "source": self.source,
+            "section": self.section,
+            "paragraph": self.paragraph,
+            "heading": self.heading,
+            "text": str(self),
+        }
+
+
+@dataclass
+class Entity:
+    """Everything the graph says about one entity, with labels resolved for reading."""
+
+    iri: URIRef
+    label: str
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    alt_labels: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    outgoing: list[Link] = field(default_factory=list)
+    incoming: list[Link] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    provenance: list[Passage] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+        return {
+            "iri": str(self.iri),
+            "label": self.label,
+            "labels": self.labels,
+            "alt_labels": self.alt_labels,
+            "types": self.types,
+            "same_as": self.same_as,
+            "outgoing": [link.to_dict() for link in self.outgoing],
+            "incoming": [link.to_dict() for link in self.incoming],
+            "figures": [figure.to_dict() for figure in self.figures],
+            "provenance": [passage.to_dict() for passage in self.provenance],
+        }
+
+    def to_text(self) -> str:
+        """The summary as a few readable blocks of text (what ``ipgraph show`` prints)."""
+        lines = [self.label, f"  <{self.iri}>"]
+        if self.types:
+            lines.append("  type: " + ", ".join(self.types))
+        for lang, values in sorted(self.labels.items()):
+            lines.append(f"  label@{lang}: " + " | ".join(values))
+        if self.alt_labels:
+            lines.append("  also: " + ", ".join(self.alt_labels))
+        if self.same_as:
+            lines.append("  same as: " + ", ".join(self.same_as))
+        if self.outgoing:
+            lines.append("links out:")
+            lines += [f"  —{lk.predicate_label}→ {lk.node_label}" for lk in self.outgoing]
+        if self.incoming:
+            lines.append("links in:")
+            lines += [f"  ←{lk.predicate_label}— {lk.node_label}" for lk in self.incoming]
+        if self.figures:
+            lines.append("figures:")
+            lines += [f"  {fig.label}: {fig}" for fig in self.figures]
+        if self.provenance:
+            lines.append("source:")
+            lines += [f"  {passage}" for passage in self.provenance]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+_SKIP_OUT = {*LABEL_PREDICATES, RDF.type, OWL.sameAs, PROV.wasDerivedFrom}
+_SKIP_IN = {IPG.about}  # figures are listed on their own
+
+
+def summarize(graph: Graph, iri: URIRef, label_of: Labeller) -> Entity:
+    """Collect the `Entity` summary of ``iri`` from a union graph."""
+    labels: dict[str, list[str]] = {}
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        for value in graph.objects(iri, predicate):
+            if isinstance(value, Literal):
+                bucket = labels.setdefault(value.language or "", [])
+                if str(value) not in bucket:
+                    bucket.append(str(value))
+    alt = sorted({str(v) for v in graph.objects(iri, SKOS.altLabel)})
+    types = sorted(label_of(t) for t in graph.objects(iri, RDF.type))
+    outgoing = sorted(
+        (
+            Link(p, label_of(p), o, label_of(o))
+            for p, o in graph.predicate_objects(iri)
+            if p not in _SKIP_OUT and isinstance(p, URIRef)
+        ),
+        key=lambda lk: (lk.predicate_label, lk.node_label),
+    )
+    incoming = sorted(
+        (
+            Link(p, label_of(p), s, label_of(s))
+            for s, p in graph.subject_predicates(iri)
+            if p not in _SKIP_IN and isinstance(p, URIRef) and p != PROV.wasDerivedFrom
+        ),
+        key=lambda lk: (lk.predicate_label, lk.node_label),
+    )
+    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
+    if (iri, RDF.type, IPG.Observation) in graph:
+        observations.insert(0, iri)
+    figures = [figure(graph, obs, label_of) for obs in observations]
+    provenance = sorted(
+        (passage(graph, p, label_of) for p in graph.objects(iri, PROV.wasDerivedFrom)),
+        key=lambda p: (p.source, p.section or "", p.paragraph or 0),
+    )
+    same_as = sorted(str(o) for o in graph.objects(iri, OWL.sameAs))
+    return Entity(
+        iri=iri,
+        label=label_of(iri),
+        labels=labels,
+        alt_labels=alt,
+        types=types,
+        outgoing=outgoing,
+        incoming=incoming,
+        figures=figures,
+        provenance=provenance,
+        same_as=same_as,
+    )
+
+
+def figure(graph: Graph, obs: URIRef, label_of: Labeller) -> Figure:
+    """Read one observation into a `Figure`."""
+
+    def text(predicate: URIRef) -> str | None:
+        value = graph.value(obs, predicate)
+        return None if value is None else label_of(value)
+
+    value = graph.value(obs, IPG.value)
+    period = graph.value(obs, IPG.referencePeriod)
+    date = graph.value(obs, IPG.referenceDate)
+    when = f"as of {date}" if date is not None else (str(period) if period is not None else None)
+    return Figure(
+        iri=obs,
+        label=label_of(obs),
+        value=value if isinstance(value, Literal) else None,
+        qualifier=text(IPG.qualifier),
+        unit=text(IPG.unit),
+        measure=text(IPG.measure),
+        period=when,
+    )
+
+
+def passage(graph: Graph, node: Node, label_of: Labeller) -> Passage:
+    """Read a provenance passage node into a `Passage` locator."""
+    source = graph.value(node, IPG.inSource)
+    section = graph.value(node, IPG.section)
+    paragraph = graph.value(node, IPG.paragraph)
+    heading = graph.value(node, IPG.heading)
+    return Passage(
+        iri=URIRef(str(node)),
+        source=label_of(source) if source is not None else label_of(node),
+        section=str(section) if section is not None else None,
+        paragraph=int(paragraph) if isinstance(paragraph, Literal) else None,
+        heading=str(heading) if heading is not None else None,
+    )
+
+
+def _number(value: Literal | None) -> str:
+    if value is None:
+        return ""
+    python = value.toPython()
+    if hasattr(python, "normalize"):  # Decimal: 23000.0 -> 23000
+        python = python.normalize()
+        return f"{python:,f}" if python == python.to_integral() else str(python)
+    return str(python)
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Literal):
+        python = node.toPython()
+        if isinstance(python, (int, float, str, bool)):
+            return python
+        return str(node)
+    return str(node)

@@ -1,0 +1,187 @@
+"""One exception root for ipgraph, each subclass carrying its CLI exit code and HTTP status.
+
+Exit codes follow the README: 0 ok, 1 the data does not conform or there is no result,
+2 a usage or input error.
+
+>>> from ipgraph.errors import EntityNotFound
+>>> err = EntityNotFound("Ministry of Magic", candidates=["Ministry of Finance"])
+>>> err.exit_code, err.http_status
+(2, 404)
+>>> print(err)
+no entity matches 'Ministry of Magic'; did you mean: Ministry of Finance?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class IpgraphError(Exception):
+    """Base of every error ipgraph raises on purpose.
+
+    Attributes:
+        exit_code: what the ``ipgraph`` command exits with.
+        http_status: what the HTTP endpoint answers with.
+    """
+
+    exit_code: int = 2
+    http_status: int = 400
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as a JSON-ready body (used by the HTTP endpoint and ``--format json``)."""
+        return {"error": type(self).__name__, "message": str(self)}
+
+
+class UsageError(IpgraphError):
+    """The call itself is wrong: an unknown option value, a missing argument."""
+
+
+class MissingExtra(IpgraphError):
+    """An optional dependency is not installed; the message gives the install command."""
+
+    exit_code = 2
+    http_status = 501
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"this feature needs the '{module}' package: pip install 'ipgraph[{extra}]'"
+        )
+
+
+class DataError(IpgraphError):
+    """Input data cannot be read: names the file, the line and the reason.
+
+    Loading is atomic, so when this is raised the graph is as it was before the call.
+    """
+
+    def __init__(self, source: str, reason: str, line: int | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.line = line
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {reason}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "source": self.source, "line": self.line}
+
+
+class EntityError(IpgraphError):
+    """An entity reference that does not resolve to exactly one entity."""
+
+    http_status = 404
+
+    def __init__(self, ref: str, candidates: Sequence[str] = ()) -> None:
+        self.ref = ref
+        self.candidates = list(candidates)
+        super().__init__(self._message())
+
+    def _message(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "ref": self.ref, "candidates": self.candidates}
+
+
+class EntityNotFound(EntityError):
+    """No entity matches the reference; ``candidates`` holds the nearest labels."""
+
+    def _message(self) -> str:
+        msg = f"no entity matches {self.ref!r}"
+        if self.candidates:
+            msg += "; did you mean: " + ", ".join(self.candidates) + "?"
+        else:
+            msg += "; try `ipgraph find` with part of its name"
+        return msg
+
+
+class AmbiguousEntity(EntityError):
+    """The reference matches several entities equally well; ``candidates`` lists them."""
+
+    http_status = 409
+
+    def _message(self) -> str:
+        return (
+            f"{self.ref!r} is ambiguous; it may mean: "
+            + "; ".join(self.candidates)
+            + " (give the IRI or a fuller name)"
+        )
+
+
+class NoPath(IpgraphError):
+    """Two entities are not connected (under the given constraints)."""
+
+    exit_code = 1
+    http_status = 404
+
+
+class NoResult(IpgraphError):
+    """A lookup found nothing (``ipgraph find`` with no match)."""
+
+    exit_code = 1
+    http_status = 404
+
+
+class QueryError(IpgraphError):
+    """A SPARQL query cannot be run."""
+
+
+class QuerySyntaxError(QueryError):
+    """A SPARQL query does not parse; names the line and column where it broke."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"SPARQL syntax error{where}: {reason}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "line": self.line, "column": self.column}
+
+
+class QueryForbidden(QueryError):
+    """The query asks for something the read-only, offline service will not do."""
+
+    http_status = 403
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit."""
+
+    exit_code = 1
+    http_status = 503
+
+
+class ResultTooLarge(QueryError):
+    """The result has more rows than the configured cap."""
+
+    exit_code = 1
+    http_status = 413
+
+
+class StoreError(IpgraphError):
+    """A store backend cannot be opened or used."""
+
+    http_status = 500
+
+
+__all__ = [
+    "AmbiguousEntity",
+    "DataError",
+    "EntityError",
+    "EntityNotFound",
+    "IpgraphError",
+    "MissingExtra",
+    "NoPath",
+    "NoResult",
+    "QueryError",
+    "QueryForbidden",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "ResultTooLarge",
+    "StoreError",
+    "UsageError",
+]
