@@ -46,6 +46,16 @@ demo: $(VENV)/.installed-base
 	@$(IPGRAPH) show MOF
 	@echo; echo "== ipgraph validate"
 	@$(IPGRAPH) validate
+	@echo; echo "== ipgraph render --all   (offline HTML graph views; open the index page below)"
+	@$(IPGRAPH) render --all
+	@echo; echo "== ipgraph query --list   (named competency queries)"
+	@$(IPGRAPH) query --list
+	@echo; echo "== ipgraph query --name joint-documents"
+	@$(IPGRAPH) query --name joint-documents
+	@echo; echo "== ipgraph query --name connections --param entity=财政部"
+	@$(IPGRAPH) query --name connections --param entity=财政部
+	@echo; echo "== ipgraph query 'SELECT ?region ?zh ...' --format csv"
+	@$(IPGRAPH) query 'SELECT ?region ?zh WHERE { ?m a ipg:Mechanism ; ipg:carriedOutIn ?region . ?region rdfs:label ?zh FILTER(lang(?zh) = "zh") } ORDER BY ?region' --format csv
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -23,10 +23,21 @@ from ipgraph import data
 from ipgraph.entity import Entity, summarize
 from ipgraph.errors import EntityNotFound, UsageError
 from ipgraph.labels import LabelIndex, Match, pick_label
-from ipgraph.loader import ParsedSource, parse_file
+from ipgraph.loader import parse_file
 from ipgraph.store import Store, bind_prefixes, open_store
 from ipgraph.validation import ValidationReport
 from ipgraph.vocab import GRAPH, ID, PREFIXES
+
+if TYPE_CHECKING:
+    from ipgraph import views
+
+if TYPE_CHECKING:
+    from ipgraph.query import NamedQuery, ParsedQuery, QueryResult
+
+if TYPE_CHECKING:  # paths (issue 4)
+    import networkx as nx
+
+    from ipgraph import paths as _paths
 
 T = TypeVar("T")
 
@@ -66,7 +77,6 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store | None = None) -> None:
         self.store = store if store is not None else open_store()
-        self._paths: dict[URIRef, str] = {}
         self._generation = 0
         self._cache: dict[str, tuple[int, Any]] = {}
 
@@ -97,22 +107,15 @@ class KnowledgeGraph:
         Raises:
             DataError: a file is missing or malformed (message: file, line, reason).
         """
-        parsed: list[ParsedSource] = [parse_file(Path(source)) for source in sources]
-        added: list[SourceInfo] = []
-        for item in parsed:
-            self.store.replace_graphs(item.graphs)
-            self.store.bind(item.namespaces.items())
-            for name, graph in item.graphs.items():
-                self._paths[name] = str(item.path)
-                added.append(SourceInfo(name, str(item.path), len(graph)))
-        if parsed:
+        loaded = self.store.load_files([Path(source) for source in sources])
+        if loaded:
             self._generation += 1
-        return added
+        return [SourceInfo(g.graph, g.path, g.triples) for g in loaded]
 
     def sources(self) -> list[SourceInfo]:
         """The named graphs with their sizes and the files they came from."""
         return [
-            SourceInfo(name, self._paths.get(name), self.store.graph_size(name))
+            SourceInfo(name, self.store.source_path(name), self.store.graph_size(name))
             for name in self.store.graph_names()
         ]
 
@@ -130,7 +133,7 @@ class KnowledgeGraph:
     @property
     def labels(self) -> LabelIndex:
         """The label index over every entity (cached)."""
-        return self.cached("labels", lambda: LabelIndex.build(self.graph))
+        return self.cached("labels", lambda: LabelIndex.build(self.store.label_graph()))
 
     def label(self, node: Node, lang: str = "en") -> str:
         """A display label for any node: entity label, term label, CURIE or literal text.
@@ -315,7 +318,8 @@ class KnowledgeGraph:
             for graph in item.graphs.values():
                 data_graph += graph
         shapes = Graph().parse(data.shapes_file(), format="turtle")
-        ontology = self.graph.graph(ONTOLOGY_GRAPH)
+        ontology = Graph()  # a local copy: pySHACL walks it with blank-node patterns
+        ontology += self.graph.graph(ONTOLOGY_GRAPH)
         return validate(data_graph, shapes, ontology, self.label)
 
     def export(self, format: str = "ttl") -> str:
@@ -331,6 +335,9 @@ class KnowledgeGraph:
         except KeyError:
             known = ", ".join(sorted(EXPORT_FORMATS))
             raise UsageError(f"unknown export format {format!r}; use one of {known}") from None
+        native = self.store.dump(rdflib_format)
+        if native is not None:
+            return native
         if rdflib_format in _QUAD_EXPORTS:
             return self.graph.serialize(format=rdflib_format)
         merged = Graph()
@@ -345,9 +352,494 @@ class KnowledgeGraph:
 
     # -- SPARQL (issue 3: query.py) -------------------------------------------------------
 
+    def query(
+        self,
+        sparql: str | ParsedQuery,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        **bindings: Any,
+    ) -> QueryResult:
+        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
+
+        The project's prefixes (``ipg:``, ``id:``, ``org:``, ``eli:``, ``skos:``, ...) are
+        pre-bound; the default graph is the union of all sources, ``GRAPH ?g`` sees each.
+        Updates, ``SERVICE`` and ``FROM`` graphs the store does not hold are refused.
+
+        Args:
+            sparql: the query text (or a `check_query` result).
+            timeout: seconds before `QueryTimeout` (None: no limit).
+            max_rows: cap on SELECT rows / graph triples; the result says ``truncated``.
+            bindings: values for query variables: rdflib terms, Python numbers/dates, or
+                strings (an IRI or CURIE becomes an IRI, ``"x"@zh`` a literal in N3 syntax,
+                anything else a plain string literal).
+
+        Raises:
+            QuerySyntaxError: with the line and column where parsing broke.
+            QueryForbidden: update, SERVICE, or FROM a graph the store does not hold.
+            QueryTimeout: over the time limit.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> r = kg.query("SELECT ?label WHERE { ?a rdfs:label ?label FILTER(lang(?label) = 'zh') }",
+        ...              a=kg.resolve("MOE"))
+        >>> r.to_dicts()
+        [{'label': '教育部'}]
+        """
+        from ipgraph.query import run_query
+
+        return run_query(self.graph, sparql, bindings=bindings, timeout=timeout, max_rows=max_rows)
+
+    def named_queries(self) -> dict[str, NamedQuery]:
+        """The competency questions shipped with ipgraph, by name.
+
+        >>> import ipgraph
+        >>> "joint-documents" in ipgraph.load().named_queries()
+        True
+        """
+        from ipgraph.query import named_queries
+
+        return named_queries()
+
+    def query_named(
+        self,
+        name: str,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        **bindings: Any,
+    ) -> QueryResult:
+        """Run one of the named queries, binding its parameters.
+
+        A parameter of kind ``entity`` accepts anything `resolve` does (IRI, CURIE, label,
+        acronym); ``year`` and ``integer`` parameters accept digits.
+
+        Raises:
+            UsageError: no such query, an unknown parameter, or a required one missing.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> rows = kg.query_named("labels-of-agencies").to_dicts()
+        >>> any(r["zh"] == "教育部" for r in rows)
+        True
+        """
+        from ipgraph.query import named_bindings, named_query, query_prefixes
+
+        named = named_query(name)
+        values = named_bindings(named, bindings, self.resolve, query_prefixes(self.graph))
+        return self.query(named.text, timeout=timeout, max_rows=max_rows, **values)
+
     # -- paths and the networkx projection (issue 4: paths.py) ----------------------------
 
+    def projection(self, include: Iterable[str] | str = ()) -> nx.MultiDiGraph:
+        """The entity projection as a networkx `MultiDiGraph` (cached until data changes).
+
+        Nodes are entity IRIs with ``label``, ``label_en``, ``label_zh`` and ``types``; edges
+        are the triples between entities, keyed by predicate, with its ``label_en`` and
+        ``label_zh``. Literals, vocabulary terms, sources and passages, and observations are
+        left out; see `ipgraph.projection`. Treat it as read-only: it is shared.
+
+        Args:
+            include: add back ``"observations"`` and/or ``"provenance"``.
+
+        Raises:
+            UsageError: an unknown ``include`` group.
+
+        >>> import ipgraph
+        >>> G = ipgraph.load().projection()
+        >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
+        '教育部'
+        """
+        from ipgraph.projection import build_projection, normalize_include
+
+        groups = normalize_include(include)
+        key = "projection:" + ",".join(groups)
+        return self.cached(key, lambda: build_projection(self.graph, groups))
+
+    def path(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        *,
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+    ) -> _paths.Path:
+        """A shortest connection between two entities, walking relations either way.
+
+        Args:
+            a: the start: an IRI, CURIE, English or Chinese name, or acronym.
+            b: the end, likewise.
+            via: only through entities of these classes (``ipg:PolicyDocument``) or only
+                along these relations (``ipg:issuedBy``).
+            avoid: never through these classes, relations or entities (``CNIPA``).
+            include: add ``"observations"`` / ``"provenance"`` to the walkable graph.
+
+        Returns:
+            A `Path`: ``hops`` (subject, predicate, object, forward), ``to_text()``,
+            ``to_dict()``.
+
+        Raises:
+            NoPath: the entities are not connected (under the constraints).
+            EntityNotFound, AmbiguousEntity: a reference does not name one entity.
+            UsageError: a reference names something the projection leaves out.
+
+        >>> import ipgraph
+        >>> print(ipgraph.load().path("MOF", "CNIPA").to_text(lang="zh"))  # doctest: +ELLIPSIS
+        财政部 ←合作单位— ... —发起单位→ 国家知识产权局
+        """
+        from ipgraph import paths
+
+        if self.store.kind != "memory" and via is None and avoid is None:
+            # A large or remote store: search from both ends by store lookups and project
+            # only what the search read (issue 6; see ipgraph.store.local_graph).
+            found = self._local_path(a, b, include)
+            if found is not None:
+                return found
+        G = self.projection(include)
+        start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
+        return paths.shortest_path(G, start, end, paths.constraints(self, G, via, avoid))
+
+    def _local_path(
+        self, a: str | URIRef, b: str | URIRef, include: Iterable[str] | str
+    ) -> _paths.Path | None:
+        from ipgraph import paths
+        from ipgraph.errors import NoPath
+        from ipgraph.projection import build_projection, normalize_include
+        from ipgraph.store import local_graph
+
+        groups = normalize_include(include)
+        ball = local_graph(self.store, self.resolve(a), self.resolve(b), groups)
+        if ball is None:
+            return None
+        G = build_projection(ball, groups)
+        try:
+            start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
+            return paths.shortest_path(G, start, end, paths.constraints(self, G, None, None))
+        except (NoPath, UsageError):
+            return None  # the full projection decides (and words the error)
+
+    def paths(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        *,
+        max_length: int | None = None,
+        limit: int = 20,
+        k: int | None = None,
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+        timeout: float = 5.0,
+    ) -> _paths.PathList:
+        """Several connections between two entities, shortest first, bounded.
+
+        Without ``k``: every simple path of at most ``max_length`` hops (default 4), at most
+        ``limit`` of them. With ``k``: the ``k`` shortest simple paths (no longer than
+        ``max_length`` if given). Either way the search stops after ``timeout`` seconds;
+        the result's ``truncated`` / ``reason`` say whether it stopped early.
+
+        Args:
+            a: the start entity reference.
+            b: the end entity reference.
+            max_length: the longest path, in hops.
+            limit: how many paths at most (without ``k``).
+            k: how many shortest paths.
+            via: only through these classes or along these relations.
+            avoid: never through these classes, relations or entities.
+            include: add ``"observations"`` / ``"provenance"`` to the walkable graph.
+            timeout: the time budget in seconds.
+
+        Returns:
+            A `PathList` (a list of `Path`, with ``truncated`` and ``reason``).
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: a reference does not name one entity.
+            UsageError: bad bounds, or a reference the projection leaves out.
+
+        >>> import ipgraph
+        >>> found = ipgraph.load().paths("MOF", "CNIPA", max_length=3)
+        >>> len(found[0]) <= len(found[-1]) <= 3
+        True
+        """
+        from ipgraph import paths
+
+        G = self.projection(include)
+        start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
+        rules = paths.constraints(self, G, via, avoid)
+        if k is not None:
+            return paths.k_shortest_paths(
+                G, start, end, k, rules, max_length=max_length, timeout=timeout
+            )
+        return paths.all_paths(
+            G,
+            start,
+            end,
+            rules,
+            max_length=4 if max_length is None else max_length,
+            limit=limit,
+            timeout=timeout,
+        )
+
+    def neighbors(
+        self,
+        a: str | URIRef,
+        depth: int = 1,
+        types: Iterable[str | URIRef] | str | None = None,
+        *,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+    ) -> _paths.Neighborhood:
+        """The entities around one entity, grouped by depth and relation.
+
+        Args:
+            a: the entity reference.
+            depth: how many hops out.
+            types: list only entities of these classes (``ipg:Agency``); the walk passes
+                through anything.
+            avoid: never walk through these classes, relations or entities.
+            include: add ``"observations"`` / ``"provenance"``.
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the reference does not name one entity.
+            UsageError: depth below 1, an unknown class, or an entity the projection
+                leaves out.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
+        True
+        """
+        from ipgraph import paths
+
+        G = self.projection(include)
+        center = paths.endpoint(self, G, a)
+        wanted = paths.constraints(self, G, via=types).via_types
+        if types and not wanted:
+            raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
+        return paths.neighbors(G, center, depth, wanted, paths.constraints(self, G, None, avoid))
+
+    def rank(
+        self,
+        measure: str = "degree",
+        type: str | URIRef | None = None,
+        *,
+        limit: int | None = None,
+        include: Iterable[str] | str = (),
+    ) -> list[_paths.Ranked]:
+        """Who is central: entities by ``degree``, ``betweenness`` or ``pagerank``.
+
+        Scores come from the whole projection; ``type`` only filters what is listed
+        (``ipg:Agency`` gives the agencies at the centre of joint policy-making).
+
+        Raises:
+            UsageError: an unknown measure or class.
+
+        >>> import ipgraph
+        >>> ipgraph.load().rank("degree", type="ipg:Agency", limit=1)[0].label
+        'China National Intellectual Property Administration'
+        """
+        from ipgraph import paths
+
+        G = self.projection(include)
+        wanted = paths.constraints(self, G, via=type).via_types if type is not None else ()
+        if type is not None and not wanted:
+            raise UsageError(f"type must be a class such as ipg:Agency, not {type!r}")
+        return paths.rank(G, measure, wanted, limit)
+
+    def communities(self, include: Iterable[str] | str = ()) -> list[_paths.Community]:
+        """Clusters of the projection (seeded Louvain), largest first.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> groups = kg.communities()
+        >>> sum(len(c) for c in groups) == kg.projection().number_of_nodes()
+        True
+        """
+        from ipgraph import paths
+
+        return self.cached(
+            "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
+            lambda: paths.communities(self.projection(include)),
+        )
+
+    def export_projection(self, format: str = "graphml", include: Iterable[str] | str = ()) -> str:
+        """The projection as GraphML or GEXF text, for Gephi, Cytoscape or yEd.
+
+        Raises:
+            UsageError: an unknown format.
+
+        >>> import ipgraph
+        >>> ipgraph.load().export_projection("gexf").startswith("<gexf")
+        True
+        """
+        from ipgraph.projection import export_projection
+
+        return export_projection(self.projection(include), format, self.curie)
+
     # -- graph views (issue 5: views.py) ---------------------------------------------------
+
+    def view(
+        self,
+        entity: str | None = None,
+        *,
+        depth: int = 1,
+        path: tuple[str, str] | None = None,
+        agencies: bool = False,
+        query: str | None = None,
+        types: Iterable[str] = (),
+        max_nodes: int | None = 500,
+        layout: str = "auto",
+        title: str | None = None,
+    ) -> views.View:
+        """What a graph page would draw, as plain data (nodes, edges, legend, meta).
+
+        Give at most one of ``entity`` (its neighbourhood), ``path`` (the shortest connections
+        between two entities), ``agencies`` (the collaboration network) or ``query`` (a SPARQL
+        CONSTRUCT or SELECT); with none, the whole graph.
+
+        Args:
+            entity: an entity reference (IRI, CURIE, English or Chinese name, acronym).
+            depth: how many links away from ``entity`` to go.
+            path: two entity references.
+            agencies: the agencies linked by co-issued documents and joint programs.
+            query: SPARQL; CONSTRUCT draws its triples, SELECT the entities it returns.
+            types: keep only these classes (``ipg:Agency``).
+            max_nodes: the cap; the best-connected nodes are kept, ``None`` keeps all.
+            layout: ``auto`` (physics up to 400 nodes), ``physics`` or ``fixed``.
+            title: the page heading instead of the default.
+
+        Raises:
+            UsageError: several kinds of view at once, or a bad depth, cap or layout.
+            EntityNotFound: an entity reference matches nothing (with near misses).
+            NoPath: the two entities of ``path`` are not connected.
+
+        >>> import ipgraph
+        >>> view = ipgraph.load().view("MOE", depth=1)
+        >>> view.nodes[0]["label"] in [n["label"] for n in view.nodes]
+        True
+        """
+        from ipgraph import views
+
+        spec = views.ViewSpec(
+            title=title,
+            entity=entity,
+            depth=depth,
+            path=path,
+            agencies=agencies,
+            query=query,
+            types=tuple(types),
+            max_nodes=max_nodes,
+            layout=layout,
+        )
+        return views.build_view(self, spec)
+
+    def render(
+        self,
+        entity: str | None = None,
+        *,
+        output: str | Path | None = None,
+        depth: int = 1,
+        path: tuple[str, str] | None = None,
+        agencies: bool = False,
+        query: str | None = None,
+        types: Iterable[str] = (),
+        max_nodes: int | None = 500,
+        layout: str = "auto",
+        title: str | None = None,
+    ) -> Path:
+        """Write a view (see `view` for the arguments) as a self-contained HTML page.
+
+        The page opens from ``file://`` with no network request: vis-network is inlined from
+        the installed pyvis. Search by English or Chinese name or acronym, filter by class,
+        hover or click for types, labels, figures and sources.
+
+        Args:
+            output: the file to write; default ``graphs/{view name}.html``.
+
+        Returns:
+            The path written.
+
+        >>> import ipgraph, tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "agencies.html"
+        >>> ipgraph.load().render(agencies=True, output=out) == out
+        True
+        """
+        from ipgraph import views
+
+        built = self.view(
+            entity,
+            depth=depth,
+            path=path,
+            agencies=agencies,
+            query=query,
+            types=types,
+            max_nodes=max_nodes,
+            layout=layout,
+            title=title,
+        )
+        target = output if output is not None else Path("graphs") / f"{built.name}.html"
+        return views.write_html(built, target)
+
+    def show(
+        self,
+        entity: str | None = None,
+        *,
+        depth: int = 1,
+        path: tuple[str, str] | None = None,
+        agencies: bool = False,
+        query: str | None = None,
+        types: Iterable[str] = (),
+        max_nodes: int | None = 500,
+        layout: str = "auto",
+        title: str | None = None,
+        height: int = 640,
+    ) -> views.HtmlView:
+        """A view (see `view` for the arguments) that Jupyter displays inline.
+
+        >>> import ipgraph
+        >>> shown = ipgraph.load().show("CNIPA")
+        >>> shown._repr_html_().startswith("<iframe srcdoc=")
+        True
+        """
+        from ipgraph import views
+
+        built = self.view(
+            entity,
+            depth=depth,
+            path=path,
+            agencies=agencies,
+            query=query,
+            types=types,
+            max_nodes=max_nodes,
+            layout=layout,
+            title=title,
+        )
+        return views.HtmlView(built, height=height)
+
+    def render_site(
+        self,
+        views_file: str | Path | None = "graphs/views.toml",
+        output: str | Path = "graphs/site",
+    ) -> Path:
+        """Render every view into a small site: the built-in views plus the named views of
+        ``views_file`` (TOML), with an index page.
+
+        Args:
+            views_file: the named views; ``None`` for the built-in views only.
+            output: the folder to write.
+
+        Returns:
+            The path of the index page.
+
+        Raises:
+            DataError: the views file is missing or wrong, or a view cannot be built.
+        """
+        from ipgraph import views
+
+        specs = views.load_view_specs(views_file) if views_file is not None else []
+        source = str(views_file) if views_file is not None else None
+        return views.build_site(self, specs, output, source=source)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"
@@ -373,6 +865,9 @@ def load(
     """
     kg = KnowledgeGraph(open_store(store))
     files: list[str | Path] = [*data.bundled_files(), *sources] if bundled else list(sources)
-    if files:
+    if files and kg.store.persistent:
+        # A persistent store keeps what it loaded: re-load only files that changed since.
+        kg.store.load_files(files, only_changed=True)
+    elif files:
         kg.add(*files)
     return kg

@@ -153,7 +153,7 @@ class LabelIndex:
                 score = _score(query, normalize(str(label)))
                 if score and score > best.get(iri, (0.0, ""))[0]:
                     best[iri] = (score, str(label))
-        if len(best) < limit:
+        if not best:  # spelling near misses only when nothing really matches
             for iri, (score, matched) in self._fuzzy(query, wanted).items():
                 if iri not in best:
                     best[iri] = (score, matched)

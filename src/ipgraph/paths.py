@@ -1,0 +1,1065 @@
+"""Paths through the entity projection: how is A connected to B, who is central, what clusters.
+
+Every search walks the projection (see `ipgraph.projection`) along edges in *either*
+direction and reports each hop's true direction, so a path is always backed by triples:
+
+>>> import ipgraph
+>>> kg = ipgraph.load()
+>>> path = kg.path("MOF", "CNIPA")
+>>> print(path.to_text(lang="en"))  # doctest: +ELLIPSIS
+Ministry of Finance ←in cooperation with— Special plan on ... —launched by→ China National ...
+>>> path.hops[0].triple() in kg.graph
+True
+
+Text layout (`Path.to_text`): entities by label, hops as ``—relation→`` when the path follows
+the triple's direction and ``←relation—`` when it walks it backwards. ``lang="en"`` and
+``lang="zh"`` use one language (falling back to the other); ``lang="both"`` (the default) writes
+each entity as ``English 中文`` — English label, a space, the Chinese label when there is a
+different one — and relations in English, which keeps one line readable for both audiences.
+
+Bounds: `all_paths` enumerates simple paths shortest first and stops at ``limit`` paths or
+after ``timeout`` seconds, whichever comes first, saying which (`PathList.truncated`); it only
+extends a partial path towards nodes that can still reach the target within the length left
+(distances from a breadth-first search from the target), so hubs do not explode the search.
+`k_shortest_paths` uses networkx's `shortest_simple_paths` (Yen) on the simple undirected view
+and checks its time budget between paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from ipgraph.errors import NoPath, UsageError
+from ipgraph.projection import INCLUDE_GROUPS, undirected
+from ipgraph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from ipgraph.kg import KnowledgeGraph
+
+__all__ = [
+    "LANGS",
+    "MEASURES",
+    "Community",
+    "Constraints",
+    "Hop",
+    "Neighbor",
+    "Neighborhood",
+    "Path",
+    "PathList",
+    "Ranked",
+    "all_paths",
+    "communities",
+    "constraints",
+    "endpoint",
+    "k_shortest_paths",
+    "neighbors",
+    "pagerank",
+    "rank",
+    "shortest_path",
+]
+
+LANGS = ("both", "en", "zh")
+MEASURES = ("degree", "betweenness", "pagerank")
+_BETWEENNESS_EXACT_UP_TO = 5000  # nodes; above it betweenness is estimated from a seeded sample
+_BETWEENNESS_SAMPLE = 500
+
+Names = Mapping[URIRef, tuple[str, str]]
+"""IRI → (label, Chinese label) for the nodes and predicates a result mentions."""
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: the triple ``(subject, predicate, object)`` and how it is walked.
+
+    Attributes:
+        subject: the triple's subject.
+        predicate: the triple's predicate.
+        object: the triple's object.
+        forward: True when the path goes from subject to object, False when it walks the
+            triple backwards (from object to subject).
+
+    >>> hop = Hop(URIRef("x:doc"), URIRef("x:issuedBy"), URIRef("x:moe"), forward=False)
+    >>> hop.source, hop.target
+    (rdflib.term.URIRef('x:moe'), rdflib.term.URIRef('x:doc'))
+    """
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef
+    forward: bool
+
+    @property
+    def source(self) -> URIRef:
+        """The node the hop leaves."""
+        return self.subject if self.forward else self.object
+
+    @property
+    def target(self) -> URIRef:
+        """The node the hop reaches."""
+        return self.object if self.forward else self.subject
+
+    def triple(self) -> tuple[URIRef, URIRef, URIRef]:
+        """The RDF triple that backs the hop."""
+        return (self.subject, self.predicate, self.object)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A connection between two entities, hop by hop.
+
+    Attributes:
+        start: the entity the path starts from.
+        hops: the steps, in walking order; empty when start and end are the same entity.
+        names: labels (English, Chinese) of every node and predicate on the path.
+        types: the rdf:types of every node on the path.
+    """
+
+    start: URIRef
+    hops: list[Hop]
+    names: Names = field(default_factory=dict, repr=False, compare=False)
+    types: Mapping[URIRef, tuple[URIRef, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __len__(self) -> int:
+        return len(self.hops)
+
+    @property
+    def end(self) -> URIRef:
+        """The entity the path reaches."""
+        return self.hops[-1].target if self.hops else self.start
+
+    @property
+    def nodes(self) -> list[URIRef]:
+        """The entities along the path, start and end included."""
+        return [self.start, *(hop.target for hop in self.hops)]
+
+    def triples(self) -> list[tuple[URIRef, URIRef, URIRef]]:
+        """The triples that justify the path, one per hop."""
+        return [hop.triple() for hop in self.hops]
+
+    def to_text(self, lang: str = "both") -> str:
+        """The path in words on one line, e.g. ``A ←in cooperation with— B —launched by→ C``.
+
+        Args:
+            lang: ``both`` (``English 中文`` for entities), ``en`` or ``zh``.
+
+        Raises:
+            UsageError: an unknown ``lang``.
+        """
+        _check_lang(lang)
+        parts = [_name(self.names, self.start, lang)]
+        for hop in self.hops:
+            relation = _relation(self.names, hop.predicate, lang)
+            arrow = f"—{relation}→" if hop.forward else f"←{relation}—"
+            parts += [arrow, _name(self.names, hop.target, lang)]
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The path as JSON-ready data: IRIs and labels of nodes, hops and predicates."""
+        return {
+            "length": len(self),
+            "start": _node_dict(self.names, self.types, self.start),
+            "end": _node_dict(self.names, self.types, self.end),
+            "nodes": [_node_dict(self.names, self.types, n) for n in self.nodes],
+            "hops": [
+                {
+                    "subject": _node_dict(self.names, None, hop.subject),
+                    "predicate": _node_dict(self.names, None, hop.predicate),
+                    "object": _node_dict(self.names, None, hop.object),
+                    "forward": hop.forward,
+                }
+                for hop in self.hops
+            ],
+            "text": self.to_text(),
+        }
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+class PathList(list[Path]):
+    """Paths, shortest first, saying whether the search stopped early.
+
+    Attributes:
+        truncated: the search stopped before it had seen every path.
+        reason: ``"limit"`` (more paths than asked for) or ``"time"`` (the time budget ran
+            out), None when complete.
+    """
+
+    def __init__(self, paths: Iterable[Path] = (), reason: str | None = None) -> None:
+        super().__init__(paths)
+        self.reason = reason
+
+    @property
+    def truncated(self) -> bool:
+        """True when the search stopped early (see ``reason``)."""
+        return self.reason is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paths as JSON-ready data, with the truncation flag and reason."""
+        return {
+            "count": len(self),
+            "truncated": self.truncated,
+            "reason": self.reason,
+            "paths": [path.to_dict() for path in self],
+        }
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    """An entity near the centre: how far, and the hop it was reached by."""
+
+    node: URIRef
+    depth: int
+    hop: Hop
+
+
+@dataclass(frozen=True)
+class Neighborhood:
+    """The entities within some hops of a centre, grouped by depth and relation.
+
+    Attributes:
+        center: the entity asked about.
+        neighbors: one entry per entity reached (at depth 1, one per relation to it).
+        names: labels of every node and predicate mentioned.
+        types: the rdf:types of every node.
+    """
+
+    center: URIRef
+    neighbors: list[Neighbor]
+    names: Names = field(default_factory=dict, repr=False, compare=False)
+    types: Mapping[URIRef, tuple[URIRef, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def groups(self) -> dict[tuple[int, URIRef, bool], list[Neighbor]]:
+        """Neighbours by (depth, predicate, walked forward), each group sorted by label."""
+        grouped: dict[tuple[int, URIRef, bool], list[Neighbor]] = {}
+        ordered = sorted(
+            self.neighbors,
+            key=lambda nb: (
+                nb.depth,
+                _relation(self.names, nb.hop.predicate, "en"),
+                not nb.hop.forward,
+                _name(self.names, nb.node, "en"),
+            ),
+        )
+        for nb in ordered:
+            grouped.setdefault((nb.depth, nb.hop.predicate, nb.hop.forward), []).append(nb)
+        return grouped
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the centre and one entry per (depth, relation, direction) group."""
+        groups = []
+        for (depth, predicate, forward), members in self.groups().items():
+            groups.append(
+                {
+                    "depth": depth,
+                    "predicate": _node_dict(self.names, None, predicate),
+                    "direction": "out" if forward else "in",
+                    "count": len(members),
+                    "entities": [
+                        {
+                            **_node_dict(self.names, self.types, nb.node),
+                            "from": _node_dict(self.names, None, nb.hop.source),
+                        }
+                        for nb in members
+                    ],
+                }
+            )
+        return {"center": _node_dict(self.names, self.types, self.center), "groups": groups}
+
+    def to_text(self, lang: str = "both") -> str:
+        """An indented listing: depth, then ``—relation→`` / ``←relation—`` groups."""
+        _check_lang(lang)
+        lines = [_name(self.names, self.center, lang)]
+        current = 0
+        for (depth, predicate, forward), members in self.groups().items():
+            if depth != current:
+                lines.append(f"depth {depth}")
+                current = depth
+            relation = _relation(self.names, predicate, lang)
+            arrow = f"—{relation}→" if forward else f"←{relation}—"
+            lines.append(f"  {arrow} ({len(members)})")
+            for nb in members:
+                via = f"  (from {_name(self.names, nb.hop.source, lang)})" if depth > 1 else ""
+                lines.append(f"    {_name(self.names, nb.node, lang)}{via}")
+        if not self.neighbors:
+            lines.append("  (no related entities)")
+        return "\n".join(lines)
+
+    def __len__(self) -> int:
+        return len({nb.node for nb in self.neighbors})
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One entity with its centrality score."""
+
+    iri: URIRef
+    score: float
+    label: str
+    label_zh: str
+    types: tuple[URIRef, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "iri": str(self.iri),
+            "label": self.label,
+            "label_zh": self.label_zh,
+            "types": [str(t) for t in self.types],
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Community:
+    """A cluster of the projection; ``members`` most connected first."""
+
+    members: tuple[URIRef, ...]
+    label: str
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+# -- constraints ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a walk may pass through.
+
+    Attributes:
+        via_types: when not empty, every intermediate entity must be of one of these classes
+            (or a subclass).
+        avoid_types: no intermediate entity of these classes (or subclasses).
+        via_predicates: when not empty, every hop must use one of these predicates.
+        avoid_predicates: no hop uses these predicates.
+        avoid_nodes: these entities are never intermediates.
+        text: how to say the constraints in a message ("through PolicyDocument only").
+
+    >>> Constraints().unconstrained
+    True
+    """
+
+    via_types: frozenset[URIRef] = frozenset()
+    avoid_types: frozenset[URIRef] = frozenset()
+    via_predicates: frozenset[URIRef] = frozenset()
+    avoid_predicates: frozenset[URIRef] = frozenset()
+    avoid_nodes: frozenset[URIRef] = frozenset()
+    text: str = ""
+
+    @property
+    def unconstrained(self) -> bool:
+        """True when nothing is filtered."""
+        return not (
+            self.via_types
+            or self.avoid_types
+            or self.via_predicates
+            or self.avoid_predicates
+            or self.avoid_nodes
+        )
+
+    def edge_ok(self, predicate: URIRef) -> bool:
+        """May a hop use this predicate?"""
+        if predicate in self.avoid_predicates:
+            return False
+        return not self.via_predicates or predicate in self.via_predicates
+
+
+class _Walker:
+    """The constrained adjacency of one search, with the node checks memoised."""
+
+    def __init__(
+        self, G: nx.MultiDiGraph, c: Constraints, ends: Iterable[URIRef], ordered: bool = True
+    ) -> None:
+        self.G = G
+        self.ordered = ordered
+        self.c = c
+        self.ends = set(ends)
+        self.superclasses: Mapping[URIRef, frozenset[URIRef]] = G.graph.get("superclasses", {})
+        self._ok: dict[URIRef, bool] = {}
+        self._next: dict[URIRef, list[URIRef]] = {}
+
+    def node_ok(self, node: URIRef) -> bool:
+        """May ``node`` be an intermediate (endpoints always may)?"""
+        if node in self.ends:
+            return True
+        ok = self._ok.get(node)
+        if ok is None:
+            ok = self._ok[node] = self._check(node)
+        return ok
+
+    def _check(self, node: URIRef) -> bool:
+        c = self.c
+        if node in c.avoid_nodes:
+            return False
+        if not (c.via_types or c.avoid_types):
+            return True
+        classes: set[URIRef] = set()
+        for t in self.G.nodes[node].get("types", ()):
+            classes |= self.superclasses.get(t, frozenset({t}))
+        if c.avoid_types & classes:
+            return False
+        return not c.via_types or bool(c.via_types & classes)
+
+    def steps(self, u: URIRef) -> Iterator[tuple[URIRef, URIRef, bool]]:
+        """Every allowed ``(neighbour, predicate, forward)`` from ``u``."""
+        edge_ok = self.c.edge_ok
+        for v, keys in self.G._succ[u].items():
+            if v != u and self.node_ok(v):
+                for p in keys:
+                    if edge_ok(p):
+                        yield v, p, True
+        for v, keys in self.G._pred[u].items():
+            if v != u and self.node_ok(v):
+                for p in keys:
+                    if edge_ok(p):
+                        yield v, p, False
+
+    def next_nodes(self, u: URIRef) -> list[URIRef]:
+        """The distinct allowed neighbours of ``u`` (memoised), sorted if ``ordered``.
+
+        Unsorted, they come in the order the triples were read, which is stable for the
+        same data and skips sorting the thousands of neighbours of a hub on every search.
+        """
+        found = self._next.get(u)
+        if found is None:
+            if self.c.unconstrained:  # the common case: no per-edge checks
+                near = dict.fromkeys(itertools.chain(self.G._succ[u], self.G._pred[u]))
+                near.pop(u, None)
+            else:
+                near = dict.fromkeys(v for v, _, _ in self.steps(u))
+            found = self._next[u] = sorted(near) if self.ordered else list(near)
+        return found
+
+    def hop(self, u: URIRef, v: URIRef) -> Hop:
+        """The hop from ``u`` to ``v``: a forward edge first, then by predicate IRI."""
+        options = [(p, True) for p in self.G._succ[u].get(v, ()) if self.c.edge_ok(p)]
+        options += [(p, False) for p in self.G._pred[u].get(v, ()) if self.c.edge_ok(p)]
+        p, forward = min(options, key=lambda option: (not option[1], str(option[0])))
+        return Hop(u, p, v, True) if forward else Hop(v, p, u, False)
+
+    def path(self, nodes: list[URIRef]) -> Path:
+        hops = [self.hop(u, v) for u, v in itertools.pairwise(nodes)]
+        return Path(nodes[0], hops, *_describe(self.G, nodes, hops))
+
+
+# -- searches ------------------------------------------------------------------------------
+
+
+def shortest_path(
+    G: nx.MultiDiGraph, a: URIRef, b: URIRef, constraints: Constraints | None = None
+) -> Path:
+    """A shortest connection from ``a`` to ``b``, edges walked in either direction.
+
+    A bidirectional breadth-first search over the projection; among equally short paths
+    the result is deterministic for the same data.
+
+    Args:
+        G: a projection.
+        a: the start entity (a node of ``G``).
+        b: the end entity.
+        constraints: what the path may pass through.
+
+    Raises:
+        NoPath: ``a`` and ``b`` are not connected (under the constraints).
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge(URIRef("x:doc"), URIRef("x:moe"), key=URIRef("x:issuedBy"))
+    rdflib.term.URIRef('x:issuedBy')
+    >>> G.add_edge(URIRef("x:doc"), URIRef("x:most"), key=URIRef("x:issuedBy"))
+    rdflib.term.URIRef('x:issuedBy')
+    >>> print(shortest_path(G, URIRef("x:moe"), URIRef("x:most")))
+    moe ←issuedBy— doc —issuedBy→ most
+    """
+    c = constraints or Constraints()
+    walker = _Walker(G, c, (a, b), ordered=False)
+    nodes = _bidirectional(walker, a, b)
+    if nodes is None:
+        raise NoPath(_no_path_message(G, a, b, c))
+    return walker.path(nodes)
+
+
+def _bidirectional(walker: _Walker, a: URIRef, b: URIRef) -> list[URIRef] | None:
+    if a == b:
+        return [a]
+    pred: dict[URIRef, URIRef | None] = {a: None}
+    succ: dict[URIRef, URIRef | None] = {b: None}
+    forward, backward = [a], [b]
+    while forward and backward:
+        if len(forward) <= len(backward):
+            level, forward = forward, []
+            for u in level:
+                for v in walker.next_nodes(u):
+                    if v not in pred:
+                        pred[v] = u
+                        if v in succ:
+                            return _join(pred, succ, v)
+                        forward.append(v)
+        else:
+            level, backward = backward, []
+            for u in level:
+                for v in walker.next_nodes(u):
+                    if v not in succ:
+                        succ[v] = u
+                        if v in pred:
+                            return _join(pred, succ, v)
+                        backward.append(v)
+    return None
+
+
+def _join(
+    pred: Mapping[URIRef, URIRef | None], succ: Mapping[URIRef, URIRef | None], meet: URIRef
+) -> list[URIRef]:
+    head: list[URIRef] = []
+    node: URIRef | None = meet
+    while node is not None:
+        head.append(node)
+        node = pred[node]
+    head.reverse()
+    node = succ[meet]
+    while node is not None:
+        head.append(node)
+        node = succ[node]
+    return head
+
+
+def all_paths(
+    G: nx.MultiDiGraph,
+    a: URIRef,
+    b: URIRef,
+    constraints: Constraints | None = None,
+    *,
+    max_length: int = 4,
+    limit: int = 20,
+    timeout: float = 5.0,
+) -> PathList:
+    """Simple paths from ``a`` to ``b`` of at most ``max_length`` hops, shortest first.
+
+    Paths are distinct sequences of entities (when two entities are linked by several
+    predicates, the hop names one of them). The search stops after ``limit`` paths or
+    ``timeout`` seconds and says so in `PathList.reason`.
+
+    Args:
+        G: a projection.
+        a: the start entity.
+        b: the end entity.
+        constraints: what the paths may pass through.
+        max_length: the longest path, in hops.
+        limit: how many paths at most.
+        timeout: the time budget in seconds.
+
+    Raises:
+        UsageError: ``max_length`` or ``limit`` below 1, or a negative ``timeout``.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("a", "b"), ("b", "c"), ("a", "c")]:
+    ...     _ = G.add_edge(URIRef(u), URIRef(v), key=URIRef("x:p"))
+    >>> [str(p) for p in all_paths(G, URIRef("a"), URIRef("c"))]
+    ['a —p→ c', 'a —p→ b —p→ c']
+    """
+    _check_bounds(max_length=max_length, limit=limit, timeout=timeout)
+    c = constraints or Constraints()
+    walker = _Walker(G, c, (a, b))
+    if a == b:
+        return PathList([walker.path([a])])
+    dist = _distances_to(walker, b, avoid=a, cutoff=max_length)
+    if a not in dist:
+        return PathList()
+    deadline = time.perf_counter() + timeout
+    found: list[list[URIRef]] = []
+    reason: str | None = None
+    steps = 0
+    for length in range(dist[a], max_length + 1):
+        path = [a]
+        on_path = {a}
+        stack = [iter(walker.next_nodes(a))]
+        while stack and reason is None:
+            steps += 1
+            if steps % 512 == 0 and time.perf_counter() > deadline:
+                reason = "time"
+                break
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                continue
+            left = length - len(path)  # hops still to go after stepping to child
+            if child == b:
+                if left == 0:
+                    found.append([*path, b])
+                    if len(found) > limit:
+                        reason = "limit"
+                continue
+            if child in on_path or left <= 0 or dist.get(child, max_length + 1) > left:
+                continue
+            path.append(child)
+            on_path.add(child)
+            stack.append(iter(walker.next_nodes(child)))
+        if reason is not None:
+            break
+    return PathList((walker.path(nodes) for nodes in found[:limit]), reason)
+
+
+def _distances_to(walker: _Walker, target: URIRef, avoid: URIRef, cutoff: int) -> dict[URIRef, int]:
+    """Hops from every node to ``target`` (up to ``cutoff``), never passing through ``avoid``."""
+    dist = {target: 0}
+    level = [target]
+    for depth in range(1, cutoff + 1):
+        following: list[URIRef] = []
+        for u in level:
+            for v in walker.next_nodes(u):
+                if v not in dist:
+                    dist[v] = depth
+                    if v != avoid:
+                        following.append(v)
+        level = following
+        if not level:
+            break
+    return dist
+
+
+def k_shortest_paths(
+    G: nx.MultiDiGraph,
+    a: URIRef,
+    b: URIRef,
+    k: int,
+    constraints: Constraints | None = None,
+    *,
+    max_length: int | None = None,
+    timeout: float = 5.0,
+) -> PathList:
+    """The ``k`` shortest simple paths (Yen's algorithm, networkx) on the undirected view.
+
+    Args:
+        G: a projection.
+        a: the start entity.
+        b: the end entity.
+        k: how many paths at most.
+        constraints: what the paths may pass through.
+        max_length: stop at paths longer than this many hops.
+        timeout: the time budget in seconds, checked between paths.
+
+    Raises:
+        UsageError: ``k`` below 1.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("a", "b"), ("b", "c"), ("a", "c")]:
+    ...     _ = G.add_edge(URIRef(u), URIRef(v), key=URIRef("x:p"))
+    >>> [len(p) for p in k_shortest_paths(G, URIRef("a"), URIRef("c"), k=5)]
+    [1, 2]
+    """
+    _check_bounds(limit=k, timeout=timeout, max_length=max_length)
+    c = constraints or Constraints()
+    walker = _Walker(G, c, (a, b))
+    if a == b:
+        return PathList([walker.path([a])])
+    simple = nx.Graph()
+    simple.add_nodes_from((a, b))
+    for u in G:
+        if walker.node_ok(u):
+            simple.add_edges_from((u, v) for v in walker.next_nodes(u))
+    deadline = time.perf_counter() + timeout
+    found: list[list[URIRef]] = []
+    reason: str | None = None
+    try:
+        for nodes in nx.shortest_simple_paths(simple, a, b):
+            if max_length is not None and len(nodes) - 1 > max_length:
+                break
+            found.append(nodes)
+            if len(found) == k:
+                break
+            if time.perf_counter() > deadline:
+                reason = "time"
+                break
+    except nx.NetworkXNoPath:
+        pass
+    return PathList((walker.path(nodes) for nodes in found), reason)
+
+
+def neighbors(
+    G: nx.MultiDiGraph,
+    center: URIRef,
+    depth: int = 1,
+    types: Iterable[URIRef] = (),
+    constraints: Constraints | None = None,
+) -> Neighborhood:
+    """The entities within ``depth`` hops of ``center`` (edges in either direction).
+
+    Every entity is listed once, at its smallest depth, with the hop it was first reached
+    by; at depth 1 an entity linked by several relations is listed under each.
+
+    Args:
+        G: a projection.
+        center: the entity to look around.
+        depth: how many hops out (1 = direct relations).
+        types: report only entities of these classes (or subclasses); the walk itself passes
+            through any entity.
+        constraints: what the walk may pass through.
+
+    Raises:
+        UsageError: ``depth`` below 1.
+
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge(URIRef("x:doc"), URIRef("x:moe"), key=URIRef("x:issuedBy"))
+    >>> [nb.node for nb in neighbors(G, URIRef("x:moe")).neighbors]
+    [rdflib.term.URIRef('x:doc')]
+    """
+    if depth < 1:
+        raise UsageError(f"depth must be 1 or more, not {depth}")
+    c = constraints or Constraints()
+    walker = _Walker(G, c, (center,))
+    wanted = frozenset(types)
+    found: list[Neighbor] = []
+    seen = {center}
+    level = [center]
+    for d in range(1, depth + 1):
+        following: list[URIRef] = []
+        for u in level:
+            for v, p, forward in sorted(walker.steps(u), key=lambda s: (str(s[0]), str(s[1]))):
+                hop = Hop(u, p, v, True) if forward else Hop(v, p, u, False)
+                if v not in seen:
+                    seen.add(v)
+                    following.append(v)
+                    found.append(Neighbor(v, d, hop))
+                elif d == 1 and v != center:
+                    found.append(Neighbor(v, d, hop))
+        level = following
+    if wanted:
+        superclasses = G.graph.get("superclasses", {})
+        found = [nb for nb in found if _is_a(G, nb.node, wanted, superclasses)]
+    nodes = [center, *(nb.node for nb in found), *(nb.hop.source for nb in found)]
+    hops = [nb.hop for nb in found]
+    return Neighborhood(center, found, *_describe(G, nodes, hops))
+
+
+def rank(
+    G: nx.MultiDiGraph,
+    measure: str = "degree",
+    types: Iterable[URIRef] = (),
+    limit: int | None = None,
+) -> list[Ranked]:
+    """Entities by centrality, highest first.
+
+    Scores are computed on the whole projection; ``types`` only filters what is listed.
+
+    Args:
+        G: a projection.
+        measure: ``degree`` (number of relations, either direction), ``betweenness`` (on the
+            simple undirected view; estimated from a seeded sample of 500 sources when the
+            graph has more than 5,000 entities) or ``pagerank`` (along the triples'
+            direction, so documents pass rank to their issuers).
+        types: list only entities of these classes (or subclasses).
+        limit: how many at most.
+
+    Raises:
+        UsageError: an unknown measure.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for doc in ("x:d1", "x:d2"):
+    ...     _ = G.add_edge(URIRef(doc), URIRef("x:cnipa"), key=URIRef("x:issuedBy"))
+    >>> [r.label for r in rank(G, "degree", limit=1)]
+    ['cnipa']
+    """
+    if measure not in MEASURES:
+        raise UsageError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+    scores: Mapping[Any, float]
+    if measure == "degree":
+        scores = dict(G.degree())
+    elif measure == "pagerank":
+        scores = pagerank(G)
+    else:
+        simple = undirected(G)
+        n = simple.number_of_nodes()
+        sample = _BETWEENNESS_SAMPLE if n > _BETWEENNESS_EXACT_UP_TO else None
+        scores = nx.betweenness_centrality(simple, k=sample, seed=0 if sample else None)
+    wanted = frozenset(types)
+    superclasses = G.graph.get("superclasses", {})
+    ranked = [
+        Ranked(
+            node,
+            float(scores.get(node, 0.0)),
+            G.nodes[node].get("label") or _tail(node),
+            G.nodes[node].get("label_zh", ""),
+            tuple(G.nodes[node].get("types", ())),
+        )
+        for node in G
+        if not wanted or _is_a(G, node, wanted, superclasses)
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.label, str(r.iri)))
+    return ranked if limit is None else ranked[:limit]
+
+
+def pagerank(
+    G: nx.MultiDiGraph, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
+) -> dict[Any, float]:
+    """PageRank by power iteration in pure Python (networkx's own needs SciPy).
+
+    Parallel edges count once each; dangling nodes spread their rank evenly; the result
+    matches `networkx.pagerank` with its defaults.
+
+    >>> G = nx.MultiDiGraph([("a", "c"), ("b", "c")])
+    >>> scores = pagerank(G)
+    >>> max(scores, key=scores.get), round(sum(scores.values()), 6)
+    ('c', 1.0)
+    """
+    n = G.number_of_nodes()
+    if n == 0:
+        return {}
+    out_degree = dict(G.out_degree())
+    x = dict.fromkeys(G, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = dict.fromkeys(last, 0.0)
+        dangling = alpha * sum(last[node] for node, d in out_degree.items() if d == 0) / n
+        for u in last:
+            d = out_degree[u]
+            if d:
+                share = alpha * last[u] / d
+                for v, keys in G._succ[u].items():
+                    x[v] += share * len(keys)
+        base = dangling + (1.0 - alpha) / n
+        for node in x:
+            x[node] += base
+        if sum(abs(x[node] - last[node]) for node in x) < n * tol:
+            return x
+    return x
+
+
+def communities(G: nx.MultiDiGraph, seed: int = 0) -> list[Community]:
+    """Clusters of the projection (Louvain modularity on the undirected view, seeded).
+
+    Returns:
+        Communities, largest first; members by degree, highest first.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y")])
+    >>> [len(c) for c in communities(G)]
+    [3, 2]
+    """
+    simple = undirected(G)
+    degree = dict(simple.degree())
+
+    def label(node: Any) -> str:
+        return str(G.nodes[node].get("label") or _tail(node))
+
+    found = []
+    for members in nx.community.louvain_communities(simple, seed=seed):
+        ordered = tuple(sorted(members, key=lambda m: (-degree[m], label(m), str(m))))
+        found.append(Community(ordered, label(ordered[0])))
+    found.sort(key=lambda c: (-len(c), c.label))
+    return found
+
+
+# -- the facade's side: references to IRIs, messages ------------------------------------------
+
+
+def endpoint(kg: KnowledgeGraph, G: nx.MultiDiGraph, ref: str | URIRef) -> URIRef:
+    """Resolve an entity reference and check it is a node of the projection ``G``.
+
+    Raises:
+        EntityNotFound: nothing matches (with near misses).
+        AmbiguousEntity: several entities match.
+        UsageError: the reference names a vocabulary term, a passage or an observation that
+            this projection leaves out; the message says what to include.
+    """
+    iri = kg.resolve(ref)
+    if iri in G:
+        return iri
+    superclasses = G.graph.get("superclasses", {})
+    classes: set[URIRef] = set()
+    for t in kg.graph.objects(iri, RDF.type):
+        classes |= superclasses.get(t, frozenset())
+    name = kg.label(iri)
+    for group, members in INCLUDE_GROUPS.items():
+        if classes.intersection(members):
+            raise UsageError(
+                f"{name} <{iri}> belongs to the {group}, which paths leave out by default; "
+                f"add include=({group!r},) (CLI: --include {group})"
+            )
+    raise UsageError(
+        f"{name} <{iri}> is not an entity of the projection (vocabulary terms and nodes "
+        "without statements of their own are left out); give an entity such as an agency, "
+        "document, program or region"
+    )
+
+
+def constraints(
+    kg: KnowledgeGraph,
+    G: nx.MultiDiGraph,
+    via: Iterable[str | URIRef] | str | None = None,
+    avoid: Iterable[str | URIRef] | str | None = None,
+) -> Constraints:
+    """Turn ``via`` / ``avoid`` references into `Constraints`.
+
+    Each reference is a class (``ipg:PolicyDocument``, or just ``PolicyDocument``), a
+    predicate (``ipg:issuedBy``) or, for ``avoid`` only, an entity (``CNIPA``).
+
+    Raises:
+        UsageError: a reference is neither a class nor a predicate of the graph (nor, for
+            ``avoid``, an entity).
+    """
+    via_types: set[URIRef] = set()
+    via_predicates: set[URIRef] = set()
+    avoid_types: set[URIRef] = set()
+    avoid_predicates: set[URIRef] = set()
+    avoid_nodes: set[URIRef] = set()
+    words: list[str] = []
+    for ref in _as_list(via):
+        kind, iri = _term(kg, G, ref, entities=False)
+        (via_types if kind == "class" else via_predicates).add(iri)
+        words.append(f"through {kg.label(iri)}")
+    for ref in _as_list(avoid):
+        kind, iri = _term(kg, G, ref, entities=True)
+        {"class": avoid_types, "predicate": avoid_predicates, "entity": avoid_nodes}[kind].add(iri)
+        words.append(f"avoiding {kg.label(iri)}")
+    return Constraints(
+        frozenset(via_types),
+        frozenset(avoid_types),
+        frozenset(via_predicates),
+        frozenset(avoid_predicates),
+        frozenset(avoid_nodes),
+        text=", ".join(words),
+    )
+
+
+def _as_list(refs: Iterable[str | URIRef] | str | None) -> list[str | URIRef]:
+    if refs is None:
+        return []
+    if isinstance(refs, str):
+        return [refs]
+    return list(refs)
+
+
+def _term(
+    kg: KnowledgeGraph, G: nx.MultiDiGraph, ref: str | URIRef, entities: bool
+) -> tuple[str, URIRef]:
+    classes: Mapping[URIRef, Any] = G.graph.get("superclasses", {})
+    predicates = {p for _, _, p in G.edges(keys=True)}
+    candidates: list[URIRef] = []
+    if isinstance(ref, URIRef):
+        candidates.append(ref)
+    else:
+        text = ref.strip()
+        if ":" in text or "/" in text:
+            with contextlib.suppress(UsageError):
+                candidates.append(kg.expand(text))
+        elif text:
+            candidates.append(URIRef(str(PREFIXES["ipg"]) + text))
+    for iri in candidates:
+        if iri in classes:
+            return "class", iri
+        if iri in predicates:
+            return "predicate", iri
+    if entities:
+        return "entity", endpoint(kg, G, ref)
+    raise UsageError(
+        f"{ref!r} is neither a class nor a relation of the graph; use a class such as "
+        "ipg:PolicyDocument or a relation such as ipg:issuedBy"
+    )
+
+
+def _no_path_message(G: nx.MultiDiGraph, a: URIRef, b: URIRef, c: Constraints) -> str:
+    where = f" ({c.text})" if c.text else ""
+    hint = "; try without --via/--avoid" if not c.unconstrained else ""
+    if c.unconstrained and (not G.degree(a) or not G.degree(b)):
+        lonely = a if not G.degree(a) else b
+        hint = f"; {_label(G, lonely)} has no relations to other entities"
+    included = G.graph.get("include", ())
+    missing = [g for g in INCLUDE_GROUPS if g not in included]
+    if missing and c.unconstrained:
+        hint += f" (left out: {', '.join(missing)}; add them with --include)"
+    return f"no connection between {_label(G, a)} and {_label(G, b)}{where}{hint}"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _check_bounds(
+    *, max_length: int | None = None, limit: int | None = None, timeout: float | None = None
+) -> None:
+    if max_length is not None and max_length < 1:
+        raise UsageError(f"max_length must be 1 or more, not {max_length}")
+    if limit is not None and limit < 1:
+        raise UsageError(f"the number of paths must be 1 or more, not {limit}")
+    if timeout is not None and timeout < 0:
+        raise UsageError(f"timeout must not be negative, not {timeout}")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def _is_a(
+    G: nx.MultiDiGraph,
+    node: URIRef,
+    wanted: frozenset[URIRef],
+    superclasses: Mapping[URIRef, frozenset[URIRef]],
+) -> bool:
+    types = G.nodes[node].get("types", ())
+    return any(wanted & superclasses.get(t, frozenset({t})) for t in types)
+
+
+def _label(G: nx.MultiDiGraph, node: URIRef) -> str:
+    return str(G.nodes[node].get("label") or _tail(node)) if node in G else _tail(node)
+
+
+def _describe(
+    G: nx.MultiDiGraph, nodes: Iterable[URIRef], hops: Iterable[Hop]
+) -> tuple[dict[URIRef, tuple[str, str]], dict[URIRef, tuple[URIRef, ...]]]:
+    """Labels and types of the nodes and predicates a result mentions."""
+    names: dict[URIRef, tuple[str, str]] = {}
+    types: dict[URIRef, tuple[URIRef, ...]] = {}
+    for node in nodes:
+        data = G.nodes[node]
+        names[node] = (data.get("label") or _tail(node), data.get("label_zh", ""))
+        types[node] = tuple(data.get("types", ()))
+    for hop in hops:
+        if hop.predicate not in names:
+            data = G.edges[hop.subject, hop.object, hop.predicate]
+            en = data.get("label_en") or _tail(hop.predicate)
+            names[hop.predicate] = (en, data.get("label_zh", ""))
+    return names, types
+
+
+def _name(names: Names, iri: URIRef, lang: str) -> str:
+    label, zh = names.get(iri, (_tail(iri), ""))
+    if lang == "zh":
+        return zh or label
+    if lang == "both" and zh and zh != label:
+        return f"{label} {zh}"
+    return label
+
+
+def _relation(names: Names, predicate: URIRef, lang: str) -> str:
+    label, zh = names.get(predicate, (_tail(predicate), ""))
+    return (zh or label) if lang == "zh" else label
+
+
+def _tail(iri: URIRef) -> str:
+    return str(iri).rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _node_dict(
+    names: Names, types: Mapping[URIRef, tuple[URIRef, ...]] | None, iri: URIRef
+) -> dict[str, Any]:
+    label, zh = names.get(iri, (_tail(iri), ""))
+    out: dict[str, Any] = {"iri": str(iri), "label": label, "label_zh": zh}
+    if types is not None:
+        out["types"] = [str(t) for t in types.get(iri, ())]
+    return out

@@ -1,0 +1,258 @@
+"""Graph views in a real headless Chromium (Debian's, driven by Playwright).
+
+Each page is opened from file:// with every request recorded and anything that is not a
+file:// URL aborted; the tests then read what vis-network actually drew.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+
+import ipgraph
+from ipgraph.views import View, write_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+EVIL_TTL = """
+@prefix ipg: <https://w3id.org/ipgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://example.org/evil/doc> a ipg:Notice ;
+    rdfs:label "<script>window.__pwned=1</script>"@en ;
+    ipg:issuedBy <https://w3id.org/ipgraph/id/agency/cnipa> , <https://example.org/evil/agency> .
+<https://example.org/evil/agency> a ipg:Agency ;
+    rdfs:label "<img src=x onerror=\\"window.__pwned=1\\">"@en .
+"""
+SCRIPT_LABEL = "<script>window.__pwned=1</script>"
+IMG_LABEL = '<img src=x onerror="window.__pwned=1">'
+
+
+@dataclass
+class Opened:
+    """A page opened from file://, with what it asked for and what it complained about."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def js(self, expression: str) -> Any:
+        return self.page.evaluate(expression)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def views(kg: ipgraph.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The five kinds of view, and the injection sample, written to a temporary folder."""
+    folder = tmp_path_factory.mktemp("views")
+    evil_file = folder / "evil.ttl"
+    evil_file.write_text(EVIL_TTL, encoding="utf-8")
+    built = {
+        "overview": kg.view(),
+        "neighbourhood": kg.view("CNIPA", depth=2),
+        "path": kg.view(path=("MOF", "Zhejiang")),
+        "agencies": kg.view(agencies=True),
+        "query": kg.view(query="CONSTRUCT { ?d ipg:issuedBy ?a } WHERE { ?d ipg:issuedBy ?a }"),
+        "fixed": kg.view(layout="fixed"),
+        "evil": ipgraph.load(evil_file).view(),
+    }
+    return {name: (write_html(view, folder / f"{name}.html"), view) for name, view in built.items()}
+
+
+def open_view(browser: Browser, path: Path) -> Opened:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    opened = Opened(page)
+
+    def guard(route: Route, request: Request) -> None:
+        if request.url.startswith("file://"):
+            route.continue_()
+        else:
+            opened.blocked.append(request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("request", lambda request: opened.requests.append(request.url))
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.ipgraph && window.ipgraph.ready === true", timeout=60_000)
+    return opened
+
+
+@pytest.fixture
+def opened(
+    browser: Browser, views: dict[str, Any], request: pytest.FixtureRequest
+) -> Iterator[Opened]:
+    """The view named by the test's ``view`` parameter, opened and settled."""
+    path, _ = views[request.param]
+    result = open_view(browser, path)
+    yield result
+    result.page.close()
+
+
+ALL = ["overview", "neighbourhood", "path", "agencies", "query", "fixed", "evil"]
+
+
+@pytest.mark.parametrize("opened", ALL, indirect=True)
+def test_page_loads_offline_without_errors(opened: Opened) -> None:
+    assert opened.errors == []
+    assert opened.blocked == []
+    assert all(url.startswith("file://") for url in opened.requests)
+    assert len(opened.requests) == 1  # the page itself, nothing else
+
+
+@pytest.mark.parametrize("opened", ALL, indirect=True)
+def test_nodes_and_edges_drawn_equal_the_view(
+    opened: Opened, views: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
+    view: View = views[request.node.callspec.params["opened"]][1]
+    counts = opened.js(
+        "[ipgraph.network.body.data.nodes.length, ipgraph.network.body.data.edges.length,"
+        " ipgraph.network.body.nodeIndices.length, ipgraph.network.body.edgeIndices.length]"
+    )
+    assert counts == [len(view.nodes), len(view.edges), len(view.nodes), len(view.edges)]
+    drawn = set(opened.js("ipgraph.network.body.nodeIndices"))
+    assert drawn == view.node_ids()
+    # The layout stays still once it has settled.
+    assert opened.js("ipgraph.network.physics.options.enabled") is False
+
+
+@pytest.mark.parametrize("opened", ["overview", "agencies"], indirect=True)
+@pytest.mark.parametrize("text", ["工信部", "MIIT", "ministry of industry", "工业和信息化部"])
+def test_search_selects_miit(opened: Opened, text: str, kg: ipgraph.KnowledgeGraph) -> None:
+    opened.page.fill("#search", text)
+    assert opened.js("ipgraph.network.getSelectedNodes()") == [str(kg.resolve("MIIT"))]
+    assert "Ministry of Industry and Information Technology" in opened.page.inner_text("#details")
+    assert "工业和信息化部" in opened.page.inner_text("#search-status")
+    opened.page.fill("#search", "no such thing at all")
+    assert opened.js("ipgraph.network.getSelectedNodes()") == []
+    assert opened.page.inner_text("#search-status") == "no match"
+
+
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_class_checkboxes_filter_nodes(opened: Opened, views: dict[str, Any]) -> None:
+    view: View = views["overview"][1]
+    agencies = sum(1 for n in view.nodes if n["group"] == "agency")
+    box = opened.page.locator('#legend input[data-group="agency"]')
+    box.uncheck()
+    assert opened.js("ipgraph.network.body.nodeIndices.length") == len(view.nodes) - agencies
+    box.check()
+    assert opened.js("ipgraph.network.body.nodeIndices.length") == len(view.nodes)
+    legend = opened.page.inner_text("#legend")
+    for entry in view.legend:
+        assert f"{entry['label']} · {entry['label_zh']} ({entry['count']})" in legend
+
+
+@pytest.mark.parametrize("opened", ["overview", "path", "fixed"], indirect=True)
+def test_screenshot_is_not_blank(opened: Opened) -> None:
+    colours = png_colours(opened.page.locator("#graph").screenshot())
+    assert len(colours) > 30
+    agency_red = (0xC0, 0x39, 0x2B)  # the agency class colour is drawn
+    assert agency_red in colours
+
+
+@pytest.mark.parametrize("opened", ["evil"], indirect=True)
+def test_injected_labels_render_as_text(opened: Opened) -> None:
+    page = opened.page
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    for text, label in (("pwned=1</script>", SCRIPT_LABEL), ("onerror", IMG_LABEL)):
+        page.fill("#search", text)
+        details = page.locator("#details")
+        assert label in details.inner_text()
+        assert details.locator("img, script").count() == 0
+        # Hover the node: vis-network shows its tooltip, built from text nodes only.
+        node = page.evaluate("ipgraph.network.getSelectedNodes()[0]")
+        point = page.evaluate(f"ipgraph.network.canvasToDOM(ipgraph.network.getPosition({node!r}))")
+        box = page.locator("#graph").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        tooltip = page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert label in tooltip.inner_text()
+        assert tooltip.locator("img, script").count() == 0
+        page.mouse.move(1, 1)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert opened.errors == []
+
+
+def test_the_built_site_opens_offline(
+    browser: Browser, kg: ipgraph.KnowledgeGraph, tmp_path: Path
+) -> None:
+    index = kg.render_site(Path(__file__).parents[1] / "graphs" / "views.toml", tmp_path)
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(index.as_uri())
+    links = page.locator("a")
+    assert links.count() >= 7
+    links.first.click()
+    page.wait_for_function("window.ipgraph && window.ipgraph.ready === true", timeout=60_000)
+    assert all(url.startswith("file://") for url in requests)
+    page.close()
+
+
+def png_colours(data: bytes) -> set[tuple[int, int, int]]:
+    """The distinct RGB colours of an 8-bit RGB(A) PNG (a tiny decoder: zlib + unfiltering)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    width = height = channels = 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour_type = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour_type in (2, 6), "only 8-bit RGB or RGBA"
+            channels = 3 if colour_type == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    previous = bytearray(stride)
+    colours: set[tuple[int, int, int]] = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind_of_filter = raw[start]
+        line = bytearray(raw[start + 1 : start + 1 + stride])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b = previous[x]
+            c = previous[x - channels] if x >= channels else 0
+            if kind_of_filter == 1:
+                line[x] = (line[x] + a) & 0xFF
+            elif kind_of_filter == 2:
+                line[x] = (line[x] + b) & 0xFF
+            elif kind_of_filter == 3:
+                line[x] = (line[x] + ((a + b) >> 1)) & 0xFF
+            elif kind_of_filter == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                predictor = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[x] = (line[x] + predictor) & 0xFF
+        for x in range(0, stride, channels):
+            colours.add((line[x], line[x + 1], line[x + 2]))
+        previous = line
+    return colours
