@@ -27,11 +27,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-base
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and a
+# CJK font so that Chinese labels render in screenshots.
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  echo "installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 	@$(CHROMIUM) --version
 
@@ -56,6 +58,14 @@ demo: $(VENV)/.installed-base
 	@$(IPGRAPH) query --name connections --param entity=财政部
 	@echo; echo "== ipgraph query 'SELECT ?region ?zh ...' --format csv"
 	@$(IPGRAPH) query 'SELECT ?region ?zh WHERE { ?m a ipg:Mechanism ; ipg:carriedOutIn ?region . ?region rdfs:label ?zh FILTER(lang(?zh) = "zh") } ORDER BY ?region' --format csv
+	@echo; echo "== ipgraph path MOF Zhejiang   (how is the Ministry of Finance connected to Zhejiang?)"
+	@$(IPGRAPH) path MOF Zhejiang
+	@echo; echo "== ipgraph path MOE MOST --via ipg:PolicyDocument --all"
+	@$(IPGRAPH) path MOE MOST --via ipg:PolicyDocument --all --lang en
+	@echo; echo "== ipgraph neighbors CNIPA --depth 2 --type ipg:Ministry"
+	@$(IPGRAPH) neighbors CNIPA --depth 2 --type ipg:Ministry --lang en
+	@echo; echo "== ipgraph rank --type ipg:Agency"
+	@$(IPGRAPH) rank --type ipg:Agency
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

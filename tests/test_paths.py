@@ -392,6 +392,8 @@ def test_cli_no_connection_exits_1_with_one_line(run: Run) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("ipgraph: error: no connection between Ministry of Finance")
     assert "Traceback" not in result.stderr
+    bounded = run("path", "MOF", "Zhejiang", "--all", "--max-length", "2")
+    assert bounded.exit_code == 1 and "within 2 hops" in bounded.stderr
 
 
 def test_cli_bad_references_exit_2(run: Run) -> None:

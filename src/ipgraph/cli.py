@@ -698,7 +698,8 @@ def path(
     )
     if not results:
         within = f" within {max_length or 4} hops" if k is None else ""
-        raise NoPath(f"no connection between {a!r} and {b!r}{within}")
+        names = f"{kg.label(kg.resolve(a))} and {kg.label(kg.resolve(b))}"
+        raise NoPath(f"no connection between {names}{within}; try a larger --max-length")
     if output_format == "json":
         echo_json(results.to_dict())
     else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from ipgraph import data
@@ -230,7 +230,7 @@ class KnowledgeGraph:
             if not looks_like_iri:
                 return self.labels.resolve_label(text)
             iri = self.expand(text)
-        if iri in self.labels or (iri, None, None) in self.graph or (None, None, iri) in self.graph:
+        if (iri, None, None) in self.graph or (None, None, iri) in self.graph or iri in self.labels:
             return iri
         near = self.labels.find(str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " "), 5)
         raise EntityNotFound(str(ref), [self.labels.describe(m.iri) for m in near])
@@ -274,7 +274,8 @@ class KnowledgeGraph:
         per_class: dict[str, int] = {}
         classes = {c for c in self.graph.objects(None, RDF.type) if isinstance(c, URIRef)}
         for cls in sorted(classes):
-            if self.graph.value(cls, RDFS.label) is None:
+            # OWL's own classes (owl:Class, owl:NamedIndividual, ...) describe the vocabulary
+            if cls.startswith(str(OWL)) or self.graph.value(cls, RDFS.label) is None:
                 continue
             per_class[self.curie(cls)] = len(set(self.graph.subjects(RDF.type, cls)))
         return {
@@ -614,9 +615,10 @@ class KnowledgeGraph:
 
         G = self.projection(include)
         center = paths.endpoint(self, G, a)
-        wanted = paths.constraints(self, G, via=types).via_types
-        if types and not wanted:
+        classes = paths.constraints(self, G, via=types)
+        if classes.via_predicates:
             raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
+        wanted = classes.via_types
         return paths.neighbors(G, center, depth, wanted, paths.constraints(self, G, None, avoid))
 
     def rank(
@@ -642,9 +644,10 @@ class KnowledgeGraph:
         from ipgraph import paths
 
         G = self.projection(include)
-        wanted = paths.constraints(self, G, via=type).via_types if type is not None else ()
-        if type is not None and not wanted:
+        classes = paths.constraints(self, G, via=type)
+        if classes.via_predicates:
             raise UsageError(f"type must be a class such as ipg:Agency, not {type!r}")
+        wanted = classes.via_types
         return paths.rank(G, measure, wanted, limit)
 
     def communities(self, include: Iterable[str] | str = ()) -> list[_paths.Community]:

@@ -225,7 +225,10 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
         en = found.get("en") or next(iter(found.values()), "") or _local_name(p)
         edge_data[p] = {"predicate": p, "label_en": en, "label_zh": found.get("zh", "")}
     nodes = G._node  # the plain dict, for membership tests in the hot loop
-    G.add_edges_from((s, o, p, edge_data[p]) for s, p, o in candidates if s in nodes and o in nodes)
+    add_edge = G.add_edge
+    for s, p, o in candidates:
+        if s in nodes and o in nodes:
+            add_edge(s, o, p, **edge_data[p])
     return G
 
 

@@ -375,7 +375,7 @@ def _refuse_update() -> NoReturn:
     raise QueryForbidden("this endpoint is read-only: SPARQL updates are refused")
 
 
-async def read_protocol_request(request: Request, max_bytes: int) -> ProtocolRequest:
+async def _read_request(request: Request, max_bytes: int) -> ProtocolRequest:
     """Read a SPARQL 1.1 Protocol query request from GET or POST.
 
     Raises:
@@ -535,7 +535,7 @@ class _Endpoint:
     # /sparql
 
     async def sparql(self, request: Request) -> Response:
-        wanted = await read_protocol_request(request, self.max_request_bytes)
+        wanted = await _read_request(request, self.max_request_bytes)
         if wanted.query is None:
             if request.method == "POST":
                 raise ProtocolError("the request has no query; send query=... or a query body")
@@ -910,5 +910,4 @@ def listen(host: str, port: int) -> socket.socket:
         raise UsageError(
             f"cannot listen on {host}:{port}: {reason}; choose another --port"
         ) from None
-    sock.set_inheritable(True)
     return sock

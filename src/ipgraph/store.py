@@ -47,7 +47,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -547,7 +547,7 @@ class OxigraphStore(Store):
                     meta.setdefault("paths", {})[str(name)] = str(path)
             sizes = _count_graphs(target)
             meta["sizes"] = {str(k): v for k, v in sizes.items()}
-            meta["quads"] = len(target)
+            meta["quads"] = sum(sizes.values())  # ipgraph never writes the default graph
             for path, record in todo:
                 for name in record["graphs"]:
                     loaded.append(LoadedGraph(URIRef(name), str(path), sizes.get(URIRef(name), 0)))
@@ -593,11 +593,19 @@ class OxigraphStore(Store):
                 with contextlib.suppress(StopIteration):
                     next(head)  # prefixes are declared before the first triple
                 prefixes = dict(getattr(head, "prefixes", {}) or {})
-            with path.open("rb") as raw:
-                reader = _CountingReader(raw, progress) if progress else raw
+            if progress is None:  # pyoxigraph reads the file itself: fastest
                 target.bulk_load(
-                    input=reader, format=ox_format, base_iri=base, to_graph=ox.NamedNode(default)
+                    path=str(path), format=ox_format, base_iri=base, to_graph=ox.NamedNode(default)
                 )
+            else:
+                with path.open("rb") as raw:
+                    target.bulk_load(
+                        input=_CountingReader(raw, progress),
+                        format=ox_format,
+                        base_iri=base,
+                        to_graph=ox.NamedNode(default),
+                    )
+
             return [default], prefixes
         except SyntaxError as exc:
             reason = str(exc.msg if hasattr(exc, "msg") else exc).split("\n")[0]
@@ -618,7 +626,8 @@ class OxigraphStore(Store):
         try:
             write(target)
             target.flush()
-            meta["quads"] = len(target)
+            if "quads" not in meta:
+                meta["quads"] = sum(_count_graphs(target).values())
         except BaseException:
             del target
             gc.collect()
@@ -719,7 +728,31 @@ class OxigraphStore(Store):
         return list(dict.fromkeys(found))
 
     def label_graph(self) -> Graph:
-        return _construct_labels(self.query(_LABELS_QUERY))
+        ox = self._ox_module
+        rows: list[tuple[Node, Node, Node]] = []
+        subjects: set[Any] = set()
+        for predicate in LABEL_PREDICATES:
+            ox_predicate = ox.NamedNode(str(predicate))
+            for quad in self._ox.quads_for_pattern(None, ox_predicate, None):
+                subjects.add(quad.subject)
+                rows.append((_from_ox(ox, quad.subject), predicate, _from_ox(ox, quad.object)))
+        rdf_type = ox.NamedNode(str(RDF.type))
+        for subject in subjects:
+            for quad in self._ox.quads_for_pattern(subject, rdf_type, None):
+                rows.append((_from_ox(ox, subject), RDF.type, _from_ox(ox, quad.object)))
+        return _LabelView(rows)
+
+    def pattern_triples(
+        self, subjects: Iterable[URIRef], predicates: Iterable[URIRef]
+    ) -> Iterator[tuple[URIRef, URIRef, Node]]:
+        """Triples ``(s, p, ?o)`` for each subject and predicate, by direct lookups."""
+        ox = self._ox_module
+        wanted = [(p, ox.NamedNode(str(p))) for p in predicates]
+        for subject in subjects:
+            ox_subject = ox.NamedNode(str(subject))
+            for predicate, ox_predicate in wanted:
+                for quad in self._ox.quads_for_pattern(ox_subject, ox_predicate, None):
+                    yield subject, predicate, _from_ox(ox, quad.object)
 
     def dump(self, format: str) -> str | None:
         ox = self._ox_module
@@ -814,10 +847,34 @@ _LABELS_QUERY = (
 )
 
 
+class _LabelView(Graph):
+    """Just the label and type triples, indexed in plain dicts: what `LabelIndex.build` reads
+    (``subject_objects`` by predicate, ``objects`` of a subject), without the cost of
+    adding hundreds of thousands of triples to an rdflib store."""
+
+    def __init__(self, rows: Iterable[tuple[Node, Node, Node]]) -> None:
+        super().__init__()
+        self._by_predicate: dict[Node, list[tuple[Node, Node]]] = {}
+        self._by_subject: dict[tuple[Node, Node], list[Node]] = {}
+        for s, p, o in rows:
+            self._by_predicate.setdefault(p, []).append((s, o))
+            self._by_subject.setdefault((s, p), []).append(o)
+
+    def subject_objects(  # type: ignore[override]
+        self, predicate: Node | None = None, unique: bool = False
+    ) -> Iterator[tuple[Node, Node]]:
+        return iter(list(self._by_predicate.get(predicate, []) if predicate is not None else []))
+
+    def objects(  # type: ignore[override]
+        self, subject: Node | None = None, predicate: Node | None = None, unique: bool = False
+    ) -> Iterator[Node]:
+        if subject is None or predicate is None:
+            return iter(())
+        return iter(list(self._by_subject.get((subject, predicate), [])))
+
+
 def _construct_labels(result: Result) -> Graph:
-    graph = Graph()
-    graph.addN((row[0], row[1], row[2], graph) for row in result)  # type: ignore[index]
-    return graph
+    return _LabelView((row[0], row[1], row[2]) for row in result)  # type: ignore[index]
 
 
 # -- remote SPARQL server ------------------------------------------------------------------------
@@ -1288,11 +1345,21 @@ def local_graph(
 
 
 def _add_labels(store: Store, nodes: Sequence[URIRef], out: Graph) -> None:
+    if isinstance(store, OxigraphStore):
+        for triple in store.pattern_triples(nodes, LABEL_PREDICATES[:2]):
+            out.add(triple)
+        return
+    if not isinstance(store, SparqlStore):
+        for node in nodes:
+            for predicate in LABEL_PREDICATES[:2]:
+                for label in store.dataset.objects(node, predicate):
+                    out.add((node, predicate, label))
+        return
     label_values = " ".join(f"<{p}>" for p in LABEL_PREDICATES[:2])
     for start in range(0, len(nodes), 300):
         values = " ".join(f"<{n}>" for n in nodes[start : start + 300])
         for row in store.query(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {label_values} }} "
-            "?s ?p ?o }"
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER(?p IN ({label_values.replace(' ', ', ')})) }}"
         ):
             out.add((row[0], row[1], row[2]))  # type: ignore[index]
