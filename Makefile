@@ -66,6 +66,11 @@ demo: $(VENV)/.installed-base
 	@$(IPGRAPH) neighbors CNIPA --depth 2 --type ipg:Ministry --lang en
 	@echo; echo "== ipgraph rank --type ipg:Agency"
 	@$(IPGRAPH) rank --type ipg:Agency
+	@echo; echo "== ipgraph synth + load: a 20k-triple synthetic graph in a persistent Oxigraph store"
+	@rm -rf $(VENV)/demo-kgdb
+	@$(IPGRAPH) synth --triples 20000 --seed 1 -o $(VENV)/demo-synth.nt
+	@$(IPGRAPH) load --store oxigraph:$(VENV)/demo-kgdb $(VENV)/demo-synth.nt --quiet
+	@$(IPGRAPH) path 'Synthetic Ministry of Commerce' 'Anhui (synthetic)' --store oxigraph:$(VENV)/demo-kgdb
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -40,6 +41,8 @@ QUERIES = {
     "GROUP BY ?agency ORDER BY DESC(?n)",
     "path": f"SELECT (COUNT(?region) AS ?n) WHERE {{ ?region ipg:partOf+ {COUNTRY} }}",
 }
+SKIP_RDFLIB_NAMED = os.environ.get("BENCH_STORE_SKIP_RDFLIB_NAMED") == "1"
+"""rdflib takes minutes per named query at 1M triples: ``--sizes 1m`` skips them there."""
 PATH_ENDS = (f"{ID}org/synth-1-5", f"{ID}region/synth-0")
 
 
@@ -67,6 +70,9 @@ def worker_rdflib(file: Path, out: dict[str, Any]) -> None:
     init = {k: str(v) for k, v in PREFIXES.items()}
     for name, text in QUERIES.items():
         out[f"q:{name}"], _ = timed(lambda t=text: list(ds.query(t, initNs=init)))
+    if SKIP_RDFLIB_NAMED:
+        out["named (all)"] = "skipped"
+        return
     total = 0.0
     for named in named_queries().values():
         if not named.params:
@@ -107,6 +113,8 @@ def worker_pyoxigraph(file: Path, out: dict[str, Any], workdir: Path) -> None:
 def _kg_queries(kg: Any, out: dict[str, Any]) -> None:
     from ipgraph.query import named_queries
 
+    skip_named = SKIP_RDFLIB_NAMED and kg.store.kind == "memory"
+
     for name, text in QUERIES.items():
         kg.query(text)  # warm
         out[f"q:{name}"], _ = timed(lambda t=text: kg.query(t).rows)
@@ -116,9 +124,9 @@ def _kg_queries(kg: Any, out: dict[str, Any]) -> None:
             )
     total = 0.0
     for named in named_queries().values():
-        if not named.params:
+        if not named.params and not skip_named:
             total += timed(lambda n=named.name: kg.query_named(n))[0]
-    out["named (all)"] = total
+    out["named (all)"] = "skipped" if skip_named else total
 
 
 def _kg_rest(kg: Any, out: dict[str, Any], local_path: bool) -> None:
@@ -128,9 +136,14 @@ def _kg_rest(kg: Any, out: dict[str, Any], local_path: bool) -> None:
     if local_path:
         out["path (first, lookups)"], hops = timed(lambda: kg.path(a, b))
         out["path hops"] = len(hops.hops)
-    out["projection build"], _ = timed(kg.projection)
-    out["path (networkx)"], hops = timed(lambda: kg.path(a, b))
-    out["path hops (networkx)"] = len(hops.hops) if not local_path else out["path hops"]
+    out["projection build"], G = timed(kg.projection)
+    from ipgraph import paths
+
+    ends = (kg.resolve(a), kg.resolve(b))
+    out["path (networkx)"], hops = timed(
+        lambda: paths.shortest_path(G, *ends, paths.constraints(kg, G))
+    )
+    out["path hops (networkx)"] = len(hops.hops)
     out["all-paths (<=4, 20)"], _ = timed(lambda: kg.paths(a, b, max_length=4, limit=20))
     try:
         html = Path(tempfile.mkdtemp()) / "view.html"
@@ -161,7 +174,7 @@ def worker_oxigraph_open(file: Path, out: dict[str, Any], workdir: Path) -> None
     import ipgraph
 
     spec = f"oxigraph:{workdir / 'kgdb'}"
-    first = "SELECT ?d WHERE { ?d ipg:issuedBy %s } LIMIT 10" % AGENCY
+    first = f"SELECT ?d WHERE {{ ?d ipg:issuedBy {AGENCY} }} LIMIT 10"
     out["reopen + first query"], _ = timed(lambda: ipgraph.load(file, store=spec).query(first))
     kg = ipgraph.load(file, store=spec)
     _kg_queries(kg, out)
@@ -237,7 +250,9 @@ def spawn(kind: str, file: Path, workdir: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def fmt(value: Any) -> str:
+def fmt(value: Any, key: str = "") -> str:
+    if key == "peak MB" and isinstance(value, float):
+        return f"{value:9.0f} MB"
     if isinstance(value, float):
         return f"{value * 1000:9.1f} ms" if value < 10 else f"{value:9.2f} s "
     return f"{value!s:>12}"
@@ -256,7 +271,7 @@ def report(size: str, results: dict[str, dict[str, Any]]) -> None:
         print(f"\n[{kind}]" + ("   ratio vs pyoxigraph / vs rdflib" if kind != "rdflib" else ""))
         for key, value in values.items():
             base_key = key.replace(" (store hook)", "")
-            line = f"  {key:32} {fmt(value)}"
+            line = f"  {key:32} {fmt(value, key)}"
             if kind not in {"pyoxigraph", "rdflib"} and base_key in raw_ox:
                 line += f"  {ratio(value, raw_ox[base_key])}"
             if kind != "rdflib" and base_key in raw_rdf:
@@ -295,6 +310,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1m")
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--rdflib-named", action="store_true", help="run the named queries on rdflib at 1m too"
+    )
     parser.add_argument("--worker")
     parser.add_argument("--file", type=Path)
     parser.add_argument("--workdir", type=Path)
@@ -305,6 +323,8 @@ def main() -> None:
     from ipgraph import synth
 
     backends = args.backends.split(",")
+    if "1m" in args.sizes.split(",") and not args.rdflib_named:
+        os.environ["BENCH_STORE_SKIP_RDFLIB_NAMED"] = "1"
     for size in args.sizes.split(","):
         workdir = Path(tempfile.mkdtemp(prefix=f"bench-store-{size}-"))
         try:

@@ -87,6 +87,13 @@ def test_find_by_type_includes_subclasses(kg: ipgraph.KnowledgeGraph) -> None:
     )
 
 
+def test_find_by_an_unknown_class_is_a_usage_error(kg: ipgraph.KnowledgeGraph) -> None:
+    # Regression: a typo in the class silently found nothing ("nothing matches 'MOE'").
+    with pytest.raises(UsageError, match="unknown class 'ipg:Agncy'; did you mean ipg:Agency"):
+        kg.find("MOE", types=["ipg:Agncy"])
+    assert kg.find("知识产权", types=["ipg:PolicyDocument"])  # a class with subclasses only
+
+
 def test_entity_summary(kg: ipgraph.KnowledgeGraph) -> None:
     cnipa = kg.entity("CNIPA")
     assert cnipa.iri == CNIPA

@@ -120,3 +120,32 @@ def test_load_merges_user_files_into_their_own_named_graph(write: Writer) -> Non
     names = [s.graph for s in kg.sources()]
     assert URIRef("https://w3id.org/ipgraph/graph/extra") in names
     assert kg.find("测试局")[0].iri == URIRef(EX + "bureau")
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        '"https://schema.org/"',
+        '[{"ex": "http://example.org/"}, "http://127.0.0.1:9/ctx.jsonld"]',
+        '{"@import": "https://example.org/ctx.jsonld", "ex": "http://example.org/"}',
+    ],
+)
+def test_jsonld_remote_context_is_refused_not_fetched(
+    write: Writer, monkeypatch: pytest.MonkeyPatch, context: str
+) -> None:
+    # Regression: rdflib downloaded a remote @context while loading a user file.
+    import urllib.request
+
+    attempts: list[object] = []
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: attempts.append(a))
+    path = write("remote.jsonld", f'{{\n "@context": {context},\n "@id": "{EX}a"\n}}\n')
+    with pytest.raises(DataError, match=r"remote JSON-LD @(context|import)") as caught:
+        parse_file(path)
+    assert caught.value.source == str(path) and caught.value.line == 2
+    assert attempts == []
+
+
+def test_jsonld_with_an_inline_context_loads(write: Writer) -> None:
+    text = '{"@context": {"@vocab": "http://example.org/"}, "@id": "http://example.org/a", "n": 1}'
+    parsed = parse_file(write("inline.jsonld", text))
+    assert parsed.triple_count == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -522,3 +523,14 @@ def test_cli_format_mismatch_exits_2(run: RunCli) -> None:
 def test_cli_bad_param_exits_2(run: RunCli) -> None:
     result = run("query", "ASK { ?s ?p ?o }", "--param", "novalue")
     assert result.exit_code == 2 and "NAME=VALUE" in result.stderr
+
+
+def test_cli_help_sparql_examples_run(run: RunCli) -> None:
+    # Regression: the first example once used `id:agency/moe`, which is not SPARQL syntax.
+    help_text = run("query", "--help").stdout
+    examples = re.findall(r"^\s*ipgraph query '([^']+)'\s*$", help_text, flags=re.MULTILINE)
+    assert examples, "the help shows at least one inline SPARQL example"
+    for sparql in examples:
+        result = run("query", sparql)
+        assert result.exit_code == 0, (sparql, result.stderr)
+        assert "row" in result.stderr and result.stdout.strip()

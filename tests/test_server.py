@@ -29,7 +29,9 @@ Update cases, which do not apply: update_dataset_default_graph, update_dataset_d
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
+import json
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -54,6 +56,7 @@ from ipgraph.server import (
     negotiate,
     protocol_dataset,
 )
+from ipgraph.vocab import ID, IPG
 
 pytestmark = pytest.mark.anyio
 
@@ -604,6 +607,31 @@ async def test_health(client: httpx.AsyncClient, kg: ipgraph.KnowledgeGraph) -> 
     assert body["status"] == "ok"
     assert body["triples"] == len(kg.graph)
     assert body["version"] == ipgraph.__version__
+
+
+async def test_prefixes_of_the_data_work_as_on_the_command_line(
+    client: httpx.AsyncClient, run: Any
+) -> None:
+    # Regression: the endpoint bound only the project's prefixes, so `agency:moe` (a CURIE the
+    # CLI table prints and accepts) was a syntax error over HTTP.
+    query = "SELECT ?doc WHERE { ?doc ipg:issuedBy agency:moe }"
+    response = await client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    over_http = {row["doc"]["value"] for row in response.json()["results"]["bindings"]}
+    on_cli = {
+        row["doc"]
+        for row in map(json.loads, run("query", query, "--format", "jsonl").stdout.splitlines())
+    }
+    assert over_http == on_cli and len(over_http) >= 1
+
+
+async def test_page_shows_curies_of_the_data_prefixes(client: httpx.AsyncClient) -> None:
+    html = (await client.get("/")).text
+    found = re.search(r'data-prefixes="([^"]*)"', html)
+    assert found is not None
+    prefixes = json.loads(html_module.unescape(found.group(1)))
+    assert prefixes["agency"] == str(ID["agency/"])
+    assert prefixes["ipg"] == str(IPG)
 
 
 # -- the query page ----------------------------------------------------------------------------

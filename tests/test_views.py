@@ -308,6 +308,10 @@ def test_big_views_get_fixed_positions(kg: ipgraph.KnowledgeGraph) -> None:
         ({"entity": "CNIPA", "depth": 0}, "depth"),
         ({"max_nodes": 0}, "max nodes"),
         ({"layout": "spiral"}, "layout"),
+        # regressions: a class typo drew an empty page; a path to itself leaked "max_length"
+        ({"types": ["ipg:Agncy"]}, "unknown class 'ipg:Agncy'; did you mean ipg:Agency"),
+        ({"entity": "CNIPA", "types": ["ipg:Agncy"]}, "unknown class"),
+        ({"path": ("MOF", "财政部")}, "same entity"),
     ],
 )
 def test_bad_view_requests_are_usage_errors(
@@ -391,6 +395,16 @@ def test_show_displays_in_a_sandboxed_iframe(kg: ipgraph.KnowledgeGraph, tmp_pat
     assert embedded(html.unescape(srcdoc.group(1)))["meta"]["focus"] == [str(kg.resolve("MOE"))]
     saved = shown.save(tmp_path / "moe.html")
     assert saved.read_text(encoding="utf-8") == shown.html
+
+
+def test_unwritable_output_is_a_usage_error(kg: ipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    # Regression: HtmlView.save raised a raw OSError (a traceback), unlike render().
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot write"):
+        kg.show("MOE").save(blocker / "moe.html")
+    with pytest.raises(UsageError, match="cannot write"):
+        kg.render_site(None, blocker / "site")
 
 
 def test_render_writes_to_graphs_by_default(
@@ -533,6 +547,7 @@ def test_cli_site_without_a_views_file_has_the_built_in_views(
         (["-f", "no-such.rq"], "cannot read no-such.rq"),
         (["--query", "SELEC ?x"], "syntax error"),
         (["Ministry of Magic"], "no entity matches"),
+        (["CNIPA", "--depth", "0"], "depth must be 1 or more"),  # regression: drew depth 1
     ],
 )
 def test_cli_errors_are_one_line_and_exit_2(

@@ -119,6 +119,18 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+LABEL_WIDTH = 48  # a table shows labels up to this many characters, then "…"
+
+
+def shorten(text: str, width: int = LABEL_WIDTH) -> str:
+    """Cut a long label for a table cell.
+
+    >>> shorten("Guidelines for Formulating IP-Related Terms and Conditions", 20)
+    'Guidelines for Form…'
+    """
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 # -- foundation: info, validate, find, show, export ---------------------------------------
 
 
@@ -146,7 +158,7 @@ def info(data_files: Sequence[str], store: str | None, output_format: str) -> No
             ["graph", "triples", "file"],
         )
     )
-    click.echo("\nentities per class:")
+    click.echo("\nentities per class (by direct type):")
     click.echo(table([(c, str(n)) for c, n in summary["classes"].items()], ["class", "count"]))
 
 
@@ -212,8 +224,8 @@ def find(
     rows = [
         (
             f"{m.score:.2f}",
-            m.label,
-            kg.label(m.iri, lang="zh") if kg.label(m.iri, lang="zh") != m.label else "",
+            shorten(m.label),
+            shorten(kg.label(m.iri, lang="zh")) if kg.label(m.iri, lang="zh") != m.label else "",
             ", ".join(kg.curie(t) for t in m.types),
             kg.curie(m.iri),
         )
@@ -332,7 +344,8 @@ def query(
     """Run a SPARQL query: given as SPARQL, read from a file (-f), or named (--name).
 
     The prefixes ipg:, id:, org:, eli:, prov:, skos:, schema:, dcterms:, qb:, rdfs:, owl:,
-    xsd:, wd: are pre-bound. Results go to stdout, notes (row counts, truncation) to stderr.
+    xsd:, wd: are pre-bound, and so are those of the data (agency:, doc:, prog:, region:, ...,
+    as the table prints them). Results go to stdout, notes (row counts, truncation) to stderr.
     The table format shows each IRI as its label with the CURIE; use csv/json for raw values.
     An ASK query prints true or false and exits 0 either way (test the output, not the exit
     code). Exit codes: 0 the query ran, 1 it timed out, 2 a syntax error (line and column
@@ -341,7 +354,7 @@ def query(
 
     \b
     Example:
-      ipgraph query 'SELECT ?doc WHERE { ?doc ipg:issuedBy id:agency/moe }'
+      ipgraph query 'SELECT ?doc WHERE { ?doc ipg:issuedBy agency:moe }'
       ipgraph query --list
       ipgraph query --name joint-documents --format csv
       ipgraph query --name connections --param entity=MOF
@@ -473,9 +486,6 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
     click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
 
 
-_LABEL_WIDTH = 48  # a table shows labels up to this many characters, then "…"
-
-
 def _cell(kg: KnowledgeGraph, value: Any) -> str:
     """A table cell: an IRI as 'label (curie)', a literal as its text."""
     from rdflib import BNode, URIRef
@@ -487,9 +497,7 @@ def _cell(kg: KnowledgeGraph, value: Any) -> str:
         label = " ".join(kg.label(value).split())
         if label in (curie, str(value)):
             return curie
-        if len(label) > _LABEL_WIDTH:
-            label = label[: _LABEL_WIDTH - 1].rstrip() + "…"
-        return f"{label} ({curie})"
+        return f"{shorten(label)} ({curie})"
     if isinstance(value, BNode):
         return f"_:{value}"
     return " ".join(str(value).split())
@@ -927,7 +935,7 @@ def render(
         raise UsageError("--depth needs an ENTITY: ipgraph render CNIPA --depth 2")
     view = kg.view(
         entity,
-        depth=depth or 1,
+        depth=1 if depth is None else depth,
         path=route,
         agencies=agencies,
         query=sparql,

@@ -12,11 +12,13 @@ True
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -40,7 +42,7 @@ class Link:
         return {
             "predicate": str(self.predicate),
             "predicate_label": self.predicate_label,
-            "value" if is_literal else "iri": _plain(self.node),
+            "value" if is_literal else "iri": plain(self.node),
             "label": self.node_label,
         }
 
@@ -66,7 +68,7 @@ class Figure:
         return {
             "iri": str(self.iri),
             "label": self.label,
-            "value": _plain(self.value) if self.value is not None else None,
+            "value": plain(self.value),
             "qualifier": self.qualifier,
             "unit": self.unit,
             "measure": self.measure,
@@ -191,7 +193,7 @@ def summarize(graph: Graph, iri: URIRef, label_of: Labeller) -> Entity:
         (
             Link(p, label_of(p), s, label_of(s))
             for s, p in graph.subject_predicates(iri)
-            if p not in _SKIP_IN and isinstance(p, URIRef) and p != PROV.wasDerivedFrom
+            if p not in _SKIP_IN and isinstance(p, URIRef)
         ),
         key=lambda lk: (lk.predicate_label, lk.node_label),
     )
@@ -265,10 +267,32 @@ def _number(value: Literal | None) -> str:
     return str(python)
 
 
-def _plain(node: Node) -> Any:
-    if isinstance(node, Literal):
-        python = node.toPython()
-        if isinstance(python, (int, float, str, bool)):
-            return python
-        return str(node)
-    return str(node)
+def plain(term: Node | None) -> Any:
+    """A plain, JSON-ready Python value for an RDF term.
+
+    IRIs become strings, blank nodes ``_:id``, numbers ``int`` or ``float`` (an
+    ``xsd:decimal`` too), booleans ``bool``, dates ISO 8601 text, other literals their text.
+    Used by every ``to_dict`` / ``--format json`` output, so a figure is the same number
+    whether it comes from ``ipgraph show`` or ``ipgraph query``.
+
+    >>> from rdflib import URIRef
+    >>> from rdflib.namespace import XSD
+    >>> plain(Literal("23000.0", datatype=XSD.decimal)), plain(Literal("0.4", datatype=XSD.decimal))
+    (23000, 0.4)
+    >>> plain(Literal("2021", datatype=XSD.gYear)), plain(URIRef("urn:x")), plain(None)
+    ('2021', 'urn:x', None)
+    """
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if not isinstance(term, Literal):
+        return str(term)
+    value = term.toPython()
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(term)

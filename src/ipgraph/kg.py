@@ -179,9 +179,7 @@ class KnowledgeGraph:
         >>> [m.label for m in ipgraph.load().find("ministry of ed")]
         ['Ministry of Education']
         """
-        wanted = [self.expand(t) for t in types] if types else None
-        if wanted:
-            wanted = self._with_subclasses(wanted)
+        wanted = self._classes(types) if types else None
         return self.labels.find(text, limit=limit, types=wanted)
 
     def expand(self, ref: str) -> URIRef:
@@ -237,6 +235,27 @@ class KnowledgeGraph:
 
     def _prefixes(self) -> set[str]:
         return {prefix for prefix, _ in self.graph.namespaces()} | set(PREFIXES)
+
+    def _classes(self, refs: Iterable[str]) -> list[URIRef]:
+        """The classes ``refs`` name (CURIEs or IRIs) and all their subclasses.
+
+        Raises:
+            UsageError: a reference names no class of the graph (a typo such as ipg:Agncy).
+        """
+        found: list[URIRef] = []
+        for ref in refs:
+            cls = self.expand(ref)
+            declared = any((cls, RDF.type, kind) in self.graph for kind in (OWL.Class, RDFS.Class))
+            if not declared and (None, RDF.type, cls) not in self.graph:
+                import difflib
+
+                types = self.graph.objects(None, RDF.type)
+                used = {self.curie(c) for c in types if isinstance(c, URIRef)}
+                close = difflib.get_close_matches(ref, sorted(used), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise UsageError(f"unknown class {ref!r}{hint} (`ipgraph info` lists them)")
+            found += [sub for sub in self._with_subclasses([cls]) if sub not in found]
+        return found
 
     def _with_subclasses(self, classes: Iterable[URIRef]) -> list[URIRef]:
         found: list[URIRef] = []

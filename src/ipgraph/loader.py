@@ -10,6 +10,7 @@ when every file has parsed, so a bad file leaves the graph as it was.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.sax
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ def parse_file(path: Path | str, fmt: str | None = None) -> ParsedSource:
     except OSError as exc:
         raise DataError(str(path), exc.strerror or str(exc)) from None
     base = path.resolve().as_uri()
+    if fmt == "json-ld":
+        _refuse_remote_contexts(path, text)
     try:
         if fmt in _QUAD_FORMATS:
             ds = Dataset()
@@ -123,6 +126,39 @@ def parse_file(path: Path | str, fmt: str | None = None) -> ParsedSource:
         where, reason = _locate(exc, text, fmt)
         raise DataError(str(path), reason, where) from exc
     return ParsedSource(path, fmt, graphs, {k: URIRef(v) for k, v in namespaces.items()})
+
+
+_REMOTE = ("http://", "https://", "ftp://")
+
+
+def _refuse_remote_contexts(path: Path, text: str) -> None:
+    """Raise `DataError` when a JSON-LD document names a remote ``@context`` / ``@import``.
+
+    rdflib would download it; ipgraph never touches the network while loading.
+    """
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return  # the parser reports the syntax error with its line
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context", "@import"):
+                    for ref in value if isinstance(value, list) else [value]:
+                        if isinstance(ref, str) and ref.strip().lower().startswith(_REMOTE):
+                            at = text.find(ref)
+                            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+                            raise DataError(
+                                str(path),
+                                f"remote JSON-LD {key} <{ref}>: ipgraph never downloads while "
+                                "loading; put the context in the file (or in a local file)",
+                                line,
+                            )
+                stack.append(value)
 
 
 def _locate(exc: Exception, text: str, fmt: str) -> tuple[int | None, str]:

@@ -49,6 +49,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
+from ipgraph.entity import plain
 from ipgraph.errors import QueryForbidden, QuerySyntaxError, QueryTimeout, UsageError
 from ipgraph.vocab import PREFIXES
 
@@ -275,7 +276,9 @@ def _check_graphs(iris: Iterable[URIRef], known: Iterable[URIRef], clause: str) 
     have = set(known)
     for iri in iris:
         if iri not in have:
-            listed = ", ".join(f"<{g}>" for g in sorted(have)) or "none"
+            # rdflib's internal default-graph IRI is not a graph a user can name
+            named = sorted(g for g in have if not str(g).startswith("urn:x-rdflib:"))
+            listed = ", ".join(f"<{g}>" for g in named) or "none"
             raise QueryForbidden(
                 f"{clause} <{iri}>: no such graph in the store, and ipgraph never fetches "
                 f"graphs from URLs or files; the store holds: {listed}"
@@ -594,31 +597,6 @@ def _tsv_term(term: Node) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return f"<{term}>"
-
-
-def plain(term: Node | None) -> Any:
-    """A plain Python value for an RDF term (see `QueryResult.to_dicts`).
-
-    >>> from rdflib import Literal, URIRef
-    >>> plain(Literal("23000", datatype=XSD.decimal)), plain(Literal(0.4))
-    (23000, 0.4)
-    >>> plain(Literal("2021", datatype=XSD.gYear)), plain(URIRef("urn:x"))
-    ('2021', 'urn:x')
-    """
-    if term is None:
-        return None
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if not isinstance(term, RDFLiteral):
-        return str(term)
-    value = term.toPython()
-    if isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(term)
 
 
 # -- running -------------------------------------------------------------------------------

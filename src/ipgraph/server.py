@@ -60,7 +60,6 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
 from ipgraph.errors import IpgraphError, MissingExtra, QueryForbidden, UsageError
-from ipgraph.vocab import PREFIXES
 
 try:
     from starlette.applications import Starlette
@@ -550,11 +549,16 @@ class _Endpoint:
 
     def _run(self, wanted: ProtocolRequest, accept: str | None) -> tuple[bytes, str, bool]:
         """Check, run and serialise the query (in a worker thread)."""
-        from ipgraph.query import check_query, run_query
+        from ipgraph.query import check_query, query_prefixes, run_query
 
         assert wanted.query is not None
+
+        def parse(text: str) -> ParsedQuery:
+            # The prefixes of the data too (agency:, doc:, ...), as `ipgraph query` binds them.
+            return check_query(text, prefixes=query_prefixes(self.kg.graph))
+
         try:
-            parsed = self.parsed.get(wanted.query, check_query)
+            parsed = self.parsed.get(wanted.query, parse)
             fmt = _choose_format(parsed.kind, wanted.format, accept)  # 406 before running
             if wanted.default_graphs or wanted.named_graphs:
                 dataset = protocol_dataset(self.kg, [*wanted.default_graphs, *wanted.named_graphs])
@@ -615,6 +619,8 @@ class _Endpoint:
     # / and its assets
 
     async def page(self, request: Request) -> Response:
+        from ipgraph.query import query_prefixes
+
         params = _parse_params(request.scope["query_string"], "query string")
         given = [value for name, value in params if name == "query"]
         named = self.kg.named_queries()
@@ -629,7 +635,7 @@ class _Endpoint:
         )
         first = next(iter(sorted(named.items())), None)
         default_query = given[0] if given else (first[1].text if first else DEFAULT_QUERY)
-        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        prefixes = query_prefixes(self.kg.graph)  # what queries may use, for showing CURIEs
         graphs_ready = _GraphViews(self.graphs_dir).ready()
         text = self.page_template.safe_substitute(
             options=options,

@@ -1240,18 +1240,18 @@ def local_graph(
     entity projection (`ipgraph.projection`) walks: not along ``rdf:type`` or vocabulary
     triples, not through classes, vocabulary terms, passages and sources, or observations
     (unless ``include`` adds them), not through IRIs that are never a subject. It stops where
-    the two searches meet, and returns every triple it read plus the vocabulary, the types and
-    the labels of the nodes reached — small enough to project and search with networkx even on
-    a store of millions of triples. Returns None when the searches do not meet within
-    ``max_depth`` hops.
+    the two searches meet, and returns the triples of every shortest path found (rebuilt from
+    both sides), the types and labels of their nodes and the vocabulary — small enough to
+    project and search with networkx even on a store of millions of triples. Returns None
+    when the searches do not meet within ``max_depth`` hops.
 
     >>> from rdflib import Graph
     >>> store = open_store("memory")
     >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> .", format="ttl")
     >>> g = g.parse(data="<urn:c> <urn:p> <urn:d> .", format="ttl")
     >>> store.replace_graphs({URIRef("urn:g"): g})
-    >>> sorted(str(s) for s, _, _ in local_graph(store, URIRef("urn:a"), URIRef("urn:c")))
-    ['urn:a', 'urn:b', 'urn:c']
+    >>> sorted((str(s), str(o)) for s, _, o in local_graph(store, URIRef("urn:a"), URIRef("urn:c")))
+    [('urn:a', 'urn:b'), ('urn:b', 'urn:c')]
     """
     from ipgraph import data
     from ipgraph.projection import (  # the projection's own rules, so both agree
@@ -1281,7 +1281,6 @@ def local_graph(
         level_set = set(level)
         has_out: set[URIRef] = set()
         for s, p, o in fetched:
-            out.add((s, p, o))
             if s in level_set:
                 has_out.add(s)
                 if p == RDF.type and o in excluded_classes:
@@ -1300,66 +1299,87 @@ def local_graph(
             and ((s in level_set and s not in blocked) or (o in level_set and o not in blocked))
         ]
 
+    # dist[side][node]: hops from that side's end; via[side][node]: the edges that reach it at
+    # that distance (all of them, so every shortest path can be rebuilt, not just one).
+    dist: tuple[dict[URIRef, int], dict[URIRef, int]] = ({source: 0}, {target: 0})
+    via: tuple[dict[URIRef, list[Edge]], dict[URIRef, list[Edge]]] = ({}, {})
+    frontiers: tuple[list[URIRef], list[URIRef]] = ([source], [target])
+    meetings: list[URIRef] = []
     if source == target:
         expand([source])
-    else:
-        parents: tuple[set[URIRef], set[URIRef]] = ({source}, {target})
-        frontiers: tuple[list[URIRef], list[URIRef]] = ([source], [target])
-        met = False
-        for _ in range(max_depth):
-            if not frontiers[0] or not frontiers[1]:
-                return None
-            side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-            mine, other = parents[side], parents[1 - side]
-            level = frontiers[side]
-            level_set = set(level)
-            found: list[URIRef] = []
-            for s, _p, o in expand(level):
-                there = o if s in level_set else s
-                if there not in mine and there not in blocked:
-                    mine.add(there)
-                    found.append(there)
-            meetings = [n for n in found if n in other]
-            if meetings:
-                unexpanded = [n for n in meetings if n not in expanded]
-                if unexpanded:
-                    expand(unexpanded)  # learn their types: a passage is no meeting point
-                if any(n not in blocked for n in meetings):
-                    met = True
-            frontiers = (found, frontiers[1]) if side == 0 else (frontiers[0], found)
-            if met:
-                break
-        if not met:
+        meetings = [source]
+    for _ in range(max_depth):
+        if meetings:
+            break
+        if not frontiers[0] or not frontiers[1]:
             return None
-    nodes = {n for triple in out for n in (triple[0], triple[2]) if isinstance(n, URIRef)}
-    unexpanded_nodes = [n for n in nodes if n not in expanded]
-    for start in range(0, len(unexpanded_nodes), 500):
-        for s, p, o in store.edges(unexpanded_nodes[start : start + 500]):
-            if p == RDF.type:
-                out.add((s, p, o))
-    _add_labels(store, sorted(nodes), out)
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        mine, other = dist[side], dist[1 - side]
+        level = frontiers[side]
+        level_set = set(level)
+        depth = mine[level[0]] + 1
+        found: list[URIRef] = []
+        for edge in expand(level):
+            s, _p, o = edge
+            for here, there in ((s, o), (o, s)):
+                if here not in level_set or here in blocked or there in blocked:
+                    continue
+                if there not in mine:
+                    mine[there] = depth
+                    found.append(there)
+                if mine[there] == depth:
+                    via[side].setdefault(there, []).append(edge)
+        candidates = [n for n in found if n in other]
+        unexpanded = [n for n in candidates if n not in expanded]
+        if unexpanded:
+            expand(unexpanded)  # learn their types: a passage is no meeting point
+        candidates = [n for n in candidates if n not in blocked]
+        if candidates:
+            best = min(dist[0][n] + dist[1][n] for n in candidates)
+            meetings = [n for n in candidates if dist[0][n] + dist[1][n] == best]
+        frontiers = (found, frontiers[1]) if side == 0 else (frontiers[0], found)
+    if not meetings:
+        return None
+    # Keep only the edges of shortest paths: walk back from the meeting points on both sides.
+    nodes: set[URIRef] = set()
+    for side in (0, 1):
+        todo = list(meetings)
+        while todo:
+            node = todo.pop()
+            if node in nodes and node not in meetings:
+                continue
+            nodes.add(node)
+            for edge in via[side].get(node, []):
+                out.add(edge)
+                previous = edge[0] if edge[2] == node else edge[2]
+                if previous not in nodes:
+                    todo.append(previous)
+    _add_objects(store, sorted(nodes), out, (RDF.type, *LABEL_PREDICATES[:2]))
     vocabulary = graph_name(data.vocabulary_file())
     for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"):
         out.add((row[0], row[1], row[2]))  # type: ignore[index]
     return out
 
 
-def _add_labels(store: Store, nodes: Sequence[URIRef], out: Graph) -> None:
+def _add_objects(
+    store: Store, nodes: Sequence[URIRef], out: Graph, predicates: Sequence[URIRef]
+) -> None:
+    """Add ``(node, predicate, ?o)`` for every node and predicate (types, labels)."""
     if isinstance(store, OxigraphStore):
-        for triple in store.pattern_triples(nodes, LABEL_PREDICATES[:2]):
+        for triple in store.pattern_triples(nodes, predicates):
             out.add(triple)
         return
     if not isinstance(store, SparqlStore):
         for node in nodes:
-            for predicate in LABEL_PREDICATES[:2]:
-                for label in store.dataset.objects(node, predicate):
-                    out.add((node, predicate, label))
+            for predicate in predicates:
+                for value in store.dataset.objects(node, predicate):
+                    out.add((node, predicate, value))
         return
-    label_values = " ".join(f"<{p}>" for p in LABEL_PREDICATES[:2])
+    wanted = ", ".join(f"<{p}>" for p in predicates)
     for start in range(0, len(nodes), 300):
         values = " ".join(f"<{n}>" for n in nodes[start : start + 300])
         for row in store.query(
             f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(?p IN ({label_values.replace(' ', ', ')})) }}"
+            f"FILTER(?p IN ({wanted})) }}"
         ):
             out.add((row[0], row[1], row[2]))  # type: ignore[index]

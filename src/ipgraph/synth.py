@@ -315,7 +315,8 @@ def generate(triples: int, seed: int = 0) -> Iterator[str]:
                 yield emit(iri, _ipg("carriedOutBy"), rng.choice(organizations))
             if rng.random() < 0.3:
                 yield emit(iri, _ipg("inCooperationWith"), rng.choice(agencies))
-            yield emit(iri, _ipg("carriedOutIn"), rng.choice(regions))
+            place = province if rng.random() < 0.8 else rng.choice(regions)  # named after it
+            yield emit(iri, _ipg("carriedOutIn"), place)
             yield emit(iri, _ipg("year"), _typed(year, "gYear"))
             yield emit(iri, _ipg("concerns"), topic)
             yield emit(iri, _ipg("targets"), rng.choice(categories))

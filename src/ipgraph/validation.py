@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SH, SKOS
 from rdflib.term import Node
+
+from ipgraph.labels import pick_label
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,15 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, label_of: Any) -> Vali
         allow_warnings=True,
         advanced=True,
     )
+
+    def name(node: Node) -> str:
+        # Entities of extra files checked without being loaded have their labels only here.
+        found = [v for p in (RDFS.label, SKOS.prefLabel) for v in data.objects(node, p)]
+        labels = [v for v in found if isinstance(v, Literal)]
+        return pick_label(labels) if labels else str(label_of(node))
+
     results = [
-        _read_result(results_graph, node, label_of)
+        _read_result(results_graph, node, name)
         for node in results_graph.subjects(SH.resultSeverity, None)
     ]
     results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.message))

@@ -321,7 +321,7 @@ class _Builder:
 
     def keep_types(self, kg: KnowledgeGraph, types: Sequence[str]) -> None:
         """Drop nodes of other classes (and their edges)."""
-        wanted = set(kg._with_subclasses(kg.expand(t) for t in types))
+        wanted = set(kg._classes(types))
         for key in list(self.nodes):
             if key in self.focus:
                 continue
@@ -494,7 +494,7 @@ def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tu
     projection = _projection(kg)
     keep: set[Any] = set(projection.nodes)
     if types:
-        wanted = set(kg._with_subclasses(kg.expand(t) for t in types))
+        wanted = set(kg._classes(types))
         keep = {n for n in keep if wanted.intersection(projection.nodes[n].get("types", ()))}
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
@@ -536,6 +536,11 @@ def _neighborhood(
 def _path(kg: KnowledgeGraph, builder: _Builder, a: str, b: str) -> tuple[str, str, str]:
     shortest = kg.path(a, b)
     length = len(shortest.hops)
+    if length == 0:
+        raise UsageError(
+            f"{a!r} and {b!r} are the same entity ({kg.label(shortest.start)}); a path view "
+            "needs two different ones"
+        )
     start = shortest.start
     end = shortest.hops[-1].target if shortest.hops else start
     found = kg.paths(a, b, max_length=length, limit=_MAX_PATHS)
@@ -787,10 +792,15 @@ def to_html(view: View) -> str:
 
 def write_html(view: View, output: str | Path) -> Path:
     """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path."""
+    return _write_page(to_html(view), output)
+
+
+def _write_page(text: str, output: str | Path) -> Path:
+    """Write an HTML page as UTF-8, creating folders; a failure is a one-line `UsageError`."""
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_html(view), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
@@ -817,10 +827,7 @@ class HtmlView:
 
     def save(self, output: str | Path) -> Path:
         """Write the page to a file and return its path."""
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
-        return path
+        return _write_page(self.html, output)
 
     def __repr__(self) -> str:
         return f"<HtmlView {self.view.name!r}: {len(self.view.nodes)} nodes>"
@@ -1012,9 +1019,7 @@ def build_site(
                 view.meta["notice"],
             )
         )
-    index = folder / "index.html"
-    index.write_text(_index_html(pages), encoding="utf-8")
-    return index
+    return _write_page(_index_html(pages), folder / "index.html")
 
 
 def _index_html(pages: Sequence[SitePage]) -> str:
