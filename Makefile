@@ -20,7 +20,7 @@ $(BIN)/activate:
 
 # Installed once per change of pyproject.toml; the marker records which extras.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[server,oxigraph]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
@@ -48,8 +48,6 @@ demo: $(VENV)/.installed-base
 	@$(IPGRAPH) show MOF
 	@echo; echo "== ipgraph validate"
 	@$(IPGRAPH) validate
-	@echo; echo "== ipgraph render --all   (offline HTML graph views; open the index page below)"
-	@$(IPGRAPH) render --all
 	@echo; echo "== ipgraph query --list   (named competency queries)"
 	@$(IPGRAPH) query --list
 	@echo; echo "== ipgraph query --name joint-documents"
@@ -71,6 +69,10 @@ demo: $(VENV)/.installed-base
 	@$(IPGRAPH) synth --triples 20000 --seed 1 -o $(VENV)/demo-synth.nt
 	@$(IPGRAPH) load --store oxigraph:$(VENV)/demo-kgdb $(VENV)/demo-synth.nt --quiet
 	@$(IPGRAPH) path 'Synthetic Ministry of Commerce' 'Anhui (synthetic)' --store oxigraph:$(VENV)/demo-kgdb
+	@echo; echo "== ipgraph render --all   (offline HTML graph views)"
+	@echo "open this page in a browser (works from file://, no network):"
+	@$(IPGRAPH) render --all | sed "s|^|  file://$(CURDIR)/|"
+	@echo; echo "serve the graph over SPARQL with: $(IPGRAPH) serve   (then http://127.0.0.1:8000/)"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -63,9 +63,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright (``make test`` installs it; never a download)."""
+    """Debian's Chromium driven by Playwright (``make test`` installs it; never a download).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open, which
+    would break ``asyncio.run`` in later tests.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     from playwright.sync_api import sync_playwright

@@ -71,9 +71,16 @@ def test_path_text_in_both_languages(kg: ipgraph.KnowledgeGraph) -> None:
     path = kg.path("MOF", SPECIAL_PLAN)
     plan = "Special plan on patent technology transfer and commercialization"
     assert path.to_text(lang="en") == f"Ministry of Finance ←in cooperation with— {plan}"
-    assert path.to_text(lang="zh") == f"财政部 ←合作单位— {plan}"  # no Chinese label: English
-    assert path.to_text() == f"Ministry of Finance 财政部 ←in cooperation with— {plan}"
+    assert path.to_text(lang="zh") == "财政部 ←合作单位— 专利转化专项计划"
+    assert (
+        path.to_text()
+        == f"Ministry of Finance 财政部 ←in cooperation with— {plan} 专利转化专项计划"
+    )
     assert str(path) == path.to_text()
+    # an entity with no Chinese label falls back to its English one
+    bases = kg.path("MOFCOM", "program/export-bases-ip-services").to_text(lang="zh")
+    assert bases.startswith("商务部 ←发布机关— Notice on Application for Establishing Export Bases")
+    assert bases.endswith("←贯彻落实— Export bases for IP services")
     with pytest.raises(UsageError, match="both, en, zh"):
         path.to_text(lang="fr")
 
