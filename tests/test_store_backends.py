@@ -7,6 +7,8 @@ answer is compared with the memory backend's.
 
 from __future__ import annotations
 
+import contextlib
+import random
 import shutil
 import socket
 import subprocess
@@ -17,14 +19,18 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import Result
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import ipgraph
+from ipgraph import paths, synth
+from ipgraph.projection import build_projection
 from ipgraph.query import QueryResult, named_queries
-from ipgraph.store import OxigraphStore, SparqlStore
+from ipgraph.store import OxigraphStore, SparqlStore, local_graph
+from ipgraph.vocab import IPG
 
 
 def _free_port() -> int:
@@ -33,12 +39,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on a loopback port; yields its ipgraph store spec."""
+@contextlib.contextmanager
+def _serve(location: Path) -> Iterator[str]:
+    """Run a real Oxigraph server over ``location`` on a loopback port; yield its store spec."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen(
         [
             binary,
@@ -67,6 +72,13 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a loopback port; yields its ipgraph store spec."""
+    with _serve(tmp_path_factory.mktemp("oxigraph-server")) as spec:
+        yield spec
 
 
 @pytest.fixture(scope="session")
@@ -226,3 +238,120 @@ def test_cli_commands_run_on_the_backend(
     assert info.exit_code == 0 and f'"store": "{backend_kg.store.kind}"' in info.output
     found = run("query", "ASK { ?d ipg:issuedBy ?a }", "--store", spec)
     assert found.exit_code == 0
+
+
+# -- shortest paths by store lookups (issue 6: no full projection on large stores) ------------
+
+
+def _searched(
+    kg: ipgraph.KnowledgeGraph, a: str | URIRef, b: str | URIRef, include: tuple[str, ...] = ()
+) -> paths.Path:
+    """The path the store search itself finds (`kg.path` would fall back to the full
+    projection if the search gave up; this fails instead)."""
+    start, end = kg.resolve(a), kg.resolve(b)
+    ball = local_graph(kg.store, start, end, include)
+    assert ball is not None, f"the store search found no path from {a} to {b}"
+    assert len(ball) < len(kg.graph)
+    return paths.shortest_path(build_projection(ball, include), start, end)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "include"),
+    [
+        ("MOF", "Zhejiang", ()),
+        ("MIIT", "MOE", ()),
+        ("CAS", "Jiangsu", ()),
+        ("CNIPA", "MOE", ("observations",)),
+        ("MOF", "CNIPA", ("provenance",)),
+        ("MOE", "MOE", ()),
+    ],
+)
+def test_store_search_agrees_with_the_projection(
+    a: str,
+    b: str,
+    include: tuple[str, ...],
+    backend_kg: ipgraph.KnowledgeGraph,
+    memory_kg: ipgraph.KnowledgeGraph,
+) -> None:
+    expected = memory_kg.path(a, b, include=include)
+    got = _searched(backend_kg, a, b, include)
+    assert len(got) == len(expected)
+    assert (got.start, got.end) == (expected.start, expected.end)
+    for hop in got.hops:
+        assert hop.triple() in backend_kg.graph
+    assert backend_kg.path(a, b, include=include).triples() == got.triples()
+
+
+def test_store_search_only_starts_from_entities(
+    backend_kg: ipgraph.KnowledgeGraph, memory_kg: ipgraph.KnowledgeGraph
+) -> None:
+    cnipa = memory_kg.resolve("CNIPA")
+    passage = next(iter(memory_kg.instances(IPG.Passage)))
+    assert local_graph(backend_kg.store, URIRef(IPG.Agency), cnipa) is None  # a class
+    assert local_graph(backend_kg.store, passage, cnipa) is None  # provenance, left out
+    found = local_graph(backend_kg.store, passage, cnipa, ("provenance",))
+    assert found is not None
+    G = build_projection(found, ("provenance",))
+    assert len(paths.shortest_path(G, passage, cnipa)) == len(
+        memory_kg.path(passage, cnipa, include="provenance")
+    )
+
+
+@pytest.fixture(scope="module")
+def synth_kgs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ipgraph.KnowledgeGraph]]:
+    """A synthetic graph with hubs (agencies with hundreds of documents) on every backend."""
+    root = tmp_path_factory.mktemp("synth")
+    file = root / "synth.nt"
+    synth.write(file, 20_000, seed=5)
+    with _serve(tmp_path_factory.mktemp("synth-server")) as spec:
+        yield {
+            "memory": ipgraph.load(file),
+            "oxigraph": ipgraph.load(file, store=f"oxigraph:{root / 'kgdb'}"),
+            "server": ipgraph.load(file, store=spec),
+        }
+
+
+def _hub_pairs(G: nx.MultiDiGraph) -> list[tuple[URIRef, URIRef]]:
+    """Leaf-to-leaf, leaf-to-hub and hub-to-hub pairs, chosen by a seeded draw."""
+    by_degree = sorted(G, key=lambda n: (-G.degree(n), str(n)))
+    hubs = by_degree[:4]
+    reachable = nx.node_connected_component(G.to_undirected(as_view=True), hubs[0])
+    small = sorted((n for n in reachable if G.degree(n) <= 3), key=str)
+    leaves = random.Random(0).sample(small, 8)
+    return [
+        *zip(leaves[:4], leaves[4:], strict=True),
+        *zip(leaves[:3], hubs[:3], strict=True),
+        (hubs[0], hubs[1]),
+        (hubs[2], hubs[3]),
+    ]
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "server"])
+def test_store_search_through_hubs_agrees(
+    backend: str, synth_kgs: dict[str, ipgraph.KnowledgeGraph]
+) -> None:
+    memory, kg = synth_kgs["memory"], synth_kgs[backend]
+    G = memory.projection()
+    pairs = _hub_pairs(G)
+    expected = [memory.path(a, b) for a, b in pairs]
+    # The case is hub-heavy: the memory paths cross entities with hundreds of relations.
+    assert max(G.degree(n) for path in expected for n in path.nodes[1:-1]) >= 300
+    for (a, b), want in zip(pairs, expected, strict=True):
+        got = _searched(kg, a, b)
+        assert (len(got), got.start, got.end) == (len(want), a, b)
+        for hop in got.hops:
+            assert hop.triple() in kg.graph
+        assert kg.path(a, b).triples() == got.triples()
+
+
+def test_store_search_answer_does_not_depend_on_the_server(
+    synth_kgs: dict[str, ipgraph.KnowledgeGraph],
+) -> None:
+    pairs = _hub_pairs(synth_kgs["memory"].projection())
+    for a, b in pairs:
+        assert (
+            _searched(synth_kgs["oxigraph"], a, b).triples()
+            == _searched(synth_kgs["server"], a, b).triples()
+        )

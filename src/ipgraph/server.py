@@ -48,8 +48,6 @@ import json
 import logging
 import socket
 import string
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +76,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.query import NamedQuery, ParsedQuery
+    from ipgraph.query import NamedQuery
 
 __all__ = [
     "DEFAULT_MAX_REQUEST_BYTES",
@@ -479,34 +477,6 @@ def _page(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": PAGE_CSP})
 
 
-class _ParsedQueries(threading.local):
-    """Parsed queries by text, per worker thread: parsing costs more than running most.
-
-    Per thread, because an rdflib query holds evaluation state in its expressions while it
-    runs, so one parsed query must never run in two threads at once. An entry whose run
-    failed or timed out is dropped (its interrupted run may still hold it).
-    """
-
-    size = 64
-
-    def __init__(self) -> None:
-        self.entries: OrderedDict[str, ParsedQuery] = OrderedDict()
-
-    def get(self, text: str, parse: Callable[[str], ParsedQuery]) -> ParsedQuery:
-        hit = self.entries.get(text)
-        if hit is not None:
-            self.entries.move_to_end(text)
-            return hit
-        parsed = parse(text)
-        self.entries[text] = parsed
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-        return parsed
-
-    def forget(self, text: str) -> None:
-        self.entries.pop(text, None)
-
-
 class _Endpoint:
     """The request handlers, sharing the graph and the limits."""
 
@@ -524,7 +494,6 @@ class _Endpoint:
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
         self.graphs_dir = graphs_dir
-        self.parsed = _ParsedQueries()
         self.page_template = string.Template((_TEMPLATES / "query.html").read_text("utf-8"))
         self.assets = {
             "query.js": ("text/javascript; charset=utf-8", (_TEMPLATES / "query.js").read_bytes()),
@@ -549,16 +518,14 @@ class _Endpoint:
 
     def _run(self, wanted: ProtocolRequest, accept: str | None) -> tuple[bytes, str, bool]:
         """Check, run and serialise the query (in a worker thread)."""
-        from ipgraph.query import check_query, query_prefixes, run_query
+        from ipgraph.query import check_query_for, run_query
 
         assert wanted.query is not None
-
-        def parse(text: str) -> ParsedQuery:
-            # The prefixes of the data too (agency:, doc:, ...), as `ipgraph query` binds them.
-            return check_query(text, prefixes=query_prefixes(self.kg.graph))
-
         try:
-            parsed = self.parsed.get(wanted.query, parse)
+            # Checked once per text and process (`ipgraph.query.CHECKED`), with the prefixes of
+            # the data too (agency:, doc:, ...), as `ipgraph query` binds them; each run
+            # evaluates its own copy, so concurrent requests never share evaluation state.
+            parsed = check_query_for(self.kg.graph, wanted.query)
             fmt = _choose_format(parsed.kind, wanted.format, accept)  # 406 before running
             if wanted.default_graphs or wanted.named_graphs:
                 dataset = protocol_dataset(self.kg, [*wanted.default_graphs, *wanted.named_graphs])
@@ -574,10 +541,8 @@ class _Endpoint:
                 result = self.kg.query(parsed, timeout=self.timeout, max_rows=self.max_rows)
             body = result.serialize(fmt)
         except IpgraphError:
-            self.parsed.forget(wanted.query)
             raise
         except Exception as exc:  # a failure inside the query engine: report, keep serving
-            self.parsed.forget(wanted.query)
             log.exception("query failed")
             raise QueryFailed(
                 f"the query failed while running: {type(exc).__name__}: {exc}"

@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -288,6 +289,116 @@ def native_query(
         return None
     named_bindings = {str(k).lstrip("?$"): v for k, v in (bindings or {}).items()}
     return graph.backend.query(text, named_bindings, list(default_graphs), list(named_graphs))
+
+
+@dataclass
+class NativeTable:
+    """A query's answer read straight from a native engine, terms already rdflib terms.
+
+    Attributes:
+        kind: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+        vars: SELECT variables, in order.
+        rows: SELECT rows (at most ``max_rows``).
+        truncated: rows were cut at ``max_rows``.
+        boolean: the ASK answer.
+        graph: the CONSTRUCT / DESCRIBE graph (whole).
+    """
+
+    kind: str
+    vars: list[str]
+    rows: list[tuple[Node | None, ...]]
+    truncated: bool = False
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def native_table(
+    graph: Graph,
+    text: str,
+    bindings: Mapping[Any, Node] | None = None,
+    default_graphs: Sequence[URIRef] = (),
+    named_graphs: Sequence[URIRef] = (),
+    max_rows: int | None = None,
+) -> NativeTable | None:
+    """Run a query string on an embedded Oxigraph store and read its answer directly.
+
+    The fast path of `ipgraph.query.run_query`: rows go from pyoxigraph terms to rdflib terms
+    in one step (no intermediate rdflib `Result`), and at most ``max_rows`` + 1 rows are read.
+    Returns None for other backends (use `native_query`).
+
+    >>> native_table(Dataset(), "ASK {}") is None
+    True
+    """
+    backend = getattr(graph, "backend", None)
+    if not isinstance(graph, BackendDataset) or not isinstance(backend, OxigraphStore):
+        return None
+    named_bindings = {str(k).lstrip("?$"): v for k, v in (bindings or {}).items()}
+    raw = backend.query_raw(text, named_bindings, list(default_graphs), list(named_graphs))
+    ox = backend._ox_module
+    if isinstance(raw, ox.QueryBoolean):
+        return NativeTable("ASK", [], [], boolean=bool(raw))
+    convert = ox_converter(ox)
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        solutions = raw if max_rows is None else itertools.islice(raw, max_rows + 1)
+        rows: list[tuple[Node | None, ...]] = [
+            tuple(None if term is None else convert(term) for term in solution)
+            for solution in solutions
+        ]
+        truncated = max_rows is not None and len(rows) > max_rows
+        return NativeTable("SELECT", variables, rows[:max_rows] if truncated else rows, truncated)
+    out = Graph()
+    out.addN((convert(t.subject), convert(t.predicate), convert(t.object), out) for t in raw)
+    return NativeTable("CONSTRUCT", [], [], graph=out)
+
+
+def ox_converter(ox: Any) -> Callable[[Any], Identifier]:
+    """A function turning pyoxigraph terms into rdflib terms, remembering the terms it has
+    converted (one converter per result: results repeat predicates, classes and agencies).
+
+    >>> import pyoxigraph
+    >>> convert = ox_converter(pyoxigraph)
+    >>> convert(pyoxigraph.Literal("2021", datatype=pyoxigraph.NamedNode(str(XSD_INTEGER))))
+    rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    from rdflib import BNode
+
+    named_node, literal, blank_node = ox.NamedNode, ox.Literal, ox.BlankNode
+    seen: dict[Any, Identifier] = {}
+    datatypes: dict[str, URIRef] = {}
+
+    def convert(term: Any) -> Identifier:
+        hit = seen.get(term)
+        if hit is not None:
+            return hit
+        cls = type(term)
+        if cls is named_node:  # Oxigraph's IRIs are valid: skip URIRef's own check
+            made: Identifier = str.__new__(URIRef, term.value)
+        elif cls is literal:
+            language = term.language
+            if language:
+                made = Literal(term.value, lang=language)
+            else:
+                datatype = term.datatype.value
+                if datatype == _XSD_STRING:
+                    made = Literal(term.value)
+                else:
+                    iri = datatypes.get(datatype)
+                    if iri is None:
+                        iri = datatypes[datatype] = URIRef(datatype)
+                    made = Literal(term.value, datatype=iri)
+        elif cls is blank_node:
+            made = BNode(term.value)
+        else:  # an RDF-star triple term, or a subclass
+            made = _from_ox(ox, term)
+        if len(seen) < 100_000:
+            seen[term] = made
+        return made
+
+    return convert
+
+
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -707,9 +818,9 @@ class OxigraphStore(Store):
         try:
             return self._ox.query(text, prefixes=self.prefixes(), **options)
         except SyntaxError as exc:
-            from ipgraph.errors import QuerySyntaxError
+            from ipgraph.query import _ox_syntax_error
 
-            raise QuerySyntaxError(str(exc.msg), exc.lineno, exc.offset) from None
+            raise _ox_syntax_error(str(exc.msg or exc), text) from None
 
     def edges(self, nodes: Iterable[URIRef]) -> list[Edge]:
         ox = self._ox_module
@@ -820,9 +931,10 @@ def _ox_result(ox: Any, raw: Any) -> Result:
         out = Result("SELECT")
         variables = [Variable(v.value) for v in raw.variables]
         out.vars = variables
+        convert = ox_converter(ox)
         out.bindings = (  # rows are converted as they are read
             {
-                var: _from_ox(ox, value)
+                var: convert(value)
                 for var, value in zip(variables, solution, strict=True)
                 if value is not None
             }
@@ -831,10 +943,8 @@ def _ox_result(ox: Any, raw: Any) -> Result:
         return out
     out = Result("CONSTRUCT")
     graph = Graph()
-    graph.addN(
-        (_from_ox(ox, t.subject), _from_ox(ox, t.predicate), _from_ox(ox, t.object), graph)
-        for t in raw
-    )
+    convert = ox_converter(ox)
+    graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in raw)
     out.graph = graph
     return out
 
@@ -1234,131 +1344,251 @@ def local_graph(
     include: Iterable[str] = (),
     max_depth: int = 12,
 ) -> Graph | None:
-    """The part of the graph a shortest path between two entities can use, read by lookups.
+    """A shortest path between two entities, read by lookups, as a small graph to project.
 
-    A bidirectional breadth-first search through `Store.edges` that walks only where the
-    entity projection (`ipgraph.projection`) walks: not along ``rdf:type`` or vocabulary
-    triples, not through classes, vocabulary terms, passages and sources, or observations
-    (unless ``include`` adds them), not through IRIs that are never a subject. It stops where
-    the two searches meet, and returns the triples of every shortest path found (rebuilt from
-    both sides), the types and labels of their nodes and the vocabulary — small enough to
-    project and search with networkx even on a store of millions of triples. Returns None
-    when the searches do not meet within ``max_depth`` hops.
+    A bidirectional breadth-first search over the store that walks only where the entity
+    projection (`ipgraph.projection`) walks: not along ``rdf:type`` or vocabulary triples, not
+    through classes, vocabulary terms, passages and sources, or observations (unless
+    ``include`` adds them), not through IRIs that are never a subject. Each step expands the
+    side whose frontier touches fewer triples (counted by the backend, see `_PathSearch`),
+    with one query for the whole frontier, so hubs (an agency's thousands of documents) are
+    crossed from their small side; terms are compared as plain strings and only the path's
+    own are turned into rdflib terms.
+
+    Returns the triples between consecutive nodes of one shortest path (the same length as a
+    search over the full projection finds; among equally short ones, the path whose meeting
+    point and predecessors come first by IRI), the types and labels of its nodes and the
+    vocabulary — what `build_projection` needs to project and describe it. Returns None when
+    an end is not an entity of the projection or the searches do not meet within
+    ``max_depth`` hops.
 
     >>> from rdflib import Graph
     >>> store = open_store("memory")
     >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> .", format="ttl")
     >>> g = g.parse(data="<urn:c> <urn:p> <urn:d> .", format="ttl")
     >>> store.replace_graphs({URIRef("urn:g"): g})
-    >>> sorted((str(s), str(o)) for s, _, o in local_graph(store, URIRef("urn:a"), URIRef("urn:c")))
+    >>> ball = local_graph(store, URIRef("urn:a"), URIRef("urn:c"))
+    >>> sorted((str(s), str(o)) for s, _, o in ball if str(s) != "urn:c")
     [('urn:a', 'urn:b'), ('urn:b', 'urn:c')]
     """
-    from ipgraph import data
-    from ipgraph.projection import (  # the projection's own rules, so both agree
-        _SCHEMA_PREDICATES,
-        _TERM_TYPES,
-        _VOCABULARY_NAMESPACES,
-        INCLUDE_GROUPS,
-    )
+    search = _PathSearch(store, include)
+    nodes = search.shortest(str(source), str(target), max_depth)
+    return None if nodes is None else search.ball(nodes)
 
-    excluded_roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in include for c in cs]
-    excluded_classes: set[Node] = set(excluded_roots)
-    if excluded_roots:
-        values = " ".join(f"<{c}>" for c in excluded_roots)
-        for row in store.query(
-            f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {values} }} ?c rdfs:subClassOf* ?root }}"
-        ):
-            excluded_classes.add(row[0])  # type: ignore[index]
-    excluded_classes |= _TERM_TYPES
 
-    out = Graph()
-    blocked: set[URIRef] = set()
-    expanded: set[URIRef] = set()
+class _PathSearch:
+    """The bidirectional search behind `local_graph`, with the projection's rules as SPARQL.
 
-    def expand(level: Sequence[URIRef]) -> list[Edge]:
-        """Fetch edges of ``level``; keep those the projection would walk."""
-        fetched = store.edges(level)
-        level_set = set(level)
-        has_out: set[URIRef] = set()
-        for s, p, o in fetched:
-            if s in level_set:
-                has_out.add(s)
-                if p == RDF.type and o in excluded_classes:
-                    blocked.add(s)
-            if o in level_set and p == RDF.type:
-                blocked.add(o)  # a class
-        for node in level:
-            expanded.add(node)
-            if node not in has_out or str(node).startswith(_VOCABULARY_NAMESPACES):
-                blocked.add(node)
-        return [
-            (s, p, o)
-            for s, p, o in fetched
-            if p != RDF.type
-            and p not in _SCHEMA_PREDICATES
-            and ((s in level_set and s not in blocked) or (o in level_set and o not in blocked))
-        ]
+    Nodes are IRIs as plain strings. A frontier is checked (is each node an entity of the
+    projection?) just before it is expanded, so the last and largest level is never checked
+    in full: only its meeting points are. On Oxigraph every query runs in pyoxigraph and only
+    the IRIs are read from its results; on other stores through `Store.query`, in chunks.
+    """
 
-    # dist[side][node]: hops from that side's end; via[side][node]: the edges that reach it at
-    # that distance (all of them, so every shortest path can be rebuilt, not just one).
-    dist: tuple[dict[URIRef, int], dict[URIRef, int]] = ({source: 0}, {target: 0})
-    via: tuple[dict[URIRef, list[Edge]], dict[URIRef, list[Edge]]] = ({}, {})
-    frontiers: tuple[list[URIRef], list[URIRef]] = ([source], [target])
-    meetings: list[URIRef] = []
-    if source == target:
-        expand([source])
-        meetings = [source]
-    for _ in range(max_depth):
-        if meetings:
-            break
-        if not frontiers[0] or not frontiers[1]:
+    def __init__(self, store: Store, include: Iterable[str]) -> None:
+        from ipgraph.projection import (  # the projection's own rules, so both agree
+            _SCHEMA_PREDICATES,
+            _TERM_TYPES,
+            _VOCABULARY_NAMESPACES,
+            INCLUDE_GROUPS,
+        )
+
+        self.store = store
+        self.chunk = 0 if isinstance(store, OxigraphStore) else 500  # 0: one query per step
+        self.namespaces = _VOCABULARY_NAMESPACES
+        groups = set(include)
+        roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
+        excluded = {str(c) for c in _TERM_TYPES}
+        if roots:
+            excluded.update(
+                row[0]
+                for row in self._rows(
+                    "SELECT DISTINCT ?c WHERE { VALUES ?root { "
+                    + _iris(roots)
+                    + " } ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root }"
+                )
+            )
+        schema = _iris(sorted(_SCHEMA_PREDICATES))
+        # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
+        self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
+        # An entity of the projection (see build_projection): a subject, not a class, not a
+        # schema term, not used as a predicate between IRIs, not of an excluded type.
+        self.entity = (
+            "FILTER EXISTS { ?m ?p0 ?o0 } "
+            f"FILTER NOT EXISTS {{ ?i0 <{RDF.type}> ?m FILTER(isIRI(?i0)) }} "
+            f"FILTER NOT EXISTS {{ VALUES ?t0 {{ {_iris(sorted(excluded))} }} "
+            f"?m <{RDF.type}> ?t0 }} "
+            f"FILTER NOT EXISTS {{ VALUES ?s0 {{ {schema} }} ?m ?s0 ?x0 FILTER(isIRI(?x0)) }} "
+            f"FILTER NOT EXISTS {{ VALUES ?s0 {{ {schema} }} ?x0 ?s0 ?m }} "
+            "FILTER NOT EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }"
+        )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def _rows(self, text: str) -> list[tuple[str, ...]]:
+        """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
+        store = self.store
+        if isinstance(store, OxigraphStore):
+            return [
+                tuple(term.value if term is not None else "" for term in solution)
+                for solution in store.query_raw(text)
+            ]
+        return [tuple(str(term) for term in row) for row in store.query(text)]  # type: ignore[union-attr]
+
+    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+        """``nodes`` as the IRI lists of VALUES blocks (one block on Oxigraph)."""
+        size = self.chunk or len(nodes) or 1
+        for start in range(0, len(nodes), size):
+            yield _iris(nodes[start : start + size])
+
+    def entities(self, nodes: Iterable[str]) -> set[str]:
+        """Those of ``nodes`` that are entities of the projection."""
+        wanted = sorted({n for n in nodes if not n.startswith(self.namespaces)})
+        return {
+            row[0]
+            for values in self._chunks(wanted)
+            for row in self._rows(f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} {self.entity} }}")
+        }
+
+    def neighbors(self, nodes: Sequence[str]) -> set[str]:
+        """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
+        return {
+            row[0]
+            for values in self._chunks(nodes)
+            for row in self._rows(
+                f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
+                f"{{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} FILTER(isIRI(?m) && {self.skip}) }}"
+            )
+        }
+
+    def degree(self, nodes: Sequence[str], cap: int) -> int:
+        """How many triples touch ``nodes`` (subject or object), counting at most ``cap``."""
+        total = 0
+        for values in self._chunks(nodes):
+            (row,) = self._rows(
+                "SELECT (COUNT(*) AS ?c) WHERE { { SELECT ?n WHERE { VALUES ?n { "
+                + values
+                + " } { ?n ?p ?o } UNION { ?s ?p ?n } } LIMIT "
+                + str(cap - total)
+                + " } }"
+            )
+            total += int(row[0])
+            if total >= cap:
+                break
+        return total
+
+    # -- the search -------------------------------------------------------------------------
+
+    def shortest(self, source: str, target: str, max_depth: int) -> list[str] | None:
+        """The nodes of one shortest path from ``source`` to ``target``, or None."""
+        if self.entities({source, target}) != {source, target}:
+            return None  # not entities: the full projection words the error
+        if source == target:
+            return [source]
+        dist: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+        # expanded[side][depth]: the checked entities of that depth whose edges were read.
+        expanded: tuple[list[list[str]], list[list[str]]] = ([], [])
+        frontiers: list[list[str]] = [[source], [target]]
+        degrees: list[tuple[int, bool] | None] = [None, None]  # (count, exact)
+        meetings: list[str] = []
+        known = {source, target}  # nodes checked to be entities
+        for _ in range(max_depth):
+            if not frontiers[0] or not frontiers[1]:
+                return None
+            side = self._cheaper(frontiers, degrees)
+            mine, other = dist[side], dist[1 - side]
+            level = self._checked(frontiers[side], known)
+            expanded[side].append(level)
+            depth = len(expanded[side])
+            found = [m for m in sorted(self.neighbors(level)) if m not in mine]
+            for m in found:
+                mine[m] = depth
+            frontiers[side], degrees[side] = found, None
+            candidates = self._checked([m for m in found if m in other], known)
+            if candidates:
+                best = min(dist[0][m] + dist[1][m] for m in candidates)
+                meetings = [m for m in candidates if dist[0][m] + dist[1][m] == best]
+                break
+        if not meetings:
             return None
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        mine, other = dist[side], dist[1 - side]
-        level = frontiers[side]
-        level_set = set(level)
-        depth = mine[level[0]] + 1
-        found: list[URIRef] = []
-        for edge in expand(level):
-            s, _p, o = edge
-            for here, there in ((s, o), (o, s)):
-                if here not in level_set or here in blocked or there in blocked:
-                    continue
-                if there not in mine:
-                    mine[there] = depth
-                    found.append(there)
-                if mine[there] == depth:
-                    via[side].setdefault(there, []).append(edge)
-        candidates = [n for n in found if n in other]
-        unexpanded = [n for n in candidates if n not in expanded]
-        if unexpanded:
-            expand(unexpanded)  # learn their types: a passage is no meeting point
-        candidates = [n for n in candidates if n not in blocked]
-        if candidates:
-            best = min(dist[0][n] + dist[1][n] for n in candidates)
-            meetings = [n for n in candidates if dist[0][n] + dist[1][n] == best]
-        frontiers = (found, frontiers[1]) if side == 0 else (frontiers[0], found)
-    if not meetings:
-        return None
-    # Keep only the edges of shortest paths: walk back from the meeting points on both sides.
-    nodes: set[URIRef] = set()
-    for side in (0, 1):
-        todo = list(meetings)
-        while todo:
-            node = todo.pop()
-            if node in nodes and node not in meetings:
-                continue
-            nodes.add(node)
-            for edge in via[side].get(node, []):
-                out.add(edge)
-                previous = edge[0] if edge[2] == node else edge[2]
-                if previous not in nodes:
-                    todo.append(previous)
-    _add_objects(store, sorted(nodes), out, (RDF.type, *LABEL_PREDICATES[:2]))
-    vocabulary = graph_name(data.vocabulary_file())
-    for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"):
-        out.add((row[0], row[1], row[2]))  # type: ignore[index]
-    return out
+        meeting = min(meetings)
+        head = self._walk_back(meeting, dist[0], expanded[0])
+        tail = self._walk_back(meeting, dist[1], expanded[1])
+        return [*reversed(head), meeting, *tail]
+
+    def _checked(self, nodes: Sequence[str], known: set[str]) -> list[str]:
+        """The entities among ``nodes``, sorted; ``known`` holds those checked before."""
+        known |= self.entities(n for n in nodes if n not in known)
+        return sorted(n for n in nodes if n in known)
+
+    def _cheaper(self, frontiers: list[list[str]], degrees: list[tuple[int, bool] | None]) -> int:
+        """The side whose frontier touches fewer triples (counted in growing rounds, so the
+        cost is about that of the smaller side)."""
+        cap = 1024
+        while True:
+            for side in (0, 1):
+                known = degrees[side]
+                if known is None or (not known[1] and known[0] < cap):
+                    count = self.degree(frontiers[side], cap)
+                    degrees[side] = (count, count < cap)
+            (n0, exact0), (n1, exact1) = degrees[0], degrees[1]  # type: ignore[misc]
+            if exact0 or exact1:
+                if exact0 and exact1:
+                    return 0 if n0 <= n1 else 1
+                return 0 if exact0 else 1
+            cap *= 8
+
+    def _walk_back(
+        self, node: str, dist: Mapping[str, int], expanded: list[list[str]]
+    ) -> list[str]:
+        """From ``node`` back to its side's end: at each step the first (by IRI) expanded
+        neighbour one hop closer."""
+        nodes: list[str] = []
+        for depth in range(dist[node] - 1, -1, -1):
+            layer = expanded[depth]
+            options: set[str] = set()
+            for values in self._chunks(layer):
+                options.update(
+                    row[0]
+                    for row in self._rows(
+                        f"SELECT DISTINCT ?u WHERE {{ VALUES ?u {{ {values} }} "
+                        f"{{ ?u ?p <{node}> }} UNION {{ <{node}> ?p ?u }} FILTER({self.skip}) }}"
+                    )
+                )
+            node = min(options)
+            nodes.append(node)
+        return nodes
+
+    # -- the result -------------------------------------------------------------------------
+
+    def ball(self, nodes: Sequence[str]) -> Graph:
+        """The triples between consecutive ``nodes``, their types and labels, the vocabulary."""
+        from ipgraph import data
+
+        out = Graph()
+        pairs = " ".join(f"(<{u}> <{v}>) (<{v}> <{u}>)" for u, v in itertools.pairwise(nodes))
+        if pairs:
+            for s, p, o in self._rows(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?o) {{ {pairs} }} ?s ?p ?o "
+                f"FILTER({self.skip}) }}"
+            ):
+                out.add((URIRef(s), URIRef(p), URIRef(o)))
+        iris = [URIRef(n) for n in dict.fromkeys(nodes)]
+        _add_objects(self.store, iris, out, (RDF.type, *LABEL_PREDICATES[:2]))
+        for node in iris:
+            if (node, None, None) not in out:  # a node of the projection is a subject
+                for row in self.store.query(f"SELECT ?p ?o WHERE {{ <{node}> ?p ?o }} LIMIT 1"):
+                    out.add((node, row[0], row[1]))  # type: ignore[index]
+        vocabulary = graph_name(data.vocabulary_file())
+        for row in self.store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"
+        ):
+            out.add((row[0], row[1], row[2]))  # type: ignore[index]
+        return out
+
+
+def _iris(nodes: Iterable[str | URIRef]) -> str:
+    return " ".join(f"<{n}>" for n in nodes)
 
 
 def _add_objects(
