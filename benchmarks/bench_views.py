@@ -28,7 +28,8 @@ from typing import Any
 
 import ipgraph
 from ipgraph import data
-from ipgraph.views import View, to_html
+from ipgraph.pages import to_html
+from ipgraph.views import View
 
 KINDS = [
     ("Agency", "agency", "Agency", "机构"),

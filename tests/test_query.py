@@ -534,3 +534,19 @@ def test_cli_help_sparql_examples_run(run: RunCli) -> None:
         result = run("query", sparql)
         assert result.exit_code == 0, (sparql, result.stderr)
         assert "row" in result.stderr and result.stdout.strip()
+
+
+def test_queries_parse_safely_from_many_threads(kg: ipgraph.KnowledgeGraph) -> None:
+    """rdflib's pyparsing grammar is not thread-safe (RDFLib/rdflib#1282): ipgraph serialises
+    parsing, so the endpoint's worker threads never see spurious syntax errors."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # distinct texts, so that every one is really parsed rather than taken from the cache
+    texts = [
+        f"SELECT ?s WHERE {{ BIND(<http://example.org/{i}> AS ?x) ?s a ipg:Ministry }} "
+        f"LIMIT {i + 1}"
+        for i in range(160)
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda text: kg.query(text).vars, texts))
+    assert answers == [["s"]] * len(texts)

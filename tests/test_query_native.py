@@ -1,6 +1,7 @@
-"""The fast query path (`ipgraph.query`): the cache of checked queries, the token scan that
-refuses SERVICE and updates wherever they hide, and checking with Oxigraph's parser on native
-backends. The security tests run on the memory and the embedded Oxigraph backend alike."""
+"""The fast query path (`ipgraph.sparql_check`, behind `ipgraph.query`): the cache of checked
+queries, the token scan that refuses SERVICE and updates wherever they hide, and checking with
+Oxigraph's parser on native backends. The security tests run on the memory and the embedded
+Oxigraph backend alike."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rdflib import Literal, URIRef
 
 import ipgraph
 from ipgraph import query as query_module
+from ipgraph import sparql_check
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
 from ipgraph.query import CHECKED, check_query, check_query_for
 from ipgraph.vocab import ID
@@ -114,7 +116,7 @@ def test_a_native_check_does_not_parse_with_rdflib(monkeypatch: pytest.MonkeyPat
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("rdflib parsed a query checked for a native engine")
 
-    monkeypatch.setattr(query_module, "prepareQuery", refuse)
+    monkeypatch.setattr(sparql_check, "prepareQuery", refuse)
     parsed = check_query(
         "SELECT ?d (COUNT(?p) AS ?n) WHERE { ?d ipg:issuedBy ?a ; ?p ?o } GROUP BY ?d # native",
         native=True,

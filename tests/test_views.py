@@ -1,4 +1,5 @@
-"""Graph views (views.py): the view data, the HTML page's structure, the site, the command.
+"""Graph views (views.py, pages.py, site.py): the view data, the HTML page's structure, the
+site, the command.
 
 The pages are checked by structure (the embedded JSON, the legend, the absence of external
 resources), never byte for byte; tests/test_views_browser.py opens them in Chromium.
@@ -21,15 +22,9 @@ from rdflib.namespace import RDF
 
 import ipgraph
 from ipgraph.errors import DataError, EntityNotFound, NoPath, UsageError
-from ipgraph.views import (
-    GROUPS,
-    View,
-    ViewSpec,
-    build_view,
-    embed_json,
-    load_view_specs,
-    to_html,
-)
+from ipgraph.pages import embed_json, to_html
+from ipgraph.site import load_view_specs
+from ipgraph.views import GROUPS, View, ViewSpec, build_view
 from ipgraph.vocab import IPG
 
 ROOT = Path(__file__).resolve().parents[1]

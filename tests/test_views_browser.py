@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 import ipgraph
-from ipgraph.views import View, write_html
+from ipgraph.pages import write_html
+from ipgraph.views import View
 
 pytestmark = pytest.mark.browser
 

@@ -908,7 +908,7 @@ def render(
     from pathlib import Path
 
     from ipgraph.errors import UsageError
-    from ipgraph.views import write_html
+    from ipgraph.pages import write_html
 
     if query_file is not None:
         if sparql is not None:

@@ -29,7 +29,7 @@ from ipgraph.validation import ValidationReport
 from ipgraph.vocab import GRAPH, ID, PREFIXES
 
 if TYPE_CHECKING:
-    from ipgraph import views
+    from ipgraph import pages, views
 
 if TYPE_CHECKING:
     from ipgraph.query import NamedQuery, ParsedQuery, QueryResult
@@ -787,7 +787,7 @@ class KnowledgeGraph:
         >>> ipgraph.load().render(agencies=True, output=out) == out
         True
         """
-        from ipgraph import views
+        from ipgraph import pages
 
         built = self.view(
             entity,
@@ -801,7 +801,7 @@ class KnowledgeGraph:
             title=title,
         )
         target = output if output is not None else Path("graphs") / f"{built.name}.html"
-        return views.write_html(built, target)
+        return pages.write_html(built, target)
 
     def show(
         self,
@@ -816,7 +816,7 @@ class KnowledgeGraph:
         layout: str = "auto",
         title: str | None = None,
         height: int = 640,
-    ) -> views.HtmlView:
+    ) -> pages.HtmlView:
         """A view (see `view` for the arguments) that Jupyter displays inline.
 
         >>> import ipgraph
@@ -824,7 +824,7 @@ class KnowledgeGraph:
         >>> shown._repr_html_().startswith("<iframe srcdoc=")
         True
         """
-        from ipgraph import views
+        from ipgraph import pages
 
         built = self.view(
             entity,
@@ -837,7 +837,7 @@ class KnowledgeGraph:
             layout=layout,
             title=title,
         )
-        return views.HtmlView(built, height=height)
+        return pages.HtmlView(built, height=height)
 
     def render_site(
         self,
@@ -857,11 +857,11 @@ class KnowledgeGraph:
         Raises:
             DataError: the views file is missing or wrong, or a view cannot be built.
         """
-        from ipgraph import views
+        from ipgraph import site
 
-        specs = views.load_view_specs(views_file) if views_file is not None else []
+        specs = site.load_view_specs(views_file) if views_file is not None else []
         source = str(views_file) if views_file is not None else None
-        return views.build_site(self, specs, output, source=source)
+        return site.build_site(self, specs, output, source=source)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"

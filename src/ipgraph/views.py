@@ -1,37 +1,25 @@
-"""Explorable graph views: self-contained HTML pages that work offline, from ``file://``.
+"""Explorable graph views: what a graph page draws, as plain data.
 
 A view is built in two steps. First the entities and links to draw are chosen and described as
 a plain `View` (lists of node and edge dicts, a legend and some metadata), which tests and
-programs can read without a browser. Then `to_html` writes it into ipgraph's own page template
-together with the vis-network script and style read from the installed pyvis package: no CDN,
-no request of any kind when the page opens.
-
-Every label reaches the page as JSON inside a ``<script type="application/json">`` block with
-``<``, ``>`` and ``&`` escaped, and the page's script builds tooltips and panels with
-``textContent`` only, so a label such as ``<script>…</script>`` shows as text and runs nothing.
+programs can read without a browser: that is this module. Then `ipgraph.pages.to_html` writes
+it into a self-contained HTML page, and `ipgraph.site` builds the named views of
+``graphs/views.toml`` into a site with an index.
 
 >>> import ipgraph
 >>> kg = ipgraph.load()
 >>> view = kg.view("CNIPA", depth=1)
 >>> view.kind, view.meta["focus"] == [str(kg.resolve("CNIPA"))]
 ('neighborhood', True)
->>> page = to_html(view)
->>> page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
-True
 """
 
 from __future__ import annotations
 
-import html
-import json
 import math
 import re
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -39,7 +27,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ipgraph.entity import figure, passage
-from ipgraph.errors import DataError, IpgraphError, UsageError
+from ipgraph.errors import UsageError
 from ipgraph.vocab import IPG
 
 if TYPE_CHECKING:
@@ -50,14 +38,10 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_NODES",
     "GROUPS",
-    "HtmlView",
     "View",
     "ViewSpec",
-    "build_site",
     "build_view",
-    "embed_json",
-    "load_view_specs",
-    "to_html",
+    "group_of",
 ]
 
 DEFAULT_MAX_NODES = 500
@@ -113,7 +97,6 @@ _PROGRAM_ROLES = (IPG.launchedBy, IPG.organizedBy, IPG.carriedOutBy, IPG.inCoope
 _MAX_FIGURES = 6
 _MAX_SOURCES = 4
 _MAX_PATHS = 20
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 # -- the data model -------------------------------------------------------------------------
@@ -725,333 +708,3 @@ def _place(nodes: list[dict[str, Any]]) -> None:
             r = spacing * math.sqrt(rank)
             node["x"] = round(cx + r * math.cos(rank * golden), 1)
             node["y"] = round(cy + r * math.sin(rank * golden), 1)
-
-
-# -- HTML ----------------------------------------------------------------------------------------
-
-
-def embed_json(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element.
-
-    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no label can
-    close the script or open a comment; U+2028 and U+2029 are escaped too. Chinese text stays
-    as it is (the page is UTF-8).
-
-    >>> embed_json({"label": "</script><b>工信部</b>"})
-    '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e工信部\\\\u003c/b\\\\u003e"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and style, read from the installed pyvis package."""
-    try:
-        base = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
-        script = (base / "vis-network.min.js").read_text(encoding="utf-8")
-        style = (base / "vis-network.css").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
-        raise IpgraphError(
-            f"cannot read vis-network {VIS_VERSION} from the installed pyvis ({exc}); "
-            "reinstall it: pip install 'pyvis>=0.3.2'"
-        ) from None
-    # Neither may end the element it is inlined in.
-    script = re.sub(r"</(script)", r"<\\/\1", script, flags=re.IGNORECASE)
-    style = re.sub(r"</(style)", r"<\\/\1", style, flags=re.IGNORECASE)
-    return script, style
-
-
-def _template() -> str:
-    return (resources.files("ipgraph") / "templates" / "view.html").read_text(encoding="utf-8")
-
-
-def to_html(view: View) -> str:
-    """The view as one self-contained HTML page (UTF-8; no external resource).
-
-    >>> import ipgraph
-    >>> page = to_html(ipgraph.load().view(agencies=True))
-    >>> "<script src=" in page, 'id="ipgraph-data"' in page
-    (False, True)
-    """
-    script, style = _vis_assets()
-    values = {
-        "TITLE": html.escape(view.title),
-        "DESCRIPTION": html.escape(view.description),
-        "VIS_CSS": style,
-        "VIS_JS": script,
-        "DATA": embed_json(view.to_dict()),
-    }
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _template())
-
-
-def write_html(view: View, output: str | Path) -> Path:
-    """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path."""
-    return _write_page(to_html(view), output)
-
-
-def _write_page(text: str, output: str | Path) -> Path:
-    """Write an HTML page as UTF-8, creating folders; a failure is a one-line `UsageError`."""
-    path = Path(output)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
-class HtmlView:
-    """A rendered view that Jupyter displays inline (an ``<iframe srcdoc>``, sandboxed).
-
-    No IPython needed: notebooks call `_repr_html_`; elsewhere use `html` or `save`.
-    """
-
-    def __init__(self, view: View, height: int = 640) -> None:
-        self.view = view
-        self.height = height
-        self.html = to_html(view)
-
-    def _repr_html_(self) -> str:
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'title="{html.escape(self.view.title, quote=True)}" '
-            f'sandbox="allow-scripts" style="width:100%;height:{int(self.height)}px;'
-            'border:1px solid #ddd"></iframe>'
-        )
-
-    def save(self, output: str | Path) -> Path:
-        """Write the page to a file and return its path."""
-        return _write_page(self.html, output)
-
-    def __repr__(self) -> str:
-        return f"<HtmlView {self.view.name!r}: {len(self.view.nodes)} nodes>"
-
-
-# -- named views and the site ------------------------------------------------------------------
-
-_SPEC_KEYS = {
-    "title",
-    "description",
-    "entity",
-    "depth",
-    "path",
-    "agencies",
-    "query",
-    "types",
-    "max_nodes",
-    "layout",
-}
-
-BUILT_IN_VIEWS = (
-    ViewSpec(name="overview"),
-    ViewSpec(name="agencies", agencies=True),
-)
-"""The views every site has, before the named views of the views file."""
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
-        except ModuleNotFoundError:
-            raise IpgraphError(
-                f"reading {path} needs Python 3.11 or the tomli package: pip install tomli"
-            ) from None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(str(path), "no such views file") from None
-    except OSError as exc:
-        raise DataError(str(path), exc.strerror or str(exc)) from None
-    try:
-        loaded: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(found.group(1)) if found else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DataError(str(path), f"bad TOML: {reason}", line) from None
-    return loaded
-
-
-def load_view_specs(path: str | Path) -> list[ViewSpec]:
-    """Read the named views of a views file (TOML: one ``[views.NAME]`` table per view).
-
-    Raises:
-        DataError: the file is missing, is not TOML, or a view has an unknown key, a bad
-            value or a bad name; the message names the file and the view.
-
-    >>> import tempfile
-    >>> views_file = Path(tempfile.mkdtemp()) / "views.toml"
-    >>> _ = views_file.write_text('[views.moe]\\nentity = "MOE"\\ndepth = 2\\n', encoding="utf-8")
-    >>> [(spec.name, spec.kind, spec.entity, spec.depth) for spec in load_view_specs(views_file)]
-    [('moe', 'neighborhood', 'MOE', 2)]
-    """
-    path = Path(path)
-    document = _read_toml(path)
-    unknown = set(document) - {"views"}
-    if unknown:
-        raise DataError(
-            str(path), f"unknown top-level key {sorted(unknown)[0]!r}; put views in [views.NAME]"
-        )
-    tables = document.get("views", {})
-    if not isinstance(tables, dict):
-        raise DataError(str(path), "'views' must be tables: [views.NAME]")
-    specs = []
-    for name, table in tables.items():
-        specs.append(_spec_from_table(path, name, table))
-    return specs
-
-
-def _spec_from_table(path: Path, name: str, table: Any) -> ViewSpec:
-    def bad(reason: str) -> DataError:
-        return DataError(str(path), f"view {name!r}: {reason}")
-
-    if not _SLUG.match(name):
-        raise bad("a view name is a file name: lower-case letters, digits, '-' and '_'")
-    if not isinstance(table, dict):
-        raise bad("must be a table: [views.NAME]")
-    unknown = set(table) - _SPEC_KEYS
-    if unknown:
-        raise bad(f"unknown key {sorted(unknown)[0]!r}; use {', '.join(sorted(_SPEC_KEYS))}")
-
-    def text(key: str) -> str | None:
-        value = table.get(key)
-        if value is not None and not isinstance(value, str):
-            raise bad(f"{key} must be a string")
-        return value
-
-    def integer(key: str, default: int | None) -> int | None:
-        value = table.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise bad(f"{key} must be a whole number")
-        return value
-
-    route = table.get("path")
-    if route is not None and (
-        not isinstance(route, list) or len(route) != 2 or not all(isinstance(r, str) for r in route)
-    ):
-        raise bad('path must be two entities: path = ["MOF", "Zhejiang"]')
-    types = table.get("types", [])
-    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-        raise bad('types must be a list of classes: types = ["ipg:Agency"]')
-    agencies = table.get("agencies", False)
-    if not isinstance(agencies, bool):
-        raise bad("agencies must be true or false")
-    spec = ViewSpec(
-        name=name,
-        title=text("title"),
-        description=text("description"),
-        entity=text("entity"),
-        depth=integer("depth", 1) or 1,
-        path=(route[0], route[1]) if route else None,
-        agencies=agencies,
-        query=text("query"),
-        types=tuple(types),
-        max_nodes=integer("max_nodes", DEFAULT_MAX_NODES),
-        layout=text("layout") or "auto",
-    )
-    try:
-        spec.kind  # noqa: B018 - checks that one kind is chosen
-    except UsageError as exc:
-        raise bad(str(exc)) from None
-    return spec
-
-
-@dataclass(frozen=True)
-class SitePage:
-    """One page of a built site."""
-
-    name: str
-    file: Path
-    title: str
-    description: str
-    nodes: int
-    edges: int
-    notice: str | None
-
-
-def build_site(
-    kg: KnowledgeGraph, specs: Sequence[ViewSpec], output: str | Path, source: str | None = None
-) -> Path:
-    """Render the built-in views and ``specs`` into ``output`` with an ``index.html``.
-
-    Args:
-        kg: the knowledge graph.
-        specs: the named views (see `load_view_specs`).
-        output: the folder to write (created if missing).
-        source: where the specs came from, for error messages.
-
-    Returns:
-        The path of the index page.
-
-    Raises:
-        DataError: two views share a name, or a view cannot be built (the message names it).
-    """
-    folder = Path(output)
-    all_specs = [*BUILT_IN_VIEWS, *specs]
-    names = Counter(spec.name for spec in all_specs)
-    duplicated = [name for name, count in names.items() if count > 1]
-    if duplicated:
-        raise DataError(source or "views", f"view {duplicated[0]!r} is defined twice")
-    pages = []
-    for spec in all_specs:
-        try:
-            view = build_view(kg, spec)
-        except IpgraphError as exc:
-            raise DataError(source or "views", f"view {spec.name!r}: {exc}") from None
-        file = write_html(view, folder / f"{spec.name}.html")
-        pages.append(
-            SitePage(
-                view.name,
-                file,
-                view.title,
-                view.description,
-                len(view.nodes),
-                len(view.edges),
-                view.meta["notice"],
-            )
-        )
-    return _write_page(_index_html(pages), folder / "index.html")
-
-
-def _index_html(pages: Sequence[SitePage]) -> str:
-    rows = "\n".join(
-        f'<li><a href="{html.escape(page.file.name, quote=True)}">{html.escape(page.title)}</a>'
-        f" <span class=counts>{page.nodes} nodes, {page.edges} edges</span>"
-        f"<br>{html.escape(page.description)}"
-        + (f"<br><em>{html.escape(page.notice)}</em>" if page.notice else "")
-        + "</li>"
-        for page in pages
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ipgraph — graph views</title>
-<style>
-body {{ font: 16px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif;
-       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-li {{ margin: 0 0 1rem; }} .counts {{ color: #777; font-size: 0.9em; }}
-</style>
-</head>
-<body>
-<h1>ipgraph — graph views</h1>
-<p>Explorable views of the knowledge graph of China's IP policy. Each page works offline:
-search by English or Chinese name or acronym, filter by class, hover for details.</p>
-<ul>
-{rows}
-</ul>
-<p>Add a view by editing <code>graphs/views.toml</code>, then run
-<code>ipgraph render --all</code>.</p>
-</body>
-</html>
-"""

@@ -1,0 +1,147 @@
+"""Graph pages: a `View` written as one self-contained HTML page that works offline.
+
+The page is ipgraph's own template filled with the view's data and the vis-network script and
+style read from the installed pyvis package (only when a page is written): no CDN, no request
+of any kind when the page opens, even from ``file://``.
+
+Every label reaches the page as JSON inside a ``<script type="application/json">`` block with
+``<``, ``>`` and ``&`` escaped, and the page's script builds tooltips and panels with
+``textContent`` only, so a label such as ``<script>…</script>`` shows as text and runs nothing.
+
+>>> import ipgraph
+>>> page = to_html(ipgraph.load().view("CNIPA", depth=1))
+>>> page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipgraph.errors import IpgraphError, UsageError
+from ipgraph.views import VIS_VERSION
+
+if TYPE_CHECKING:
+    from ipgraph.views import View
+
+__all__ = ["HtmlView", "embed_json", "to_html", "write_html", "write_page"]
+
+
+def embed_json(value: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no label can
+    close the script or open a comment; U+2028 and U+2029 are escaped too. Chinese text stays
+    as it is (the page is UTF-8).
+
+    >>> embed_json({"label": "</script><b>工信部</b>"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e工信部\\\\u003c/b\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's script and style, read from the installed pyvis package."""
+    try:
+        base = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+        script = (base / "vis-network.min.js").read_text(encoding="utf-8")
+        style = (base / "vis-network.css").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise IpgraphError(
+            f"cannot read vis-network {VIS_VERSION} from the installed pyvis ({exc}); "
+            "reinstall it: pip install 'pyvis>=0.3.2'"
+        ) from None
+    # Neither may end the element it is inlined in.
+    script = re.sub(r"</(script)", r"<\\/\1", script, flags=re.IGNORECASE)
+    style = re.sub(r"</(style)", r"<\\/\1", style, flags=re.IGNORECASE)
+    return script, style
+
+
+def _template() -> str:
+    return (resources.files("ipgraph") / "templates" / "view.html").read_text(encoding="utf-8")
+
+
+def to_html(view: View) -> str:
+    """The view as one self-contained HTML page (UTF-8; no external resource).
+
+    >>> import ipgraph
+    >>> page = to_html(ipgraph.load().view(agencies=True))
+    >>> "<script src=" in page, 'id="ipgraph-data"' in page
+    (False, True)
+    """
+    script, style = _vis_assets()
+    values = {
+        "TITLE": html.escape(view.title),
+        "DESCRIPTION": html.escape(view.description),
+        "VIS_CSS": style,
+        "VIS_JS": script,
+        "DATA": embed_json(view.to_dict()),
+    }
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _template())
+
+
+def write_html(view: View, output: str | Path) -> Path:
+    """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path.
+
+    >>> import ipgraph, tempfile
+    >>> path = write_html(ipgraph.load().view(agencies=True), Path(tempfile.mkdtemp()) / "a.html")
+    >>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    return write_page(to_html(view), output)
+
+
+def write_page(text: str, output: str | Path) -> Path:
+    """Write an HTML page as UTF-8, creating folders; a failure is a one-line `UsageError`.
+
+    >>> import tempfile
+    >>> path = write_page("<p>工信部</p>", Path(tempfile.mkdtemp()) / "new" / "page.html")
+    >>> path.read_text(encoding="utf-8")
+    '<p>工信部</p>'
+    """
+    path = Path(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+class HtmlView:
+    """A rendered view that Jupyter displays inline (an ``<iframe srcdoc>``, sandboxed).
+
+    No IPython needed: notebooks call `_repr_html_`; elsewhere use `html` or `save`.
+    """
+
+    def __init__(self, view: View, height: int = 640) -> None:
+        self.view = view
+        self.height = height
+        self.html = to_html(view)
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'title="{html.escape(self.view.title, quote=True)}" '
+            f'sandbox="allow-scripts" style="width:100%;height:{int(self.height)}px;'
+            'border:1px solid #ddd"></iframe>'
+        )
+
+    def save(self, output: str | Path) -> Path:
+        """Write the page to a file and return its path."""
+        return write_page(self.html, output)
+
+    def __repr__(self) -> str:
+        return f"<HtmlView {self.view.name!r}: {len(self.view.nodes)} nodes>"

@@ -1,0 +1,700 @@
+"""Checking SPARQL before it runs: parse once, refuse what a read-only, offline service must not do.
+
+`check_query` parses a query with the project's prefixes pre-bound and refuses SPARQL Update
+(``INSERT``, ``LOAD``, ...), ``SERVICE`` calls, and ``FROM`` / ``FROM NAMED`` clauses that name
+a graph the store does not hold (rdflib would try to download it). A token scan that skips
+strings, IRIs and comments refuses the keywords wherever they hide (so a string literal that
+happens to contain the word ``SERVICE`` is fine); rdflib's algebra is checked too, or, for
+native engines (Oxigraph, a remote server), Oxigraph's fast parser validates the query and
+rdflib is not involved. Syntax errors carry the line and column, whichever parser found them.
+Checked queries are cached by text and prefixes (`CHECKED`), so each is parsed once.
+
+`ipgraph.query` runs what this module checked (and re-exports its public names).
+
+Importing this module also switches off rdflib's ``SPARQL_LOAD_GRAPHS``, so that even a query
+that reaches rdflib without `check_query` cannot make it fetch a URL or read a file.
+
+>>> parsed = check_query("SELECT ?s WHERE { ?s ipg:issuedBy ?o }")
+>>> parsed.kind, parsed.vars, sorted(parsed.variables)
+('SELECT', ('s',), ['o', 's'])
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MethodType
+from typing import Any, Literal
+
+import rdflib.plugins.sparql
+from pyparsing import ParseBaseException
+from rdflib import Graph, URIRef, Variable
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.processor import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from ipgraph.errors import QueryForbidden, QuerySyntaxError
+from ipgraph.vocab import PREFIXES
+
+# Never let a FROM / FROM NAMED clause make rdflib download or read a graph.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+__all__ = [
+    "CHECKED",
+    "ParsedQuery",
+    "QueryKind",
+    "check_query",
+    "check_query_for",
+    "query_prefixes",
+]
+
+QueryKind = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+_KINDS: dict[str, QueryKind] = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+_UPDATE_NAMES = {
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+class _Prepared:
+    """The rdflib form of a checked query: a template parsed once, and idle copies to run.
+
+    An rdflib query keeps evaluation state in its expressions while it runs (``Expr.ctx``), so
+    one object must never run twice at the same time. A run checks a copy out (an idle one, or
+    a fresh copy of the template: far cheaper than parsing again) and gives it back only when it
+    finished normally; a copy whose run failed or timed out (its worker may still hold it) is
+    dropped. The template itself is never evaluated.
+    """
+
+    IDLE = 4
+    """Idle copies kept per query (more concurrent runs simply copy again)."""
+
+    def __init__(self, template: Query | None = None) -> None:
+        self.template = template
+        self.idle: deque[Query] = deque(maxlen=self.IDLE)
+        self.lock = threading.Lock()
+
+    def checkout(self, parsed: ParsedQuery) -> Query:
+        try:
+            return self.idle.pop()
+        except IndexError:
+            return _copy_query(parsed.query)
+
+    def checkin(self, query: Query) -> None:
+        self.idle.append(query)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query parsed and checked by `check_query`, ready for `run_query` (any number of times,
+    from any number of threads).
+
+    Attributes:
+        text: the query as written.
+        kind: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+        vars: the projected variables of a SELECT (empty for other kinds), in order; empty
+            for ``SELECT *`` checked for a native engine (the engine names them when it runs).
+        variables: every variable the query mentions (what ``bindings`` may name).
+        from_graphs: the IRIs of its ``FROM`` clauses.
+        from_named_graphs: the IRIs of its ``FROM NAMED`` clauses.
+        prefixes: the prefixes it was checked with (bound when it runs).
+    """
+
+    text: str
+    kind: QueryKind
+    vars: tuple[str, ...]
+    variables: frozenset[str]
+    from_graphs: tuple[URIRef, ...]
+    from_named_graphs: tuple[URIRef, ...]
+    prefixes: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    _rdflib: _Prepared = field(default_factory=_Prepared, repr=False, compare=False)
+
+    @property
+    def query(self) -> Query:
+        """The parsed rdflib query (prologue and algebra), parsed on first use when the query
+        was checked for a native engine. A template: `run_query` evaluates copies of it."""
+        prepared = self._rdflib
+        if prepared.template is None:
+            with prepared.lock:
+                if prepared.template is None:
+                    template = _prepare(self.text, dict(self.prefixes))
+                    _refuse_service(template.algebra)
+                    prepared.template = template
+        return prepared.template
+
+
+# -- the cache of checked queries ----------------------------------------------------------
+
+_CacheKey = tuple[str, tuple[tuple[str, str], ...], bool]
+
+
+class _CheckedQueries:
+    """A bounded, thread-safe LRU cache of `ParsedQuery` by query text, prefixes and engine.
+
+    Only successful checks are kept (a refused or malformed query is checked again, cheaply
+    enough, and never pins memory).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[_CacheKey, ParsedQuery] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _CacheKey) -> ParsedQuery | None:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+            return hit
+
+    def put(self, key: _CacheKey, parsed: ParsedQuery) -> ParsedQuery:
+        with self._lock:
+            kept = self._entries.setdefault(key, parsed)  # a racing thread's entry wins
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+            return kept
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CHECKED = _CheckedQueries()
+"""The process-wide cache `check_query` answers from (``CHECKED.clear()`` empties it)."""
+
+
+def check_query(
+    text: str,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    known_graphs: Iterable[URIRef] | None = None,
+    native: bool = False,
+) -> ParsedQuery:
+    """Parse a SPARQL query and make sure it is safe for a read-only, offline service.
+
+    The project's prefixes (``ipg:``, ``eli:``, ``org:``, ``skos:``, ... see
+    ``ipgraph.vocab.PREFIXES``) are bound unless the query declares them itself.
+
+    Every query is first scanned token by token (strings, IRIs and comments skipped): any
+    ``SERVICE`` or SPARQL Update keyword is refused wherever it hides. Then the query is parsed:
+    by rdflib (whose algebra is checked again for ``SERVICE`` and read for ``FROM`` clauses),
+    or, with ``native``, by Oxigraph's much faster parser, for queries that run on a native
+    engine (Oxigraph, a remote server) and never need rdflib's form. Results are cached by
+    text and prefixes (`CHECKED`), so a query is parsed once per process.
+
+    Args:
+        text: a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+        prefixes: prefixes to bind instead of the project's.
+        known_graphs: when given, every ``FROM`` / ``FROM NAMED`` IRI must be one of these
+            (`run_query` passes the store's named graphs).
+        native: the query runs on a native engine: check it without rdflib when possible.
+
+    Returns:
+        The parsed query.
+
+    Raises:
+        QuerySyntaxError: the text does not parse; carries the line and column (1-based).
+        QueryForbidden: an update (``INSERT``, ``LOAD``, ...), a ``SERVICE`` call, or a
+            ``FROM`` / ``FROM NAMED`` graph outside ``known_graphs``.
+
+    >>> check_query("ASK { ?s a ipg:Agency }").kind
+    'ASK'
+    >>> check_query("SELECT * WHERE {\\n  ?s ?p ?o ,, ?x\\n}")
+    Traceback (most recent call last):
+    ...
+    ipgraph.errors.QuerySyntaxError: SPARQL syntax error at line 2, column 12: unexpected ',, ?x'
+    >>> check_query("LOAD <http://example.org/data.ttl>")
+    Traceback (most recent call last):
+    ...
+    ipgraph.errors.QueryForbidden: SPARQL Update (LOAD) is not allowed: ipgraph answers queries only
+    >>> check_query("ASK { ?s ?p ?o }", native=True) is check_query("ASK { ?s ?p ?o }", native=True)
+    True
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise QuerySyntaxError("the query is empty")
+    init_ns = {k: str(v) for k, v in (PREFIXES if prefixes is None else prefixes).items()}
+    key: _CacheKey = (text, tuple(init_ns.items()), native)
+    parsed = CHECKED.get(key)
+    if parsed is None:
+        scan = _scan_query(text)
+        if native and scan.kind is not None and not scan.has_from and _ox_validate(scan, init_ns):
+            parsed = ParsedQuery(
+                text=text,
+                kind=scan.kind,
+                vars=scan.projected,
+                variables=scan.variables,
+                from_graphs=(),
+                from_named_graphs=(),
+                prefixes=key[1],
+            )
+        else:
+            parsed = _check_with_rdflib(text, init_ns)
+        parsed = CHECKED.put(key, parsed)
+    if known_graphs is not None:
+        _check_graphs([*parsed.from_graphs, *parsed.from_named_graphs], known_graphs, "FROM")
+    return parsed
+
+
+def check_query_for(graph: Graph, text: str) -> ParsedQuery:
+    """`check_query` as `run_query` does it for ``graph``: with the prefixes a query there may
+    use (`query_prefixes`), natively when the graph lives in a native store (Oxigraph, remote).
+
+    >>> check_query_for(Graph(), "SELECT ?s WHERE { ?s ?p ?o }").vars
+    ('s',)
+    """
+    return check_query(text, prefixes=query_prefixes(graph), native=_is_native(graph))
+
+
+def _is_native(graph: Graph) -> bool:
+    from ipgraph.store import BackendDataset
+
+    return isinstance(graph, BackendDataset)
+
+
+# rdflib's SPARQL grammar is pyparsing, which is not thread-safe (RDFLib/rdflib#1282): two
+# threads parsing at once can fail with errors such as "postParse2() missing ... tokenList".
+# Parsing is serialised; evaluation of the parsed query is not.
+_PARSER_LOCK = threading.Lock()
+
+
+def _prepare(text: str, init_ns: Mapping[str, str]) -> Query:
+    """rdflib's parse and translation, with its errors as `QuerySyntaxError`."""
+    try:
+        with _PARSER_LOCK:
+            return prepareQuery(text, initNs=dict(init_ns))
+    except ParseBaseException as exc:
+        _refuse_update(text)
+        raise QuerySyntaxError(_parse_reason(exc), exc.lineno, exc.col) from None
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply") from None
+    except Exception as exc:  # rdflib's translation step raises bare Exceptions
+        raise _translation_error(text, exc) from None
+
+
+def _check_with_rdflib(text: str, init_ns: Mapping[str, str]) -> ParsedQuery:
+    query = _prepare(text, init_ns)
+    algebra = query.algebra
+    kind = _KINDS.get(algebra.name)
+    if kind is None:  # pragma: no cover - the grammar admits only the four forms
+        raise QuerySyntaxError(f"unsupported query form {algebra.name}")
+    _refuse_service(algebra)
+    default, named = _dataset_clause(algebra)
+    return ParsedQuery(
+        text=text,
+        kind=kind,
+        vars=tuple(str(v) for v in (algebra.get("PV") or ())) if kind == "SELECT" else (),
+        variables=frozenset(str(v) for v in _variables(algebra)),
+        from_graphs=default,
+        from_named_graphs=named,
+        prefixes=tuple(init_ns.items()),
+        _rdflib=_Prepared(query),
+    )
+
+
+def _copy_query(query: Query) -> Query:
+    """A copy of a parsed query that can run while the original (or another copy) runs."""
+    return Query(query.prologue, _copy_node(query.algebra, {}))
+
+
+def _copy_node(node: Any, memo: dict[int, Any]) -> Any:
+    """Copy the mutable parts of an rdflib algebra tree (CompValue / Expr nodes and the
+    containers holding them), keeping shared nodes shared; terms are immutable and kept."""
+    if isinstance(node, CompValue):
+        done = memo.get(id(node))
+        if done is not None:
+            return done
+        copy = OrderedDict.__new__(type(node))
+        OrderedDict.__init__(copy)
+        memo[id(node)] = copy
+        for name, value in vars(node).items():
+            if name == "_evalfn" and value is not None:
+                value = MethodType(value.__func__, copy)
+            elif name == "ctx":
+                value = None
+            else:
+                value = _copy_node(value, memo)
+            object.__setattr__(copy, name, value)
+        for k, v in OrderedDict.items(node):
+            OrderedDict.__setitem__(copy, k, _copy_node(v, memo))
+        return copy
+    if isinstance(node, list):
+        return [_copy_node(v, memo) for v in node]
+    if isinstance(node, tuple) and not isinstance(node, Node):
+        return tuple(_copy_node(v, memo) for v in node)
+    if isinstance(node, dict):
+        return {k: _copy_node(v, memo) for k, v in node.items()}
+    if isinstance(node, set):
+        return {_copy_node(v, memo) for v in node}
+    return node
+
+
+# -- the token scan ------------------------------------------------------------------------
+
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
+)
+_NAME_CHARS = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040"
+_LOCAL_CHAR = rf"(?:[{_NAME_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_SPARQL_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<comment>\#[^\r\n]*)"
+    r"|(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''"
+    r'|"""(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*"""'
+    r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
+    r'|"(?:[^"\\\r\n]|\\[\s\S])*")'
+    r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
+    rf"|(?P<var>[?$][{_NAME_CHARS}]+)"
+    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    rf"|(?P<bnode>_:[{_NAME_CHARS}](?:[{_NAME_CHARS}.]*[{_NAME_CHARS}])?)"
+    rf"|(?P<pname>(?P<prefix>[^\W\d_](?:[{_NAME_CHARS}.]*[{_NAME_CHARS}])?)?:"
+    rf"(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)"
+    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<other>[\s\S])"
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORMS: dict[str, QueryKind] = {
+    "SELECT": "SELECT",
+    "ASK": "ASK",
+    "CONSTRUCT": "CONSTRUCT",
+    "DESCRIBE": "DESCRIBE",
+}
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the token scan learned about a query that is not refused."""
+
+    text: str
+    kind: QueryKind | None
+    form_at: int
+    """Offset of the query-form keyword in ``text`` (-1 when not found)."""
+    variables: frozenset[str]
+    projected: tuple[str, ...]
+    has_from: bool
+
+
+def _unescape_codepoints(text: str) -> str:
+    """``\\uXXXX`` / ``\\UXXXXXXXX`` decoded everywhere, as SPARQL 1.1 (19.2) says engines
+    may do before parsing."""
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group(0)
+
+    return _CODEPOINT.sub(decode, text)
+
+
+def _scan_query(text: str) -> _Scan:
+    """Refuse ``SERVICE`` and SPARQL Update keywords outside strings, IRIs and comments.
+
+    Engines differ in where they decode ``\\u`` escapes (rdflib first, everywhere; Oxigraph
+    only inside strings and IRIs) and Oxigraph's grammar accepts keywords glued to the next
+    token (``SERVICEex:g``, ``SERVICESILENT<...>``). So the scan reads the text both as
+    written and with escapes decoded, and refuses any bare word, or prefix of a prefixed name,
+    that contains ``SERVICE`` (no SPARQL query keyword does), and any bare update keyword.
+
+    >>> _scan_query("SELECT ?x WHERE { BIND('SERVICE' AS ?x) }").kind
+    'SELECT'
+    >>> try:
+    ...     _scan_query("ASK { ?s ?p ?o FILTER EXISTS { service <http://x.org/> { } } }")
+    ... except QueryForbidden as exc:
+    ...     print(str(exc)[:33])
+    SERVICE <http://x.org/> is not al
+    """
+    decoded = _unescape_codepoints(text)
+    if decoded != text:
+        _scan_view(decoded)
+    return _scan_view(text)
+
+
+def _scan_view(text: str) -> _Scan:
+    tokens = [
+        (m.lastgroup, m.group(), m.start(), m.group("prefix"))
+        for m in _SPARQL_TOKEN.finditer(text)
+        if m.lastgroup not in ("space", "comment")
+    ]
+    kind: QueryKind | None = None
+    form_at = -1
+    has_from = False
+    variables: set[str] = set()
+    projected: list[str] = []
+    in_select = False
+    depth = 0
+    for index, (group, value, start, prefix) in enumerate(tokens):
+        if group == "var":
+            variables.add(value[1:])
+            if in_select and (depth == 0 or tokens[index - 1][1].upper() == "AS"):
+                projected.append(value[1:])
+            continue
+        if group == "pname" and prefix:
+            if "SERVICE" in prefix.upper():
+                _refuse_service_call(tokens, index - 1, value)
+            if prefix.upper().startswith("FROM"):  # `FROMex:g` may read as `FROM ex:g`
+                has_from = True
+        if group == "word":
+            word = value.upper()
+            if "SERVICE" in word:
+                _refuse_service_call(tokens, index, value)
+            if word in _UPDATE_KEYWORDS:
+                _refuse_update(text)
+                raise QueryForbidden(
+                    f"SPARQL Update ({word}) is not allowed: ipgraph answers queries only"
+                )
+            if word.startswith("FROM"):
+                has_from = True
+            if kind is None and word not in ("BASE", "PREFIX"):
+                form = next((f for f in _FORMS if word.startswith(f)), None)
+                if form is not None:
+                    kind, form_at, in_select = _FORMS[form], start, form == "SELECT"
+            elif in_select and word.startswith(("WHERE", "FROM")):
+                in_select = False
+        elif in_select and group == "other":
+            if value == "(":
+                depth += 1
+            elif value == ")":
+                depth -= 1
+            elif value == "{":
+                in_select = False
+    return _Scan(
+        text=text,
+        kind=kind,
+        form_at=form_at,
+        variables=frozenset(variables),
+        projected=tuple(dict.fromkeys(projected)) if kind == "SELECT" else (),
+        has_from=has_from,
+    )
+
+
+def _refuse_service_call(
+    tokens: list[tuple[str | None, str, int, str | None]], index: int, word: str
+) -> None:
+    """Raise `QueryForbidden` for the SERVICE at ``tokens[index]``, naming its endpoint."""
+    target = word
+    for group, value, _, _ in tokens[index + 1 : index + 3]:
+        if group == "word" and value.upper() == "SILENT":
+            continue
+        if group in ("iri", "pname", "var"):
+            target = value
+        break
+    raise _service_forbidden(target)
+
+
+def _service_forbidden(target: str) -> QueryForbidden:
+    return QueryForbidden(
+        f"SERVICE {target} is not allowed: ipgraph never calls other endpoints; "
+        "query each service yourself"
+    )
+
+
+# -- validating with Oxigraph's parser -------------------------------------------------------
+
+_OX_POSITION = re.compile(r"error at (\d+):(\d+): ?")
+_ASK_STAND_IN = "SELECT (1 AS ?{}) "
+
+
+def _ox_validate(scan: _Scan, init_ns: Mapping[str, str]) -> bool:
+    """Parse the query with Oxigraph's parser (an empty in-memory store: nothing to evaluate,
+    and SELECT / CONSTRUCT / DESCRIBE results are lazy, so nothing runs). ASK evaluates at
+    once, so an ASK is validated as the equivalent ``SELECT (1 AS ?v)``.
+
+    Returns False when pyoxigraph is not installed (the caller then uses rdflib).
+
+    Raises:
+        QuerySyntaxError: the query does not parse; the message and position are rdflib's
+            when rdflib rejects it too (so every backend reports alike), else Oxigraph's.
+    """
+    empty = _empty_ox_store()
+    if empty is None:
+        return False
+    text, shift_at, shift = scan.text, -1, 0
+    if scan.kind == "ASK":
+        name = "ipgraph_ask"
+        while name in scan.variables:
+            name += "_"
+        stand_in = _ASK_STAND_IN.format(name)
+        text = text[: scan.form_at] + stand_in + text[scan.form_at + 3 :]
+        shift_at, shift = scan.form_at, len(stand_in) - 3
+    try:
+        empty.query(text, prefixes=dict(init_ns), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        message = str(exc.msg if exc.msg else exc)
+        _check_with_rdflib(scan.text, init_ns)  # raises rdflib's error if it fails too
+        raise ox_syntax_error(message, scan.text, shift_at, shift) from None
+    return True
+
+
+def ox_syntax_error(
+    message: str, text: str, shift_at: int = -1, shift: int = 0
+) -> QuerySyntaxError:
+    """A `QuerySyntaxError` from Oxigraph's message (``error at LINE:COLUMN: expected ...``).
+
+    >>> ox_syntax_error("error at 2:5: expected one of IRI parsing failed, OPTIONAL", "x").line
+    2
+    """
+    match = _OX_POSITION.match(message)
+    reason = message[match.end() :] if match else message
+    reason = reason.splitlines()[0].strip() if reason.strip() else "invalid query"
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    if match is None:
+        return QuerySyntaxError(reason)
+    line, column = int(match.group(1)), int(match.group(2))
+    if shift and shift_at >= 0:
+        line_start = text.rfind("\n", 0, shift_at) + 1
+        if text.count("\n", 0, shift_at) + 1 == line and column > shift_at - line_start + 1:
+            column = max(shift_at - line_start + 1, column - shift)
+    return QuerySyntaxError(reason, line, column)
+
+
+_EMPTY_OX: list[Any] = []
+
+
+def _empty_ox_store() -> Any:
+    if not _EMPTY_OX:
+        try:
+            import pyoxigraph
+        except ImportError:  # pragma: no cover - installed with the oxigraph extra
+            _EMPTY_OX.append(None)
+        else:
+            _EMPTY_OX.append(pyoxigraph.Store())
+    return _EMPTY_OX[0]
+
+
+def _parse_reason(exc: ParseBaseException) -> str:
+    reason = str(exc.msg)
+    found = exc.line[exc.col - 1 : exc.col + 19].strip() if exc.line else ""
+    if reason.startswith("Expected {SelectQuery"):
+        reason = "expected SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX/BASE)"
+    elif re.fullmatch(r"Expected (Select|Ask|Construct|Describe)Query", reason):
+        return f"unexpected {found!r}" if found else "the query ends too early"
+    return f"{reason}, found {found!r}" if found else f"{reason}, found end of text"
+
+
+def _refuse_update(text: str) -> None:
+    """Raise `QueryForbidden` when the text is a well-formed SPARQL Update."""
+    try:
+        with _PARSER_LOCK:
+            update = parseUpdate(text)
+    except Exception:
+        return
+    names = [_UPDATE_NAMES.get(op.name, op.name) for op in update.request]
+    if not names:
+        return
+    raise QueryForbidden(
+        f"SPARQL Update ({', '.join(dict.fromkeys(names))}) is not allowed: "
+        "ipgraph answers queries only"
+    )
+
+
+def _translation_error(text: str, exc: Exception) -> QuerySyntaxError:
+    reason = str(exc) or type(exc).__name__
+    match = re.match(r"Unknown namespace prefix : (\S*)", reason)
+    if match:
+        prefix = match.group(1)
+        known = ", ".join(sorted(PREFIXES))
+        reason = f"unknown prefix {prefix}: (declare it with PREFIX, or use one of {known})"
+        where = re.search(rf"(?<![\w:]){re.escape(prefix)}:", text)
+        if where:
+            line = text.count("\n", 0, where.start()) + 1
+            column = where.start() - (text.rfind("\n", 0, where.start()) + 1) + 1
+            return QuerySyntaxError(reason, line, column)
+    return QuerySyntaxError(reason)
+
+
+def _walk(node: Any) -> Iterator[CompValue]:
+    """Every `CompValue` in a parsed query or algebra tree, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(v for k, v in item.items() if not k.startswith("_"))
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def _refuse_service(algebra: CompValue) -> None:
+    for part in _walk(algebra):
+        if part.name == "ServiceGraphPattern":
+            raise _service_forbidden(f"<{part.get('term')}>")
+
+
+def _dataset_clause(algebra: CompValue) -> tuple[tuple[URIRef, ...], tuple[URIRef, ...]]:
+    default: list[URIRef] = []
+    named: list[URIRef] = []
+    for clause in algebra.get("datasetClause") or ():
+        if "default" in clause:
+            default.append(URIRef(clause["default"]))
+        elif "named" in clause:
+            named.append(URIRef(clause["named"]))
+    return tuple(default), tuple(named)
+
+
+def _variables(algebra: CompValue) -> set[Variable]:
+    found: set[Variable] = set()
+    for part in _walk(algebra):
+        found.update(v for v in part.get("_vars") or () if isinstance(v, Variable))
+        for value in part.values():
+            if isinstance(value, Variable):
+                found.add(value)
+    found.update(v for v in algebra.get("PV") or () if isinstance(v, Variable))
+    return found
+
+
+def _check_graphs(iris: Iterable[URIRef], known: Iterable[URIRef], clause: str) -> None:
+    have = set(known)
+    for iri in iris:
+        if iri not in have:
+            # rdflib's internal default-graph IRI is not a graph a user can name
+            named = sorted(g for g in have if not str(g).startswith("urn:x-rdflib:"))
+            listed = ", ".join(f"<{g}>" for g in named) or "none"
+            raise QueryForbidden(
+                f"{clause} <{iri}>: no such graph in the store, and ipgraph never fetches "
+                f"graphs from URLs or files; the store holds: {listed}"
+            )
+
+
+def query_prefixes(graph: Graph) -> dict[str, str]:
+    """The prefixes a query on ``graph`` may use undeclared: those bound in the graph (from
+    the loaded files, e.g. ``agency:``), overridden by the project's own (``ipgraph.vocab``).
+
+    The CURIEs the ``ipgraph query`` table prints can therefore be pasted into a query.
+
+    >>> query_prefixes(Graph())["ipg"]
+    'https://w3id.org/ipgraph/ontology#'
+    """
+    backend = getattr(graph, "backend", None)
+    if _is_native(graph) and backend is not None:  # the prefixes its engine binds (cached)
+        return {prefix: ns for prefix, ns in backend.prefixes().items() if prefix}
+    found = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+    found.update((prefix, str(ns)) for prefix, ns in PREFIXES.items())
+    return found

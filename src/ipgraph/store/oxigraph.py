@@ -1,0 +1,652 @@
+"""The embedded, persistent Oxigraph backend (``oxigraph:PATH``) and pyoxigraph term conversion.
+
+pyoxigraph is imported only when an `OxigraphStore` is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import itertools
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.query import Result
+from rdflib.term import Identifier, Node
+
+from ipgraph.errors import DataError, MissingExtra, StoreError
+from ipgraph.labels import LABEL_PREDICATES
+from ipgraph.loader import graph_name, rdf_format
+from ipgraph.store.base import (
+    QUAD_FORMATS,
+    BackendDataset,
+    Edge,
+    Graphs,
+    LoadedGraph,
+    Progress,
+    Store,
+    _LabelView,
+    bind_prefixes,
+    inject_values,
+)
+from ipgraph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+META_FILE = "ipgraph.json"
+
+_HANDLES: dict[str, Any] = {}
+"""Open pyoxigraph stores by data directory: RocksDB allows one handle per process."""
+
+
+@dataclass
+class NativeTable:
+    """A query's answer read straight from a native engine, terms already rdflib terms.
+
+    Attributes:
+        kind: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+        vars: SELECT variables, in order.
+        rows: SELECT rows (at most ``max_rows``).
+        truncated: rows were cut at ``max_rows``.
+        boolean: the ASK answer.
+        graph: the CONSTRUCT / DESCRIBE graph (whole).
+    """
+
+    kind: str
+    vars: list[str]
+    rows: list[tuple[Node | None, ...]]
+    truncated: bool = False
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def native_table(
+    graph: Graph,
+    text: str,
+    bindings: Mapping[Any, Node] | None = None,
+    default_graphs: Sequence[URIRef] = (),
+    named_graphs: Sequence[URIRef] = (),
+    max_rows: int | None = None,
+) -> NativeTable | None:
+    """Run a query string on an embedded Oxigraph store and read its answer directly.
+
+    The fast path of `ipgraph.query.run_query`: rows go from pyoxigraph terms to rdflib terms
+    in one step (no intermediate rdflib `Result`), and at most ``max_rows`` + 1 rows are read.
+    Returns None for other backends (use `native_query`).
+
+    >>> native_table(Dataset(), "ASK {}") is None
+    True
+    """
+    backend = getattr(graph, "backend", None)
+    if not isinstance(graph, BackendDataset) or not isinstance(backend, OxigraphStore):
+        return None
+    named_bindings = {str(k).lstrip("?$"): v for k, v in (bindings or {}).items()}
+    raw = backend.query_raw(text, named_bindings, (default_graphs, named_graphs))
+    ox = backend._ox_module
+    if isinstance(raw, ox.QueryBoolean):
+        return NativeTable("ASK", [], [], boolean=bool(raw))
+    convert = ox_converter(ox)
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        solutions = raw if max_rows is None else itertools.islice(raw, max_rows + 1)
+        rows: list[tuple[Node | None, ...]] = [
+            tuple(None if term is None else convert(term) for term in solution)
+            for solution in solutions
+        ]
+        truncated = max_rows is not None and len(rows) > max_rows
+        return NativeTable("SELECT", variables, rows[:max_rows] if truncated else rows, truncated)
+    out = Graph()
+    out.addN((convert(t.subject), convert(t.predicate), convert(t.object), out) for t in raw)
+    return NativeTable("CONSTRUCT", [], [], graph=out)
+
+
+def ox_converter(ox: Any) -> Callable[[Any], Identifier]:
+    """A function turning pyoxigraph terms into rdflib terms, remembering the terms it has
+    converted (one converter per result: results repeat predicates, classes and agencies).
+
+    >>> import pyoxigraph
+    >>> convert = ox_converter(pyoxigraph)
+    >>> convert(pyoxigraph.Literal("2021", datatype=pyoxigraph.NamedNode(str(XSD_INTEGER))))
+    rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    from rdflib import BNode
+
+    named_node, literal, blank_node = ox.NamedNode, ox.Literal, ox.BlankNode
+    seen: dict[Any, Identifier] = {}
+    datatypes: dict[str, URIRef] = {}
+
+    def convert(term: Any) -> Identifier:
+        hit = seen.get(term)
+        if hit is not None:
+            return hit
+        cls = type(term)
+        if cls is named_node:  # Oxigraph's IRIs are valid: skip URIRef's own check
+            made: Identifier = str.__new__(URIRef, term.value)
+        elif cls is literal or (cls is not blank_node and isinstance(term, literal)):
+            language = term.language
+            if language:
+                made = Literal(term.value, lang=language)
+            else:
+                datatype = term.datatype.value
+                if datatype == _XSD_STRING:
+                    made = Literal(term.value)
+                else:
+                    iri = datatypes.get(datatype)
+                    if iri is None:
+                        iri = datatypes[datatype] = URIRef(datatype)
+                    made = Literal(term.value, datatype=iri)
+        elif cls is not blank_node and isinstance(term, named_node):  # a subclass
+            made = URIRef(term.value)
+        else:  # a blank node (or an RDF-star triple term, which rdflib cannot hold)
+            made = BNode(term.value)
+        if len(seen) < 100_000:
+            seen[term] = made
+        return made
+
+    return convert
+
+
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _pyoxigraph() -> Any:
+    try:
+        import pyoxigraph
+    except ImportError:  # pragma: no cover - the extra is installed in tests
+        raise MissingExtra("pyoxigraph", "oxigraph") from None
+    return pyoxigraph
+
+
+class _CountingReader:
+    """A binary file wrapper that reports bytes read to a progress callback."""
+
+    def __init__(self, handle: IO[bytes], progress: Progress) -> None:
+        self._handle = handle
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._handle.read(size)
+        self._progress(len(block))
+        return block
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        count = self._handle.readinto(buffer)  # type: ignore[attr-defined]
+        self._progress(count or 0)
+        return int(count or 0)
+
+    def readable(self) -> bool:
+        return True
+
+
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "json-ld": "JSON_LD",
+    "xml": "RDF_XML",
+    "n3": "N3",
+}
+
+
+class OxigraphStore(Store):
+    """An embedded, persistent Oxigraph store in a directory (``oxigraph:PATH``).
+
+    ``PATH`` holds ``ipgraph.json`` (prefixes, source files with their hashes, graph sizes, and
+    which data directory is current) and the Oxigraph (RocksDB) data directory ``data-N``.
+    Reads go to pyoxigraph directly (SPARQL, pattern lookups); the rdflib `Dataset` view is
+    oxrdflib's adapter over the same open store, so rdflib-based code sees the same data.
+
+    A write never touches the current data directory: it makes a checkpoint of it (hard links,
+    so it is cheap) as ``data-N+1``, loads into that, and then switches ``ipgraph.json`` to it
+    with one atomic rename. An interrupted or failed load therefore leaves the store as it was;
+    the half-written directory is removed the next time the store is opened.
+    """
+
+    kind = "oxigraph"
+    persistent = True
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self.spec = f"oxigraph:{path}"
+        self._ox_module = _pyoxigraph()
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not an Oxigraph store directory")
+        if self.path.is_dir() and (self.path / "CURRENT").exists():
+            raise StoreError(
+                f"{self.path} is a bare Oxigraph database; ipgraph keeps its own layout "
+                "(PATH/ipgraph.json + PATH/data-N): point it at a new directory and run "
+                "`ipgraph load` there, or serve this one with `oxigraph serve` and use sparql:"
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.meta = self._read_meta(self.path)
+        self._remove_stale()
+        self._ox: ox.Store = self._open(self.data_dir)
+        self._prefixes: dict[str, str] | None = None
+        super().__init__(self._make_dataset())
+        self._paths = {URIRef(k): v for k, v in self.meta.get("paths", {}).items()}
+
+    @property
+    def data_dir(self) -> Path:
+        """The current Oxigraph data directory (what ``oxigraph serve --location`` takes)."""
+        return self.path / str(self.meta.get("data", "data-0"))
+
+    def _remove_stale(self) -> None:
+        """Delete data directories left by interrupted or superseded loads."""
+        current = self.data_dir.name
+        for child in self.path.glob("data-*"):
+            if child.name != current and str(child.resolve()) not in _HANDLES:
+                shutil.rmtree(child, ignore_errors=True)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> ox.Store:
+        key = str(path.resolve())
+        if key in _HANDLES:  # one handle per directory and process: RocksDB locks it
+            return cast("ox.Store", _HANDLES[key])
+        try:
+            handle = self._ox_module.Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the Oxigraph store {self.path} is open in another process; stop it "
+                    "(e.g. `ipgraph serve`) or query that process instead"
+                ) from None
+            raise StoreError(f"cannot open the Oxigraph store {path}: {exc}") from None
+        _HANDLES[key] = handle
+        return handle  # type: ignore[no-any-return]
+
+    def _make_dataset(self) -> Dataset:
+        try:
+            from oxrdflib import OxigraphStore as Adapter
+        except ImportError:  # pragma: no cover
+            raise MissingExtra("oxrdflib", "oxigraph") from None
+        dataset = BackendDataset(store=Adapter(store=self._ox), default_union=True)
+        dataset.backend = self
+        self._prefixes = None
+        bind_prefixes(dataset)
+        for prefix, ns in self.meta.get("prefixes", {}).items():
+            if prefix not in PREFIXES:
+                dataset.bind(prefix, URIRef(ns), override=False)
+        return dataset
+
+    @staticmethod
+    def _read_meta(path: Path) -> dict[str, Any]:
+        try:
+            meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{path / META_FILE}: unreadable store metadata ({exc})") from None
+        return meta if isinstance(meta, dict) else {}
+
+    def prefixes(self) -> dict[str, str]:
+        if self._prefixes is None:
+            self._prefixes = super().prefixes()
+        return self._prefixes
+
+    @property
+    def ox_store(self) -> ox.Store:
+        """The open `pyoxigraph.Store` (for code that wants pyoxigraph's own API)."""
+        return self._ox
+
+    # -- what is there -----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        quads = self.meta.get("quads")
+        return int(quads) if isinstance(quads, int) else len(self._ox)
+
+    def _sizes(self) -> dict[URIRef, int]:
+        cached = self.meta.get("sizes")
+        if isinstance(cached, dict):
+            return {URIRef(k): int(v) for k, v in cached.items()}
+        sizes = _count_graphs(self._ox)
+        self.meta["sizes"] = {str(k): v for k, v in sizes.items()}
+        return sizes
+
+    # -- data in -----------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        ox = self._ox_module
+
+        def write(target: Any) -> None:
+            for name, graph in graphs.items():
+                target.remove_graph(ox.NamedNode(str(name)))
+                target.bulk_extend(
+                    ox.Quad(_to_ox(ox, s), _to_ox(ox, p), _to_ox(ox, o), ox.NamedNode(str(name)))
+                    for s, p, o in graph
+                )
+
+        self._write(write, dict(self.meta))
+
+    def _load_files(
+        self, files: list[Path], only_changed: bool, progress: Progress | None
+    ) -> list[LoadedGraph]:
+        meta = json.loads(json.dumps(self.meta))  # a copy, committed with the data
+        records: dict[str, Any] = meta.setdefault("files", {})
+        todo: list[tuple[Path, dict[str, Any]]] = []
+        for path in files:
+            key = str(path.resolve())
+            print_ = _fingerprint(path)
+            old: dict[str, Any] = records.get(key, {}) if only_changed else {}
+            unchanged = bool(old) and all(old.get(k) == v for k, v in print_.items())
+            digest = old.get("sha256") if unchanged else _sha256(path)  # hash touched files only
+            if old and old.get("sha256") == digest:
+                records[key] = {**old, **print_}
+                if progress is not None:
+                    progress(print_["size"])
+                continue
+            todo.append((path, {**print_, "sha256": digest}))
+        if not todo:
+            if records != self.meta.get("files"):
+                self.meta = meta
+                self._save_meta(self.path, meta)
+            return []
+        loaded: list[LoadedGraph] = []
+
+        def write(target: Any) -> None:
+            prefixes: dict[str, str] = meta.setdefault("prefixes", {})
+            for path, record in todo:
+                graphs, found = self._load_file(target, path, progress)
+                for prefix, ns in found.items():
+                    if prefix and prefix not in PREFIXES:
+                        prefixes.setdefault(prefix, ns)
+                record["graphs"] = [str(g) for g in graphs]
+                records[str(path.resolve())] = record
+                for name in graphs:
+                    meta.setdefault("paths", {})[str(name)] = str(path)
+            sizes = _count_graphs(target)
+            meta["sizes"] = {str(k): v for k, v in sizes.items()}
+            meta["quads"] = sum(sizes.values())  # ipgraph never writes the default graph
+            for path, record in todo:
+                for name in record["graphs"]:
+                    loaded.append(LoadedGraph(URIRef(name), str(path), sizes.get(URIRef(name), 0)))
+
+        self._write(write, meta)
+        return loaded
+
+    def _load_file(
+        self, target: Any, path: Path, progress: Progress | None
+    ) -> tuple[list[URIRef], dict[str, str]]:
+        """Bulk-load one file into ``target``, replacing the graphs it fills."""
+        ox = self._ox_module
+        fmt = rdf_format(path)
+        ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+        base = path.resolve().as_uri()
+        default = graph_name(path)
+        prefixes: dict[str, str] = {}
+        try:
+            if fmt in QUAD_FORMATS:
+                # The graphs a dataset file fills are known only after reading it: one pass to
+                # list them (so they can be replaced), one to load.
+                names: set[URIRef] = set()
+                parser = ox.parse(path=str(path), format=ox_format, base_iri=base)
+                for quad in parser:
+                    graph = quad.graph_name
+                    names.add(default if graph == ox.DefaultGraph() else URIRef(graph.value))
+                prefixes = dict(getattr(parser, "prefixes", {}) or {})
+                for name in names:
+                    target.remove_graph(ox.NamedNode(str(name)))
+                default_node = ox.NamedNode(str(default))
+                with path.open("rb") as raw:
+                    reader: Any = _CountingReader(raw, progress) if progress else raw
+                    target.bulk_extend(
+                        ox.Quad(q.subject, q.predicate, q.object, default_node)
+                        if q.graph_name == ox.DefaultGraph()
+                        else q
+                        for q in ox.parse(input=reader, format=ox_format, base_iri=base)
+                    )
+                return sorted(names), prefixes
+            target.remove_graph(ox.NamedNode(str(default)))
+            if fmt in ("turtle", "n3"):
+                head = ox.parse(path=str(path), format=ox_format, base_iri=base)
+                with contextlib.suppress(StopIteration):
+                    next(head)  # prefixes are declared before the first triple
+                prefixes = dict(getattr(head, "prefixes", {}) or {})
+            if progress is None:  # pyoxigraph reads the file itself: fastest
+                target.bulk_load(
+                    path=str(path), format=ox_format, base_iri=base, to_graph=ox.NamedNode(default)
+                )
+            else:
+                with path.open("rb") as raw:
+                    target.bulk_load(
+                        input=_CountingReader(raw, progress),
+                        format=ox_format,
+                        base_iri=base,
+                        to_graph=ox.NamedNode(default),
+                    )
+
+            return [default], prefixes
+        except SyntaxError as exc:
+            reason = str(exc.msg if hasattr(exc, "msg") else exc).split("\n")[0]
+            raise DataError(str(path), f"bad {fmt} syntax: {reason}", exc.lineno) from None
+        except (ValueError, OSError) as exc:
+            raise DataError(str(path), f"cannot load as {fmt}: {exc}") from None
+
+    def _write(self, write: Callable[[Any], None], meta: dict[str, Any]) -> None:
+        """Apply ``write`` to a checkpoint of the store, then make it current (all or nothing)."""
+        number = int(str(meta.get("data", "data-0")).rsplit("-", 1)[-1]) + 1
+        staging = self.path / f"data-{number}"
+        if staging.exists():
+            shutil.rmtree(staging)
+        if any(True for _ in self._ox.quads_for_pattern(None, None, None)):
+            self._ox.flush()
+            self._ox.backup(str(staging))  # a checkpoint: hard links, not a copy
+        target = self._ox_module.Store(str(staging))
+        try:
+            write(target)
+            target.flush()
+            if "quads" not in meta:
+                meta["quads"] = sum(_count_graphs(target).values())
+        except BaseException:
+            del target
+            gc.collect()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        meta["data"] = staging.name
+        meta["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+        self._save_meta(self.path, meta)  # the commit point: one atomic rename
+        old = self.data_dir
+        _HANDLES[str(staging.resolve())] = target
+        self.meta = meta
+        self._ox = target
+        self.dataset = self._make_dataset()
+        self._paths = {URIRef(k): v for k, v in meta.get("paths", {}).items()}
+        _HANDLES.pop(str(old.resolve()), None)
+        gc.collect()
+        shutil.rmtree(old, ignore_errors=True)
+
+    @staticmethod
+    def _save_meta(path: Path, meta: dict[str, Any]) -> None:
+        temporary = path / (META_FILE + ".tmp")
+        temporary.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path / META_FILE)
+
+    def bind(self, namespaces: Iterable[tuple[str, URIRef]]) -> None:
+        namespaces = list(namespaces)
+        super().bind(namespaces)
+        self._prefixes = None
+        stored: dict[str, str] = self.meta.setdefault("prefixes", {})
+        changed = False
+        for prefix, ns in namespaces:
+            if prefix and prefix not in PREFIXES and prefix not in stored:
+                stored[prefix] = str(ns)
+                changed = True
+        if changed and self.path.exists():
+            self._save_meta(self.path, self.meta)
+
+    # -- fast paths ---------------------------------------------------------------------------
+
+    def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
+        return _ox_result(self._ox_module, self.query_raw(text, bindings, graphs))
+
+    def query_raw(
+        self, text: str, bindings: Mapping[str, Node] | None = None, graphs: Graphs = ((), ())
+    ) -> Any:
+        """The query's pyoxigraph result (`QuerySolutions`, `QueryTriples` or `QueryBoolean`),
+        terms unconverted: the fastest way to read large results.
+
+        Args:
+            text: the SPARQL query text.
+            bindings: values for variables, by name.
+            graphs: the ``default-graph-uri`` and ``named-graph-uri`` lists (see `Store.query`).
+
+        Raises:
+            QuerySyntaxError: the query does not parse (line and column from pyoxigraph).
+        """
+        ox = self._ox_module
+        default_graphs, named_graphs = graphs
+        options: dict[str, Any] = {}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
+        if bindings:
+            # Bind as rdflib's initBindings do (before evaluation, projected or not): a VALUES
+            # block at the start of the WHERE clause. Oxigraph's own substitutions accept only
+            # projected variables.
+            text = inject_values(text, bindings)
+        try:
+            return self._ox.query(text, prefixes=self.prefixes(), **options)
+        except SyntaxError as exc:
+            from ipgraph.sparql_check import ox_syntax_error
+
+            raise ox_syntax_error(str(exc.msg or exc), text) from None
+
+    def edges(self, nodes: Iterable[URIRef]) -> list[Edge]:
+        ox = self._ox_module
+        found: list[Edge] = []
+        named = ox.NamedNode
+        for node in nodes:
+            ox_node = named(str(node))
+            for quad in self._ox.quads_for_pattern(ox_node, None, None):
+                obj = quad.object
+                if isinstance(obj, named):
+                    found.append((node, URIRef(quad.predicate.value), URIRef(obj.value)))
+            for quad in self._ox.quads_for_pattern(None, None, ox_node):
+                subj = quad.subject
+                if isinstance(subj, named):
+                    found.append((URIRef(subj.value), URIRef(quad.predicate.value), node))
+        return list(dict.fromkeys(found))
+
+    def label_graph(self) -> Graph:
+        ox = self._ox_module
+        convert = ox_converter(ox)
+        rows: list[tuple[Node, Node, Node]] = []
+        subjects: set[Any] = set()
+        for predicate in LABEL_PREDICATES:
+            ox_predicate = ox.NamedNode(str(predicate))
+            for quad in self._ox.quads_for_pattern(None, ox_predicate, None):
+                subjects.add(quad.subject)
+                rows.append((convert(quad.subject), predicate, convert(quad.object)))
+        rdf_type = ox.NamedNode(str(RDF.type))
+        for subject in subjects:
+            for quad in self._ox.quads_for_pattern(subject, rdf_type, None):
+                rows.append((convert(subject), RDF.type, convert(quad.object)))
+        return _LabelView(rows)
+
+    def pattern_triples(
+        self, subjects: Iterable[URIRef], predicates: Iterable[URIRef]
+    ) -> Iterator[tuple[URIRef, URIRef, Node]]:
+        """Triples ``(s, p, ?o)`` for each subject and predicate, by direct lookups."""
+        ox = self._ox_module
+        convert = ox_converter(ox)
+        wanted = [(p, ox.NamedNode(str(p))) for p in predicates]
+        for subject in subjects:
+            ox_subject = ox.NamedNode(str(subject))
+            for predicate, ox_predicate in wanted:
+                for quad in self._ox.quads_for_pattern(ox_subject, ox_predicate, None):
+                    yield subject, predicate, convert(quad.object)
+
+    def dump(self, format: str) -> str | None:
+        ox = self._ox_module
+        if format == "nquads":
+            return bytes(self._ox.dump(format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+        if format == "nt":
+            triples = self._ox.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+        return None
+
+    def close(self) -> None:
+        """Flush pending writes to disk (the handle stays shared within the process)."""
+        self._ox.flush()
+
+
+def _count_graphs(store: Any) -> dict[URIRef, int]:
+    counts: dict[URIRef, int] = {}
+    for row in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    ):
+        counts[URIRef(row["g"].value)] = int(row["n"].value)
+    return counts
+
+
+def _to_ox(ox: Any, term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _ox_result(ox: Any, raw: Any) -> Result:
+    from rdflib.term import Variable
+
+    if isinstance(raw, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(raw)
+        return out
+    if isinstance(raw, ox.QuerySolutions):
+        out = Result("SELECT")
+        variables = [Variable(v.value) for v in raw.variables]
+        out.vars = variables
+        convert = ox_converter(ox)
+        out.bindings = (  # rows are converted as they are read
+            {
+                var: convert(value)
+                for var, value in zip(variables, solution, strict=True)
+                if value is not None
+            }
+            for solution in raw
+        )
+        return out
+    out = Result("CONSTRUCT")
+    graph = Graph()
+    convert = ox_converter(ox)
+    graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in raw)
+    out.graph = graph
+    return out

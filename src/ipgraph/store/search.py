@@ -1,0 +1,376 @@
+"""Path search over a store by lookups alone: `shortest_path` and `local_graph`."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ipgraph.labels import LABEL_PREDICATES
+from ipgraph.loader import graph_name
+from ipgraph.store.base import Edge, Store
+from ipgraph.store.oxigraph import OxigraphStore
+from ipgraph.store.sparql import SparqlStore
+
+
+def shortest_path(
+    store: Store,
+    source: URIRef,
+    target: URIRef,
+    accept: Callable[[Edge], bool] | None = None,
+    max_depth: int = 12,
+) -> list[Edge] | None:
+    """A shortest undirected path between two nodes, found by store lookups alone.
+
+    A bidirectional breadth-first search: each step expands the smaller frontier with one
+    `Store.edges` call, so a path between two entities of a million-triple store touches only
+    their neighbourhoods, never the whole graph.
+
+    Args:
+        store: any backend.
+        source: where the path starts.
+        target: where it ends.
+        accept: keeps an edge ``(subject, predicate, object)`` when True (e.g. to leave out
+            ``rdf:type`` or provenance); by default every IRI-to-IRI edge but ``rdf:type``.
+        max_depth: give up beyond this many hops.
+
+    Returns:
+        The hops as triples in their true direction, from ``source`` to ``target``
+        (``[]`` when they are the same node), or None when no path exists within ``max_depth``.
+
+    >>> from rdflib import Graph
+    >>> from ipgraph.store import open_store
+    >>> store = open_store("memory")
+    >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:c> <urn:p> <urn:b> .", format="ttl")
+    >>> store.replace_graphs({URIRef("urn:g"): g})
+    >>> [str(s) for s, _, _ in shortest_path(store, URIRef("urn:a"), URIRef("urn:c"))]
+    ['urn:a', 'urn:c']
+    """
+    keep = accept or (lambda edge: edge[1] != RDF.type)
+    if source == target:
+        return []
+    parents: tuple[dict[URIRef, Edge | None], dict[URIRef, Edge | None]] = (
+        {source: None},
+        {target: None},
+    )
+    frontiers: tuple[deque[URIRef], deque[URIRef]] = (deque([source]), deque([target]))
+    for _ in range(max_depth):
+        if not frontiers[0] or not frontiers[1]:
+            return None
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        mine, other = parents[side], parents[1 - side]
+        level = list(frontiers[side])
+        frontiers[side].clear()
+        level_set = set(level)
+        meeting: URIRef | None = None
+        for edge in store.edges(level):
+            if not keep(edge):
+                continue
+            s, _, o = edge
+            for here, there in ((s, o), (o, s)):
+                if here in level_set and there not in mine:
+                    mine[there] = edge
+                    frontiers[side].append(there)
+                    if there in other and meeting is None:
+                        meeting = there
+        if meeting is not None:
+            return _join(parents, meeting)
+    return None
+
+
+def _join(
+    parents: tuple[dict[URIRef, Edge | None], dict[URIRef, Edge | None]], meeting: URIRef
+) -> list[Edge]:
+    hops: list[Edge] = []
+    node = meeting
+    while (edge := parents[0][node]) is not None:
+        hops.append(edge)
+        node = edge[0] if edge[2] == node else edge[2]
+    hops.reverse()
+    node = meeting
+    while (edge := parents[1][node]) is not None:
+        hops.append(edge)
+        node = edge[0] if edge[2] == node else edge[2]
+    return hops
+
+
+def local_graph(
+    store: Store,
+    source: URIRef,
+    target: URIRef,
+    include: Iterable[str] = (),
+    max_depth: int = 12,
+) -> Graph | None:
+    """A shortest path between two entities, read by lookups, as a small graph to project.
+
+    A bidirectional breadth-first search over the store that walks only where the entity
+    projection (`ipgraph.projection`) walks: not along ``rdf:type`` or vocabulary triples, not
+    through classes, vocabulary terms, passages and sources, or observations (unless
+    ``include`` adds them), not through IRIs that are never a subject. Each step expands the
+    side whose frontier touches fewer triples (counted by the backend, see `_PathSearch`),
+    with one query for the whole frontier, so hubs (an agency's thousands of documents) are
+    crossed from their small side; terms are compared as plain strings and only the path's
+    own are turned into rdflib terms.
+
+    Returns the triples between consecutive nodes of one shortest path (the same length as a
+    search over the full projection finds; among equally short ones, the path whose meeting
+    point and predecessors come first by IRI), the types and labels of its nodes and the
+    vocabulary — what `build_projection` needs to project and describe it. Returns None when
+    an end is not an entity of the projection or the searches do not meet within
+    ``max_depth`` hops.
+
+    >>> from rdflib import Graph
+    >>> from ipgraph.store import open_store
+    >>> store = open_store("memory")
+    >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> .", format="ttl")
+    >>> g = g.parse(data="<urn:c> <urn:p> <urn:d> .", format="ttl")
+    >>> store.replace_graphs({URIRef("urn:g"): g})
+    >>> ball = local_graph(store, URIRef("urn:a"), URIRef("urn:c"))
+    >>> sorted((str(s), str(o)) for s, _, o in ball if str(s) != "urn:c")
+    [('urn:a', 'urn:b'), ('urn:b', 'urn:c')]
+    """
+    search = _PathSearch(store, include)
+    nodes = search.shortest(str(source), str(target), max_depth)
+    return None if nodes is None else search.ball(nodes)
+
+
+class _PathSearch:
+    """The bidirectional search behind `local_graph`, with the projection's rules as SPARQL.
+
+    Nodes are IRIs as plain strings. A frontier is checked (is each node an entity of the
+    projection?) just before it is expanded, so the last and largest level is never checked
+    in full: only its meeting points are. On Oxigraph every query runs in pyoxigraph and only
+    the IRIs are read from its results; on other stores through `Store.query`, in chunks.
+    """
+
+    def __init__(self, store: Store, include: Iterable[str]) -> None:
+        from ipgraph.projection import (  # the projection's own rules, so both agree
+            _SCHEMA_PREDICATES,
+            _TERM_TYPES,
+            _VOCABULARY_NAMESPACES,
+            INCLUDE_GROUPS,
+        )
+
+        self.store = store
+        self.chunk = 0 if isinstance(store, OxigraphStore) else 500  # 0: one query per step
+        self.namespaces = _VOCABULARY_NAMESPACES
+        groups = set(include)
+        roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
+        excluded = {str(c) for c in _TERM_TYPES}
+        if roots:
+            excluded.update(
+                row[0]
+                for row in self._rows(
+                    "SELECT DISTINCT ?c WHERE { VALUES ?root { "
+                    + _iris(roots)
+                    + " } ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root }"
+                )
+            )
+        schema = _iris(sorted(_SCHEMA_PREDICATES))
+        # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
+        self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
+        # An entity of the projection (see build_projection): a subject, not a class, not a
+        # schema term, not used as a predicate between IRIs, not of an excluded type.
+        self.entity = (
+            "FILTER EXISTS { ?m ?p0 ?o0 } "
+            f"FILTER NOT EXISTS {{ ?i0 <{RDF.type}> ?m FILTER(isIRI(?i0)) }} "
+            f"FILTER NOT EXISTS {{ VALUES ?t0 {{ {_iris(sorted(excluded))} }} "
+            f"?m <{RDF.type}> ?t0 }} "
+            f"FILTER NOT EXISTS {{ VALUES ?s0 {{ {schema} }} ?m ?s0 ?x0 FILTER(isIRI(?x0)) }} "
+            f"FILTER NOT EXISTS {{ VALUES ?s0 {{ {schema} }} ?x0 ?s0 ?m }} "
+            "FILTER NOT EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }"
+        )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def _rows(self, text: str) -> list[tuple[str, ...]]:
+        """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
+        store = self.store
+        if isinstance(store, OxigraphStore):
+            return [
+                tuple(term.value if term is not None else "" for term in solution)
+                for solution in store.query_raw(text)
+            ]
+        return [tuple(str(term) for term in row) for row in store.query(text)]  # type: ignore[union-attr]
+
+    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+        """``nodes`` as the IRI lists of VALUES blocks (one block on Oxigraph)."""
+        size = self.chunk or len(nodes) or 1
+        for start in range(0, len(nodes), size):
+            yield _iris(nodes[start : start + size])
+
+    def entities(self, nodes: Iterable[str]) -> set[str]:
+        """Those of ``nodes`` that are entities of the projection."""
+        wanted = sorted({n for n in nodes if not n.startswith(self.namespaces)})
+        return {
+            row[0]
+            for values in self._chunks(wanted)
+            for row in self._rows(f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} {self.entity} }}")
+        }
+
+    def neighbors(self, nodes: Sequence[str]) -> set[str]:
+        """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
+        return {
+            row[0]
+            for values in self._chunks(nodes)
+            for row in self._rows(
+                f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
+                f"{{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} FILTER(isIRI(?m) && {self.skip}) }}"
+            )
+        }
+
+    def degree(self, nodes: Sequence[str], cap: int) -> int:
+        """How many triples touch ``nodes`` (subject or object), counting at most ``cap``."""
+        total = 0
+        for values in self._chunks(nodes):
+            (row,) = self._rows(
+                "SELECT (COUNT(*) AS ?c) WHERE { { SELECT ?n WHERE { VALUES ?n { "
+                + values
+                + " } { ?n ?p ?o } UNION { ?s ?p ?n } } LIMIT "
+                + str(cap - total)
+                + " } }"
+            )
+            total += int(row[0])
+            if total >= cap:
+                break
+        return total
+
+    # -- the search -------------------------------------------------------------------------
+
+    def shortest(self, source: str, target: str, max_depth: int) -> list[str] | None:
+        """The nodes of one shortest path from ``source`` to ``target``, or None."""
+        if self.entities({source, target}) != {source, target}:
+            return None  # not entities: the full projection words the error
+        if source == target:
+            return [source]
+        dist: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+        # expanded[side][depth]: the checked entities of that depth whose edges were read.
+        expanded: tuple[list[list[str]], list[list[str]]] = ([], [])
+        frontiers: list[list[str]] = [[source], [target]]
+        degrees: list[tuple[int, bool] | None] = [None, None]  # (count, exact)
+        meetings: list[str] = []
+        known = {source, target}  # nodes checked to be entities
+        for _ in range(max_depth):
+            if not frontiers[0] or not frontiers[1]:
+                return None
+            side = self._cheaper(frontiers, degrees)
+            mine, other = dist[side], dist[1 - side]
+            level = self._checked(frontiers[side], known)
+            expanded[side].append(level)
+            depth = len(expanded[side])
+            found = [m for m in sorted(self.neighbors(level)) if m not in mine]
+            for m in found:
+                mine[m] = depth
+            frontiers[side], degrees[side] = found, None
+            candidates = self._checked([m for m in found if m in other], known)
+            if candidates:
+                best = min(dist[0][m] + dist[1][m] for m in candidates)
+                meetings = [m for m in candidates if dist[0][m] + dist[1][m] == best]
+                break
+        if not meetings:
+            return None
+        meeting = min(meetings)
+        head = self._walk_back(meeting, dist[0], expanded[0])
+        tail = self._walk_back(meeting, dist[1], expanded[1])
+        return [*reversed(head), meeting, *tail]
+
+    def _checked(self, nodes: Sequence[str], known: set[str]) -> list[str]:
+        """The entities among ``nodes``, sorted; ``known`` holds those checked before."""
+        known |= self.entities(n for n in nodes if n not in known)
+        return sorted(n for n in nodes if n in known)
+
+    def _cheaper(self, frontiers: list[list[str]], degrees: list[tuple[int, bool] | None]) -> int:
+        """The side whose frontier touches fewer triples (counted in growing rounds, so the
+        cost is about that of the smaller side)."""
+        cap = 1024
+        while True:
+            for side in (0, 1):
+                known = degrees[side]
+                if known is None or (not known[1] and known[0] < cap):
+                    count = self.degree(frontiers[side], cap)
+                    degrees[side] = (count, count < cap)
+            (n0, exact0), (n1, exact1) = degrees[0], degrees[1]  # type: ignore[misc]
+            if exact0 or exact1:
+                if exact0 and exact1:
+                    return 0 if n0 <= n1 else 1
+                return 0 if exact0 else 1
+            cap *= 8
+
+    def _walk_back(
+        self, node: str, dist: Mapping[str, int], expanded: list[list[str]]
+    ) -> list[str]:
+        """From ``node`` back to its side's end: at each step the first (by IRI) expanded
+        neighbour one hop closer."""
+        nodes: list[str] = []
+        for depth in range(dist[node] - 1, -1, -1):
+            layer = expanded[depth]
+            options: set[str] = set()
+            for values in self._chunks(layer):
+                options.update(
+                    row[0]
+                    for row in self._rows(
+                        f"SELECT DISTINCT ?u WHERE {{ VALUES ?u {{ {values} }} "
+                        f"{{ ?u ?p <{node}> }} UNION {{ <{node}> ?p ?u }} FILTER({self.skip}) }}"
+                    )
+                )
+            node = min(options)
+            nodes.append(node)
+        return nodes
+
+    # -- the result -------------------------------------------------------------------------
+
+    def ball(self, nodes: Sequence[str]) -> Graph:
+        """The triples between consecutive ``nodes``, their types and labels, the vocabulary."""
+        from ipgraph import data
+
+        out = Graph()
+        pairs = " ".join(f"(<{u}> <{v}>) (<{v}> <{u}>)" for u, v in itertools.pairwise(nodes))
+        if pairs:
+            for s, p, o in self._rows(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?o) {{ {pairs} }} ?s ?p ?o "
+                f"FILTER({self.skip}) }}"
+            ):
+                out.add((URIRef(s), URIRef(p), URIRef(o)))
+        iris = [URIRef(n) for n in dict.fromkeys(nodes)]
+        _add_objects(self.store, iris, out, (RDF.type, *LABEL_PREDICATES[:2]))
+        for node in iris:
+            if (node, None, None) not in out:  # a node of the projection is a subject
+                for row in self.store.query(f"SELECT ?p ?o WHERE {{ <{node}> ?p ?o }} LIMIT 1"):
+                    out.add((node, row[0], row[1]))  # type: ignore[index]
+        vocabulary = graph_name(data.vocabulary_file())
+        for row in self.store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"
+        ):
+            out.add((row[0], row[1], row[2]))  # type: ignore[index]
+        return out
+
+
+def _iris(nodes: Iterable[str | URIRef]) -> str:
+    return " ".join(f"<{n}>" for n in nodes)
+
+
+def _add_objects(
+    store: Store, nodes: Sequence[URIRef], out: Graph, predicates: Sequence[URIRef]
+) -> None:
+    """Add ``(node, predicate, ?o)`` for every node and predicate (types, labels)."""
+    if isinstance(store, OxigraphStore):
+        for triple in store.pattern_triples(nodes, predicates):
+            out.add(triple)
+        return
+    if not isinstance(store, SparqlStore):
+        for node in nodes:
+            for predicate in predicates:
+                for value in store.dataset.objects(node, predicate):
+                    out.add((node, predicate, value))
+        return
+    wanted = ", ".join(f"<{p}>" for p in predicates)
+    for start in range(0, len(nodes), 300):
+        values = " ".join(f"<{n}>" for n in nodes[start : start + 300])
+        for row in store.query(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER(?p IN ({wanted})) }}"
+        ):
+            out.add((row[0], row[1], row[2]))  # type: ignore[index]

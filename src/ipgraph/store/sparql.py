@@ -1,0 +1,212 @@
+"""The remote SPARQL 1.1 backend (``sparql:QUERY_URL[#update=URL&store=URL]``)."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from ipgraph.errors import StoreError, UsageError
+from ipgraph.labels import LABEL_PREDICATES
+from ipgraph.loader import graph_name, rdf_format
+from ipgraph.store.base import QUAD_FORMATS, BackendDataset, Store, _LabelView
+
+if TYPE_CHECKING:
+    from ipgraph.store.base import Edge, Graphs, LoadedGraph, Progress
+
+
+class SparqlStore(Store):
+    """A remote SPARQL 1.1 server (``sparql:QUERY_URL[#update=URL&store=URL]``).
+
+    Queries go to the server as text; triple lookups from rdflib-based code become small SPARQL
+    queries (rdflib's `SPARQLStore`). Loading replaces each file's named graph with one Graph
+    Store Protocol PUT, or, with only an update endpoint, one ``DROP GRAPH`` + ``INSERT DATA``
+    request per file.
+    """
+
+    kind = "sparql"
+    persistent = True
+
+    def __init__(
+        self,
+        url: str,
+        update: str | None = None,
+        graph_store: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+        self.query_url = url
+        self.update_url = update
+        self.store_url = graph_store
+        self.timeout = timeout
+        self._sizes_cache: dict[URIRef, int] | None = None
+
+        class _UpdateStore(SPARQLUpdateStore):
+            def add_graph(self, graph: Graph) -> None:
+                """Graphs come into being when data is loaded; never CREATE them."""
+
+        backend: SPARQLStore
+        if update:
+            backend = _UpdateStore(url, update, returnFormat="json", method="POST", autocommit=True)
+        else:
+            backend = SPARQLStore(url, returnFormat="json", method="POST")
+        dataset = BackendDataset(store=backend, default_union=True)
+        dataset.backend = self
+        super().__init__(dataset)
+        self.spec = f"sparql:{url}"
+
+    @property
+    def writable(self) -> bool:
+        """Whether an update or Graph Store endpoint was given."""
+        return bool(self.update_url or self.store_url)
+
+    def __len__(self) -> int:
+        return sum(self._sizes().values())
+
+    def _sizes(self) -> dict[URIRef, int]:
+        if self._sizes_cache is None:
+            result = self.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            self._sizes_cache = {
+                URIRef(row[0]): int(row[1])  # type: ignore[index,arg-type]
+                for row in result
+                if isinstance(row[0], URIRef)  # type: ignore[index]
+            }
+        return self._sizes_cache
+
+    def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
+        try:
+            return super()._query(text, bindings, graphs)
+        except urllib.error.URLError as exc:
+            raise StoreError(f"SPARQL server {self.query_url}: {_reason(exc)}") from None
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        if not self.writable:
+            raise StoreError(
+                f"the SPARQL store {self.query_url} is read-only; add '#store=GRAPH_STORE_URL' "
+                "or '#update=UPDATE_URL' to the spec to load data"
+            )
+        for name, graph in graphs.items():
+            body = graph.serialize(format="nt", encoding="utf-8")
+            if self.store_url:
+                target = _with_param(self.store_url, "graph", str(name))
+                self._http("PUT", target, body, "application/n-triples")
+            else:
+                assert self.update_url is not None
+                update = (
+                    f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n".encode()
+                    + body
+                    + b"}}"
+                )
+                self._http("POST", self.update_url, update, "application/sparql-update")
+        self._sizes_cache = None
+
+    def _load_files(
+        self, files: list[Path], only_changed: bool, progress: Progress | None
+    ) -> list[LoadedGraph]:
+        if only_changed:
+            # The server keeps no record of files; a file whose graph it already holds is
+            # taken as loaded (`ipgraph load` always replaces).
+            present = set(self.graph_names())
+            files = [
+                p for p in files if rdf_format(p) in QUAD_FORMATS or graph_name(p) not in present
+            ]
+        loaded = super()._load_files(files, False, progress)
+        self._sizes_cache = None
+        return loaded
+
+    def _http(self, method: str, url: str, body: bytes, content_type: str) -> None:
+        request = urllib.request.Request(
+            url, data=body, method=method, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(
+                f"{method} {url} failed: HTTP {exc.code} {detail[0] if detail else exc.reason}"
+            ) from None
+        except urllib.error.URLError as exc:
+            raise StoreError(f"{method} {url} failed: {_reason(exc)}") from None
+
+    def edges(self, nodes: Iterable[URIRef]) -> list[Edge]:
+        found: list[Edge] = []
+        batch = list(nodes)
+        for start in range(0, len(batch), 200):
+            values = " ".join(f"<{n}>" for n in batch[start : start + 200])
+            result = self.query(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} "
+                "{ ?n ?p ?o . BIND(?n AS ?s) FILTER(isIRI(?o)) } UNION "
+                "{ ?s ?p ?n . BIND(?n AS ?o) FILTER(isIRI(?s)) } }"
+            )
+            found.extend((row[0], row[1], row[2]) for row in result)  # type: ignore[index,misc]
+        return list(dict.fromkeys(found))
+
+    def label_graph(self) -> Graph:
+        return _construct_labels(self.query(_LABELS_QUERY))
+
+    def dump(self, format: str) -> str | None:
+        if format not in {"nt", "nquads"}:
+            return None
+        lines = set()
+        for row in self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            s, p, o, g = row  # type: ignore[misc]
+            terms = [s.n3(), p.n3(), o.n3()] + ([g.n3()] if format == "nquads" else [])
+            lines.add(" ".join(terms) + " .\n")
+        return "".join(sorted(lines))
+
+
+_LABEL_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+_LABELS_QUERY = (
+    f"SELECT ?s ?p ?o WHERE {{ {{ VALUES ?p {{ {_LABEL_VALUES} }} ?s ?p ?o }} UNION "
+    f"{{ ?s a ?o . FILTER EXISTS {{ VALUES ?l {{ {_LABEL_VALUES} }} ?s ?l ?any }} "
+    "BIND(rdf:type AS ?p) } }"
+)
+
+
+def _construct_labels(result: Result) -> Graph:
+    return _LabelView((row[0], row[1], row[2]) for row in result)  # type: ignore[index]
+
+
+def _reason(exc: urllib.error.URLError) -> str:
+    return str(exc.reason) if hasattr(exc, "reason") else str(exc)
+
+
+def _with_param(url: str, key: str, value: str) -> str:
+    joiner = "&" if urllib.parse.urlsplit(url).query else "?"
+    return url + joiner + urllib.parse.urlencode({key: value})
+
+
+def parse_sparql_spec(arg: str) -> tuple[str, str | None, str | None]:
+    """Split ``QUERY_URL#update=URL&store=URL`` into its three endpoints.
+
+    >>> parse_sparql_spec("http://h:7878/query#update=http://h:7878/update&store=http://h:7878/store")
+    ('http://h:7878/query', 'http://h:7878/update', 'http://h:7878/store')
+    >>> parse_sparql_spec("http://h:3030/ds/sparql")
+    ('http://h:3030/ds/sparql', None, None)
+
+    Raises:
+        UsageError: the URL is not http(s) or an option is unknown.
+    """
+    url, _, fragment = arg.partition("#")
+    options = dict(urllib.parse.parse_qsl(fragment, keep_blank_values=True)) if fragment else {}
+    unknown = set(options) - {"update", "store"}
+    if unknown:
+        raise UsageError(
+            f"unknown option(s) {', '.join(sorted(unknown))} in store spec; "
+            "use sparql:QUERY_URL#update=URL&store=URL"
+        )
+    for value in (url, *options.values()):
+        if not value.startswith(("http://", "https://")):
+            raise UsageError(f"{value!r} is not an http(s) URL in store spec sparql:{arg}")
+    return url, options.get("update"), options.get("store")

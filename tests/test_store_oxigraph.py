@@ -1,0 +1,132 @@
+"""The embedded Oxigraph backend (`ipgraph.store.oxigraph`): atomic, incremental loads that
+survive reopening, and queries on pyoxigraph."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from rdflib import URIRef
+
+import ipgraph
+from ipgraph import data, synth
+from ipgraph.errors import DataError
+from ipgraph.store import OxigraphStore, inject_values, open_store
+from ipgraph.vocab import GRAPH
+
+EXTRA = """@prefix ex: <https://example.org/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:thing rdfs:label "A thing"@en ; ex:rel <relative/item> .
+"""
+
+
+def test_bundled_files_load_once(tmp_path: Path) -> None:
+    spec = f"oxigraph:{tmp_path / 'db'}"
+    first = ipgraph.load(store=spec)
+    data_dir = first.store.data_dir  # type: ignore[attr-defined]
+    assert len(first.graph) == len(ipgraph.load().graph)
+    again = open_store(spec)
+    assert again.load_files(data.bundled_files(), only_changed=True) == []  # nothing re-parsed
+    assert ipgraph.load(store=spec).store.data_dir == data_dir  # type: ignore[attr-defined]
+
+
+def test_changed_file_is_reloaded_and_nothing_duplicates(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    store = open_store(f"oxigraph:{tmp_path / 'db'}")
+    extra = write("extra.ttl", EXTRA)
+    store.load_files([extra])
+    store.load_files([extra])
+    assert store.graph_size(GRAPH["extra"]) == 2 == len(store)
+    assert store.load_files([extra], only_changed=True) == []
+    extra.write_text(EXTRA.replace('"A thing"', '"A changed thing"'), encoding="utf-8")
+    (loaded,) = store.load_files([extra], only_changed=True)
+    assert loaded.triples == 2 and len(store) == 2
+
+
+def test_touched_but_unchanged_file_is_not_reloaded(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    store = open_store(f"oxigraph:{tmp_path / 'db'}")
+    extra = write("extra.ttl", EXTRA)
+    store.load_files([extra])
+    data_dir = store.data_dir  # type: ignore[attr-defined]
+    stat = extra.stat()
+    os.utime(extra, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # same bytes, newer
+    read: list[int] = []
+    assert store.load_files([extra], only_changed=True, progress=read.append) == []
+    assert store.data_dir == data_dir and sum(read) == stat.st_size  # type: ignore[attr-defined]
+    assert open_store(f"oxigraph:{tmp_path / 'db'}").load_files([extra], only_changed=True) == []
+
+
+def test_failed_load_leaves_the_store_as_it_was(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    root = tmp_path / "db"
+    store = open_store(f"oxigraph:{root}")
+    store.load_files([write("extra.ttl", EXTRA)])
+    before = sorted(store.dataset.triples((None, None, None)))
+    good = write("more.ttl", EXTRA.replace("thing", "other"))
+    bad = write("bad.ttl", "<a> <b> .\n")
+    with pytest.raises(DataError, match=r"bad.ttl:1"):
+        store.load_files([good, bad])
+    assert sorted(store.dataset.triples((None, None, None))) == before
+    assert store.graph_names() == [GRAPH["extra"]]
+    current = store.data_dir.name  # type: ignore[attr-defined]
+    assert sorted(p.name for p in root.iterdir()) == sorted([current, "ipgraph.json"])
+
+
+def test_interrupted_load_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    big = tmp_path / "big.nt"
+    synth.write(big, 20000, seed=1)
+    store = open_store(f"oxigraph:{tmp_path / 'db'}")
+    store.load_files([data.vocabulary_file()])
+    size = len(store)
+
+    def interrupt(_: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.load_files([big], progress=interrupt)
+    assert len(store) == size
+    reopened = open_store(f"oxigraph:{tmp_path / 'db'}")
+    assert len(reopened) == size and GRAPH["big"] not in reopened.graph_names()
+
+
+def test_prefixes_and_relative_iris_survive_reopening(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    extra = write("extra.ttl", EXTRA)
+    root = tmp_path / "db"
+    open_store(f"oxigraph:{root}").load_files([extra])
+    reopened = OxigraphStore(root)
+    assert reopened.prefixes()["ex"] == "https://example.org/ns#"
+    rows = list(reopened.query("SELECT ?o WHERE { ex:thing ex:rel ?o }"))
+    assert rows == [(URIRef((tmp_path / "relative/item").as_uri()),)]
+
+
+def test_bindings_need_not_be_projected(tmp_path: Path) -> None:
+    kg = ipgraph.load(store=f"oxigraph:{tmp_path / 'db'}")
+    text = "SELECT ?doc WHERE { ?doc ipg:issuedBy ?agency }"
+    cnipa = kg.resolve("CNIPA")
+    assert sorted(kg.store.query(text, {"agency": cnipa})) == sorted(
+        ipgraph.load().store.query(text, {"agency": cnipa})
+    )
+    assert "VALUES ( ?a )" in inject_values("ASK { ?a ?b ?c }", {"a": cnipa})
+
+
+def test_cli_load_into_oxigraph(
+    run: Callable[..., Result], tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    extra = write("extra.ttl", EXTRA)
+    spec = f"oxigraph:{tmp_path / 'db'}"
+    result = run("load", "--store", spec, str(extra))
+    assert result.exit_code == 0 and "graph/extra\t2 triples" in result.output
+    again = run("load", "--store", spec, str(extra), "-q")
+    assert again.exit_code == 0
+    found = run("find", "A thing", "--store", spec)
+    assert found.exit_code == 0 and "A thing" in found.output
+    assert run("load", "--store", "memory", str(extra)).exit_code == 2
