@@ -149,3 +149,9 @@ def test_jsonld_with_an_inline_context_loads(write: Writer) -> None:
     text = '{"@context": {"@vocab": "http://example.org/"}, "@id": "http://example.org/a", "n": 1}'
     parsed = parse_file(write("inline.jsonld", text))
     assert parsed.triple_count == 1
+
+
+def test_the_vocabulary_is_named_by_the_same_rule_as_every_file() -> None:
+    from ipgraph import data
+
+    assert graph_name(data.vocabulary_file()) == data.ONTOLOGY_GRAPH

@@ -32,7 +32,7 @@ TTL_PREFIXES += "\n@prefix ex: <https://w3id.org/ipgraph/id/test/> ."
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_DIR / "ipgraph.ttl", format="turtle")
+    return Graph().parse(ONTOLOGY_DIR / "ontology.ttl", format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_every_term_used_in_the_data_is_declared(ontology: Graph, path: Path) ->
     graph = Graph().parse(path, format="turtle")
     used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
     unknown = sorted(t for t in used if t not in declared(ontology) and t != RDF.type)
-    assert unknown == [], f"{path.name} uses terms not declared in ontology/ipgraph.ttl: {unknown}"
+    assert unknown == [], f"{path.name} uses terms not declared in ontology/ontology.ttl: {unknown}"
 
 
 def test_every_term_the_ontology_uses_is_declared(ontology: Graph) -> None:
@@ -88,7 +88,7 @@ def test_every_term_the_ontology_uses_is_declared(ontology: Graph) -> None:
         if p in structural and isinstance(o, URIRef):
             used.add(o)
     unknown = sorted(t for t in used if t not in known and not str(t).startswith(BUILTIN))
-    assert unknown == [], f"ontology/ipgraph.ttl uses undeclared terms: {unknown}"
+    assert unknown == [], f"ontology/ontology.ttl uses undeclared terms: {unknown}"
 
 
 def test_every_term_the_shapes_use_is_declared(ontology: Graph, shapes: Graph) -> None:

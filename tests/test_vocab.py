@@ -11,7 +11,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from ipgraph.vocab import ELI, GRAPH, ID, IPG, ORG, PREFIXES, QB, SCHEMA, WD
 
 REPO = Path(__file__).resolve().parents[1]
-ONTOLOGY = REPO / "ontology" / "ipgraph.ttl"
+ONTOLOGY = REPO / "ontology" / "ontology.ttl"
 CONTRACT = REPO / "docs" / "vocabulary.md"
 IPG_NS = str(PREFIXES["ipg"])
 

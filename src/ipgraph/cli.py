@@ -221,16 +221,18 @@ def find(
     if output_format == "json":
         echo_json([m.to_dict() for m in matches])
         return
-    rows = [
-        (
-            f"{m.score:.2f}",
-            shorten(m.label),
-            shorten(kg.label(m.iri, lang="zh")) if kg.label(m.iri, lang="zh") != m.label else "",
-            ", ".join(kg.curie(t) for t in m.types),
-            kg.curie(m.iri),
+    rows = []
+    for m in matches:
+        chinese = kg.label(m.iri, lang="zh")  # the English label again when there is none
+        rows.append(
+            (
+                f"{m.score:.2f}",
+                shorten(m.label),
+                shorten(chinese) if chinese != m.label else "",
+                ", ".join(kg.curie(t) for t in m.types),
+                kg.curie(m.iri),
+            )
         )
-        for m in matches
-    ]
     click.echo(table(rows, ["score", "label", "中文", "type", "id"]))
 
 

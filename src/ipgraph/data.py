@@ -6,20 +6,25 @@ at the repository root (``ontology/``). Both are found the same way.
 >>> ontology_dir().name
 'ontology'
 >>> vocabulary_file().name
-'ipgraph.ttl'
+'ontology.ttl'
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ipgraph.vocab import GRAPH
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+# The named graph of the vocabulary: `ontology.ttl` loaded like any file, as graph/{stem}.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
 
 
 def ontology_dir() -> Path:
-    """The directory holding ``ipgraph.ttl``, ``shapes.ttl`` and ``sources/``."""
+    """The directory holding ``ontology.ttl``, ``shapes.ttl`` and ``sources/``."""
     for candidate in (_PACKAGE_DIR / "ontology", _PACKAGE_DIR.parents[1] / "ontology"):
-        if (candidate / "ipgraph.ttl").is_file():
+        if (candidate / "ontology.ttl").is_file():
             return candidate
     raise FileNotFoundError(
         "ipgraph's ontology files are missing from this installation; reinstall ipgraph"
@@ -28,7 +33,7 @@ def ontology_dir() -> Path:
 
 def vocabulary_file() -> Path:
     """The OWL vocabulary (loaded as the named graph ``graph/ontology``)."""
-    return ontology_dir() / "ipgraph.ttl"
+    return ontology_dir() / "ontology.ttl"
 
 
 def shapes_file() -> Path:

@@ -26,7 +26,7 @@ from ipgraph.labels import LabelIndex, Match, pick_label
 from ipgraph.loader import parse_file
 from ipgraph.store import Store, bind_prefixes, open_store
 from ipgraph.validation import ValidationReport
-from ipgraph.vocab import GRAPH, ID, PREFIXES
+from ipgraph.vocab import ID, PREFIXES
 
 if TYPE_CHECKING:
     from ipgraph import pages, views
@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # paths (issue 4)
 
 T = TypeVar("T")
 
-ONTOLOGY_GRAPH = GRAPH["ontology"]
 
 EXPORT_FORMATS = {
     "ttl": "turtle",
@@ -315,7 +314,7 @@ class KnowledgeGraph:
         merged = Graph()
         bind_prefixes(merged)
         for name in self.store.graph_names():
-            if name != ONTOLOGY_GRAPH:
+            if name != data.ONTOLOGY_GRAPH:
                 merged += self.graph.graph(name)
         return merged
 
@@ -339,7 +338,7 @@ class KnowledgeGraph:
                 data_graph += graph
         shapes = Graph().parse(data.shapes_file(), format="turtle")
         ontology = Graph()  # a local copy: pySHACL walks it with blank-node patterns
-        ontology += self.graph.graph(ONTOLOGY_GRAPH)
+        ontology += self.graph.graph(data.ONTOLOGY_GRAPH)
         return validate(data_graph, shapes, ontology, self.label)
 
     def export(self, format: str = "ttl") -> str:

@@ -20,7 +20,6 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from ipgraph.data import vocabulary_file
 from ipgraph.errors import DataError
 from ipgraph.vocab import GRAPH
 
@@ -56,12 +55,7 @@ def rdf_format(path: Path) -> str:
 
 
 def graph_name(path: Path) -> URIRef:
-    """The named graph a file's default-graph triples go into: ``graph/{file stem}``.
-
-    The bundled vocabulary is the one exception: it is always ``graph/ontology``.
-    """
-    if path.name == vocabulary_file().name and path.resolve() == vocabulary_file().resolve():
-        return GRAPH["ontology"]
+    """The named graph a file's default-graph triples go into: ``graph/{file stem}``."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "data"
     return GRAPH[slug]
 

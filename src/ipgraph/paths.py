@@ -501,25 +501,29 @@ def _bidirectional(walker: _Walker, a: URIRef, b: URIRef) -> list[URIRef] | None
     pred: dict[URIRef, URIRef | None] = {a: None}
     succ: dict[URIRef, URIRef | None] = {b: None}
     forward, backward = [a], [b]
+
+    def grow(
+        level: list[URIRef], seen: dict[URIRef, URIRef | None], other: dict[URIRef, URIRef | None]
+    ) -> tuple[list[URIRef], URIRef | None]:
+        """Expand one side by a level; return the next level, or where the sides meet."""
+        following: list[URIRef] = []
+        for u in level:
+            for v in walker.next_nodes(u):
+                if v not in seen:
+                    seen[v] = u
+                    if v in other:
+                        return following, v
+                    following.append(v)
+        return following, None
+
     while forward and backward:
+        # always grow the smaller frontier
         if len(forward) <= len(backward):
-            level, forward = forward, []
-            for u in level:
-                for v in walker.next_nodes(u):
-                    if v not in pred:
-                        pred[v] = u
-                        if v in succ:
-                            return _join(pred, succ, v)
-                        forward.append(v)
+            forward, meet = grow(forward, pred, succ)
         else:
-            level, backward = backward, []
-            for u in level:
-                for v in walker.next_nodes(u):
-                    if v not in succ:
-                        succ[v] = u
-                        if v in pred:
-                            return _join(pred, succ, v)
-                        backward.append(v)
+            backward, meet = grow(backward, succ, pred)
+        if meet is not None:
+            return _join(pred, succ, meet)
     return None
 
 

@@ -54,15 +54,13 @@ from ipgraph.sparql_check import (
     CHECKED,
     ParsedQuery,
     QueryKind,
-    _check_graphs,
-    _is_native,
+    check_graphs,
     check_query,
     check_query_for,
+    is_native,
     query_prefixes,
 )
 from ipgraph.vocab import PREFIXES
-
-XSD = PREFIXES["xsd"]  # a plain Namespace: rdflib's XSD class warns under doctest collection
 
 __all__ = [
     "CHECKED",
@@ -376,7 +374,7 @@ def _tsv_term(term: Node) -> str:
         )
         if term.language:
             return f'"{escaped}"@{term.language}'
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and term.datatype != PREFIXES["xsd"].string:
             return f'"{escaped}"^^<{term.datatype}>'
         return f'"{escaped}"'
     if isinstance(term, BNode):
@@ -430,7 +428,7 @@ def run_query(
     False
     """
     prefixes = query_prefixes(graph)
-    native = _is_native(graph)
+    native = is_native(graph)
     parsed = (
         text
         if isinstance(text, ParsedQuery)
@@ -449,11 +447,11 @@ def run_query(
                 URIRef(g.identifier) for g in graph.graphs() if isinstance(g.identifier, URIRef)
             ]
             if default or named:
-                _check_graphs(default, known, "default-graph-uri")
-                _check_graphs(named, known, "named-graph-uri")
+                check_graphs(default, known, "default-graph-uri")
+                check_graphs(named, known, "named-graph-uri")
             else:
-                _check_graphs(parsed.from_graphs, known, "FROM")
-                _check_graphs(parsed.from_named_graphs, known, "FROM NAMED")
+                check_graphs(parsed.from_graphs, known, "FROM")
+                check_graphs(parsed.from_named_graphs, known, "FROM NAMED")
     elif default or named:
         raise UsageError("default/named graphs need a data set (an rdflib Dataset)")
 

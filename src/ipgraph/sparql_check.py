@@ -255,7 +255,7 @@ def check_query(
             parsed = _check_with_rdflib(text, init_ns)
         parsed = CHECKED.put(key, parsed)
     if known_graphs is not None:
-        _check_graphs([*parsed.from_graphs, *parsed.from_named_graphs], known_graphs, "FROM")
+        check_graphs([*parsed.from_graphs, *parsed.from_named_graphs], known_graphs, "FROM")
     return parsed
 
 
@@ -266,10 +266,10 @@ def check_query_for(graph: Graph, text: str) -> ParsedQuery:
     >>> check_query_for(Graph(), "SELECT ?s WHERE { ?s ?p ?o }").vars
     ('s',)
     """
-    return check_query(text, prefixes=query_prefixes(graph), native=_is_native(graph))
+    return check_query(text, prefixes=query_prefixes(graph), native=is_native(graph))
 
 
-def _is_native(graph: Graph) -> bool:
+def is_native(graph: Graph) -> bool:
     from ipgraph.store import BackendDataset
 
     return isinstance(graph, BackendDataset)
@@ -670,7 +670,7 @@ def _variables(algebra: CompValue) -> set[Variable]:
     return found
 
 
-def _check_graphs(iris: Iterable[URIRef], known: Iterable[URIRef], clause: str) -> None:
+def check_graphs(iris: Iterable[URIRef], known: Iterable[URIRef], clause: str) -> None:
     have = set(known)
     for iri in iris:
         if iri not in have:
@@ -693,7 +693,7 @@ def query_prefixes(graph: Graph) -> dict[str, str]:
     'https://w3id.org/ipgraph/ontology#'
     """
     backend = getattr(graph, "backend", None)
-    if _is_native(graph) and backend is not None:  # the prefixes its engine binds (cached)
+    if is_native(graph) and backend is not None:  # the prefixes its engine binds (cached)
         return {prefix: ns for prefix, ns in backend.prefixes().items() if prefix}
     found = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
     found.update((prefix, str(ns)) for prefix, ns in PREFIXES.items())

@@ -1,6 +1,6 @@
 """The ipgraph vocabulary as Python names, and the namespaces ipgraph uses.
 
-Every ``ipg:`` term declared in ``ontology/ipgraph.ttl`` is an attribute of :class:`IPG`; asking
+Every ``ipg:`` term declared in ``ontology/ontology.ttl`` is an attribute of :class:`IPG`; asking
 for a term that is not declared raises ``AttributeError`` (``_fail = True``), so a typo fails
 where it is written instead of minting a stray IRI. ``tests/test_vocab.py`` keeps the class and
 the ontology file in step, in both directions.

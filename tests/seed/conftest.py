@@ -182,7 +182,7 @@ def listed_subjects() -> set[URIRef]:
 def load_seed_dataset() -> Dataset:
     """The ontology and every source file, each in its own named graph, queried as a union."""
     dataset = Dataset(default_union=True)
-    dataset.graph(GRAPH["ontology"]).parse(ONTOLOGY_DIR / "ipgraph.ttl", format="turtle")
+    dataset.graph(GRAPH["ontology"]).parse(ONTOLOGY_DIR / "ontology.ttl", format="turtle")
     for path in sorted((ONTOLOGY_DIR / "sources").glob("*.ttl")):
         dataset.graph(GRAPH[path.stem]).parse(path, format="turtle")
     for prefix, namespace in PREFIXES.items():

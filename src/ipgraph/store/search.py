@@ -10,7 +10,6 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ipgraph.labels import LABEL_PREDICATES
-from ipgraph.loader import graph_name
 from ipgraph.store.base import Edge, Store
 from ipgraph.store.oxigraph import OxigraphStore
 from ipgraph.store.sparql import SparqlStore
@@ -340,7 +339,7 @@ class _PathSearch:
             if (node, None, None) not in out:  # a node of the projection is a subject
                 for row in self.store.query(f"SELECT ?p ?o WHERE {{ <{node}> ?p ?o }} LIMIT 1"):
                     out.add((node, row[0], row[1]))  # type: ignore[index]
-        vocabulary = graph_name(data.vocabulary_file())
+        vocabulary = data.ONTOLOGY_GRAPH
         for row in self.store.query(
             f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"
         ):
