@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth_small import synth
 
 from ipgraph.errors import NoPath
-from ipgraph.paths import all_paths, shortest_path
-from ipgraph.projection import build_projection
+from ipgraph.graph.paths import all_paths, shortest_path
+from ipgraph.graph.projection import build_projection
 
 
 def plain_loop(g: Graph) -> nx.MultiDiGraph:

@@ -63,7 +63,7 @@ def worker_rdflib(file: Path, out: dict[str, Any]) -> None:
     from rdflib import Dataset
 
     from ipgraph import data
-    from ipgraph.query import named_queries
+    from ipgraph.sparql.run import named_queries
     from ipgraph.vocab import PREFIXES
 
     ds = Dataset(default_union=True)
@@ -86,7 +86,7 @@ def worker_rdflib(file: Path, out: dict[str, Any]) -> None:
 def worker_pyoxigraph(file: Path, out: dict[str, Any], workdir: Path) -> None:
     import pyoxigraph as ox
 
-    from ipgraph.query import named_queries
+    from ipgraph.sparql.run import named_queries
     from ipgraph.vocab import PREFIXES
 
     store = ox.Store(str(workdir / "raw"))
@@ -119,7 +119,7 @@ def worker_pyoxigraph(file: Path, out: dict[str, Any], workdir: Path) -> None:
 
 
 def _kg_queries(kg: Any, out: dict[str, Any]) -> None:
-    from ipgraph.query import named_queries
+    from ipgraph.sparql.run import named_queries
 
     skip_named = SKIP_RDFLIB_NAMED and kg.store.kind == "memory"
 
@@ -145,7 +145,7 @@ def _kg_rest(kg: Any, out: dict[str, Any], local_path: bool) -> None:
         out["path (first, lookups)"], hops = timed(lambda: kg.path(a, b))
         out["path hops"] = len(hops.hops)
     out["projection build"], G = timed(kg.projection)
-    from ipgraph import paths
+    from ipgraph.graph import paths
 
     ends = (kg.resolve(a), kg.resolve(b))
     out["path (networkx)"], hops = timed(
@@ -202,7 +202,7 @@ def worker_oxigraph_path(file: Path, out: dict[str, Any], workdir: Path) -> None
 def worker_oxigraph_projection(file: Path, out: dict[str, Any], workdir: Path) -> None:
     """A freshly opened store: build the full networkx projection, then the path."""
     import ipgraph
-    from ipgraph import paths
+    from ipgraph.graph import paths
 
     a, b = PATH_ENDS
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 import ipgraph
-from ipgraph.pages import write_html
+from ipgraph.views.html import write_html
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = [

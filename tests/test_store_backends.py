@@ -26,9 +26,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import ipgraph
-from ipgraph import paths, synth
-from ipgraph.projection import build_projection
-from ipgraph.query import QueryResult, named_queries
+from ipgraph import synth
+from ipgraph.graph import paths
+from ipgraph.graph.projection import build_projection
+from ipgraph.sparql.run import QueryResult, named_queries
 from ipgraph.store import OxigraphStore, SparqlStore, local_graph
 from ipgraph.vocab import IPG
 

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 import ipgraph
-from ipgraph.pages import write_html
-from ipgraph.views import View
+from ipgraph.views.html import write_html
+from ipgraph.views.build import View
 
 pytestmark = pytest.mark.browser
 

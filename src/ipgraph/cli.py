@@ -18,7 +18,7 @@ from ipgraph.errors import IpgraphError, NoPath, NoResult
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.query import QueryResult
+    from ipgraph.sparql.run import QueryResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -363,7 +363,7 @@ def query(
       ipgraph query -f my-question.rq --format json
     """
     from ipgraph.errors import QuerySyntaxError, UsageError
-    from ipgraph.query import named_query
+    from ipgraph.sparql.run import named_query
 
     if list_queries:
         _list_named_queries(output_format)
@@ -407,7 +407,7 @@ def query(
 
 
 def _list_named_queries(output_format: str) -> None:
-    from ipgraph.query import named_queries
+    from ipgraph.sparql.run import named_queries
 
     queries = named_queries()
     if output_format.lower() in ("json", "jsonl"):
@@ -581,7 +581,7 @@ def serve(
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a ipg:Agency }' \\
         http://127.0.0.1:8000/sparql
     """
-    from ipgraph.server import serve as run_server
+    from ipgraph.web.app import serve as run_server
 
     kg = open_graph(data_files, store)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -910,7 +910,7 @@ def render(
     from pathlib import Path
 
     from ipgraph.errors import UsageError
-    from ipgraph.pages import write_html
+    from ipgraph.views.html import write_html
 
     if query_file is not None:
         if sparql is not None:

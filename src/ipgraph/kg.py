@@ -29,15 +29,15 @@ from ipgraph.validation import ValidationReport
 from ipgraph.vocab import ID, PREFIXES
 
 if TYPE_CHECKING:
-    from ipgraph import pages, views
+    from ipgraph.views import build as views, html as pages
 
 if TYPE_CHECKING:
-    from ipgraph.query import NamedQuery, ParsedQuery, QueryResult
+    from ipgraph.sparql.run import NamedQuery, ParsedQuery, QueryResult
 
 if TYPE_CHECKING:  # paths (issue 4)
     import networkx as nx
 
-    from ipgraph import paths as _paths
+    from ipgraph.graph import paths as _paths
 
 T = TypeVar("T")
 
@@ -178,7 +178,7 @@ class KnowledgeGraph:
         >>> [m.label for m in ipgraph.load().find("ministry of ed")]
         ['Ministry of Education']
         """
-        wanted = self._classes(types) if types else None
+        wanted = self.classes(types) if types else None
         return self.labels.find(text, limit=limit, types=wanted)
 
     def expand(self, ref: str) -> URIRef:
@@ -235,7 +235,7 @@ class KnowledgeGraph:
     def _prefixes(self) -> set[str]:
         return {prefix for prefix, _ in self.graph.namespaces()} | set(PREFIXES)
 
-    def _classes(self, refs: Iterable[str]) -> list[URIRef]:
+    def classes(self, refs: Iterable[str]) -> list[URIRef]:
         """The classes ``refs`` name (CURIEs or IRIs) and all their subclasses.
 
         Raises:
@@ -253,10 +253,10 @@ class KnowledgeGraph:
                 close = difflib.get_close_matches(ref, sorted(used), n=3)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise UsageError(f"unknown class {ref!r}{hint} (`ipgraph info` lists them)")
-            found += [sub for sub in self._with_subclasses([cls]) if sub not in found]
+            found += [sub for sub in self.subclasses_of([cls]) if sub not in found]
         return found
 
-    def _with_subclasses(self, classes: Iterable[URIRef]) -> list[URIRef]:
+    def subclasses_of(self, classes: Iterable[URIRef]) -> list[URIRef]:
         found: list[URIRef] = []
         for cls in classes:
             for sub in self.graph.transitive_subjects(RDFS.subClassOf, cls):
@@ -281,7 +281,7 @@ class KnowledgeGraph:
         """Every entity typed ``cls`` or one of its subclasses."""
         target = self.expand(cls) if isinstance(cls, str) else cls
         seen: set[URIRef] = set()
-        for sub in self._with_subclasses([target]):
+        for sub in self.subclasses_of([target]):
             for subject in self.graph.subjects(RDF.type, sub):
                 if isinstance(subject, URIRef) and subject not in seen:
                     seen.add(subject)
@@ -405,7 +405,7 @@ class KnowledgeGraph:
         >>> r.to_dicts()
         [{'label': '教育部'}]
         """
-        from ipgraph.query import run_query
+        from ipgraph.sparql.run import run_query
 
         return run_query(self.graph, sparql, bindings=bindings, timeout=timeout, max_rows=max_rows)
 
@@ -416,7 +416,7 @@ class KnowledgeGraph:
         >>> "joint-documents" in ipgraph.load().named_queries()
         True
         """
-        from ipgraph.query import named_queries
+        from ipgraph.sparql.run import named_queries
 
         return named_queries()
 
@@ -442,7 +442,7 @@ class KnowledgeGraph:
         >>> any(r["zh"] == "教育部" for r in rows)
         True
         """
-        from ipgraph.query import named_bindings, named_query, query_prefixes
+        from ipgraph.sparql.run import named_bindings, named_query, query_prefixes
 
         named = named_query(name)
         values = named_bindings(named, bindings, self.resolve, query_prefixes(self.graph))
@@ -456,7 +456,7 @@ class KnowledgeGraph:
         Nodes are entity IRIs with ``label``, ``label_en``, ``label_zh`` and ``types``; edges
         are the triples between entities, keyed by predicate, with its ``label_en`` and
         ``label_zh``. Literals, vocabulary terms, sources and passages, and observations are
-        left out; see `ipgraph.projection`. Treat it as read-only: it is shared.
+        left out; see `ipgraph.graph.projection`. Treat it as read-only: it is shared.
 
         Args:
             include: add back ``"observations"`` and/or ``"provenance"``.
@@ -469,7 +469,7 @@ class KnowledgeGraph:
         >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
         '教育部'
         """
-        from ipgraph.projection import build_projection, normalize_include
+        from ipgraph.graph.projection import build_projection, normalize_include
 
         groups = normalize_include(include)
         key = "projection:" + ",".join(groups)
@@ -507,7 +507,7 @@ class KnowledgeGraph:
         >>> print(ipgraph.load().path("MOF", "CNIPA").to_text(lang="zh"))  # doctest: +ELLIPSIS
         财政部 ←合作单位— ... —发起单位→ 国家知识产权局
         """
-        from ipgraph import paths
+        from ipgraph.graph import paths
 
         if self.store.kind != "memory" and via is None and avoid is None:
             # A large or remote store: search from both ends by store lookups and project
@@ -522,9 +522,9 @@ class KnowledgeGraph:
     def _local_path(
         self, a: str | URIRef, b: str | URIRef, include: Iterable[str] | str
     ) -> _paths.Path | None:
-        from ipgraph import paths
+        from ipgraph.graph import paths
         from ipgraph.errors import NoPath
-        from ipgraph.projection import build_projection, normalize_include
+        from ipgraph.graph.projection import build_projection, normalize_include
         from ipgraph.store import local_graph
 
         groups = normalize_include(include)
@@ -581,7 +581,7 @@ class KnowledgeGraph:
         >>> len(found[0]) <= len(found[-1]) <= 3
         True
         """
-        from ipgraph import paths
+        from ipgraph.graph import paths
 
         G = self.projection(include)
         start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
@@ -629,7 +629,7 @@ class KnowledgeGraph:
         >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
         True
         """
-        from ipgraph import paths
+        from ipgraph.graph import paths
 
         G = self.projection(include)
         center = paths.endpoint(self, G, a)
@@ -659,7 +659,7 @@ class KnowledgeGraph:
         >>> ipgraph.load().rank("degree", type="ipg:Agency", limit=1)[0].label
         'China National Intellectual Property Administration'
         """
-        from ipgraph import paths
+        from ipgraph.graph import paths
 
         G = self.projection(include)
         classes = paths.constraints(self, G, via=type)
@@ -677,7 +677,7 @@ class KnowledgeGraph:
         >>> sum(len(c) for c in groups) == kg.projection().number_of_nodes()
         True
         """
-        from ipgraph import paths
+        from ipgraph.graph import paths
 
         return self.cached(
             "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
@@ -694,7 +694,7 @@ class KnowledgeGraph:
         >>> ipgraph.load().export_projection("gexf").startswith("<gexf")
         True
         """
-        from ipgraph.projection import export_projection
+        from ipgraph.graph.projection import export_projection
 
         return export_projection(self.projection(include), format, self.curie)
 
@@ -740,7 +740,7 @@ class KnowledgeGraph:
         >>> view.nodes[0]["label"] in [n["label"] for n in view.nodes]
         True
         """
-        from ipgraph import views
+        from ipgraph.views import build as views
 
         spec = views.ViewSpec(
             title=title,
@@ -786,7 +786,7 @@ class KnowledgeGraph:
         >>> ipgraph.load().render(agencies=True, output=out) == out
         True
         """
-        from ipgraph import pages
+        from ipgraph.views import html as pages
 
         built = self.view(
             entity,
@@ -823,7 +823,7 @@ class KnowledgeGraph:
         >>> shown._repr_html_().startswith("<iframe srcdoc=")
         True
         """
-        from ipgraph import pages
+        from ipgraph.views import html as pages
 
         built = self.view(
             entity,
@@ -856,7 +856,7 @@ class KnowledgeGraph:
         Raises:
             DataError: the views file is missing or wrong, or a view cannot be built.
         """
-        from ipgraph import site
+        from ipgraph.views import site
 
         specs = site.load_view_specs(views_file) if views_file is not None else []
         source = str(views_file) if views_file is not None else None

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Dataset, URIRef
 
 import ipgraph
-from ipgraph.paths import shortest_path
-from ipgraph.projection import build_projection
+from ipgraph.graph.paths import shortest_path
+from ipgraph.graph.projection import build_projection
 from ipgraph.vocab import ID, IPG
 
 CNIPA = ID["agency/cnipa"]

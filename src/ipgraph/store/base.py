@@ -245,7 +245,7 @@ def native_query(
 ) -> Result | None:
     """Run a query string on the backend's own SPARQL engine, or return None for rdflib.
 
-    The hook for `ipgraph.query`: rdflib-prepared queries cannot run on Oxigraph (oxrdflib
+    The hook for `ipgraph.sparql.run`: rdflib-prepared queries cannot run on Oxigraph (oxrdflib
     accepts only strings) nor on a remote server, so for those backends the checked query
     *text* goes to pyoxigraph or the server. Memory graphs return None: run them with rdflib.
 

@@ -80,7 +80,7 @@ def native_table(
 ) -> NativeTable | None:
     """Run a query string on an embedded Oxigraph store and read its answer directly.
 
-    The fast path of `ipgraph.query.run_query`: rows go from pyoxigraph terms to rdflib terms
+    The fast path of `ipgraph.sparql.run.run_query`: rows go from pyoxigraph terms to rdflib terms
     in one step (no intermediate rdflib `Result`), and at most ``max_rows`` + 1 rows are read.
     Returns None for other backends (use `native_query`).
 
@@ -534,7 +534,7 @@ class OxigraphStore(Store):
         try:
             return self._ox.query(text, prefixes=self.prefixes(), **options)
         except SyntaxError as exc:
-            from ipgraph.sparql_check import ox_syntax_error
+            from ipgraph.sparql.check import ox_syntax_error
 
             raise ox_syntax_error(str(exc.msg or exc), text) from None
 

@@ -106,7 +106,7 @@ def local_graph(
     """A shortest path between two entities, read by lookups, as a small graph to project.
 
     A bidirectional breadth-first search over the store that walks only where the entity
-    projection (`ipgraph.projection`) walks: not along ``rdf:type`` or vocabulary triples, not
+    projection (`ipgraph.graph.projection`) walks: not along ``rdf:type`` or vocabulary triples, not
     through classes, vocabulary terms, passages and sources, or observations (unless
     ``include`` adds them), not through IRIs that are never a subject. Each step expands the
     side whose frontier touches fewer triples (counted by the backend, see `_PathSearch`),
@@ -146,7 +146,7 @@ class _PathSearch:
     """
 
     def __init__(self, store: Store, include: Iterable[str]) -> None:
-        from ipgraph.projection import (  # the projection's own rules, so both agree
+        from ipgraph.graph.projection import (  # the projection's own rules, so both agree
             _SCHEMA_PREDICATES,
             _TERM_TYPES,
             _VOCABULARY_NAMESPACES,

@@ -20,8 +20,8 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 import ipgraph
 from ipgraph.errors import NoPath
-from ipgraph.paths import Constraints, all_paths, k_shortest_paths, shortest_path
-from ipgraph.projection import build_projection
+from ipgraph.graph.paths import Constraints, all_paths, k_shortest_paths, shortest_path
+from ipgraph.graph.projection import build_projection
 from ipgraph.vocab import IPG
 
 EX = Namespace("http://example.org/")

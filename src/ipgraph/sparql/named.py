@@ -2,7 +2,7 @@
 
 Each ``.rq`` file opens with ``#`` header lines (``# title:``, ``# description:``, and any
 number of ``# param: NAME (KIND[, optional]) — meaning``); `named_queries` reads them all
-once, checks each query (`ipgraph.sparql_check.check_query`) and that every param is one of
+once, checks each query (`ipgraph.sparql.check.check_query`) and that every param is one of
 its variables; `named_bindings` turns a caller's values into RDF terms by each param's kind.
 ``kg.query_named`` and ``ipgraph query --name`` run them.
 
@@ -26,7 +26,7 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from ipgraph.errors import UsageError
-from ipgraph.sparql_check import check_query
+from ipgraph.sparql.check import check_query
 from ipgraph.vocab import PREFIXES
 
 XSD = PREFIXES["xsd"]  # a plain Namespace: rdflib's XSD class warns under doctest collection
@@ -106,7 +106,7 @@ class NamedQuery:
         prefixes: Mapping[str, str] | None = None,
     ) -> Identifier:
         """The RDF term for ``value`` given as parameter ``param`` (see `QueryParam.kind`)."""
-        from ipgraph.query import to_term  # not at the top: ipgraph.query re-exports this module
+        from ipgraph.sparql.run import to_term  # not at the top: ipgraph.sparql.run re-exports this module
 
         spec = next((p for p in self.params if p.name == param), None)
         kind = spec.kind if spec is not None else "any"
@@ -209,7 +209,7 @@ def named_queries() -> dict[str, NamedQuery]:
     """
     with _NAMED_LOCK:
         if not _NAMED_CACHE:
-            folder = resources.files("ipgraph") / "queries"
+            folder = resources.files("ipgraph.sparql") / "queries"
             found = {}
             for entry in folder.iterdir():
                 if entry.name.endswith(".rq"):

@@ -48,7 +48,7 @@ import ipgraph
 from ipgraph import data
 from ipgraph.errors import MissingExtra
 from ipgraph.loader import graph_name
-from ipgraph.server import (
+from ipgraph.web.app import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     SD,
@@ -697,9 +697,9 @@ async def test_graph_views_are_served_read_only_when_built(
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch, run: Any) -> None:
     for name in [m for m in sys.modules if m == "starlette" or m.startswith("starlette.")]:
         monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.delitem(sys.modules, "ipgraph.server")
+    monkeypatch.delitem(sys.modules, "ipgraph.web.app")
     with pytest.raises(MissingExtra, match=r"pip install 'ipgraph\[server\]'"):
-        import ipgraph.server  # noqa: F401
+        import ipgraph.web.app  # noqa: F401
     result: Result = run("serve", "--port", "0")
     assert result.exit_code == 2
     assert "pip install 'ipgraph[server]'" in result.output

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipgraph.errors import IpgraphError, UsageError
-from ipgraph.views import VIS_VERSION
+from ipgraph.views.build import VIS_VERSION
 
 if TYPE_CHECKING:
-    from ipgraph.views import View
+    from ipgraph.views.build import View
 
 __all__ = ["HtmlView", "embed_json", "to_html", "write_html", "write_page"]
 
@@ -70,7 +70,7 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _template() -> str:
-    return (resources.files("ipgraph") / "templates" / "view.html").read_text(encoding="utf-8")
+    return (resources.files("ipgraph.views") / "templates" / "view.html").read_text(encoding="utf-8")
 
 
 def to_html(view: View) -> str:

@@ -1,6 +1,6 @@
 """Paths through the entity projection: how is A connected to B, who is central, what clusters.
 
-Every search walks the projection (see `ipgraph.projection`) along edges in *either*
+Every search walks the projection (see `ipgraph.graph.projection`) along edges in *either*
 direction and reports each hop's true direction, so a path is always backed by triples:
 
 >>> import ipgraph
@@ -39,7 +39,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ipgraph.errors import NoPath, UsageError
-from ipgraph.projection import INCLUDE_GROUPS, undirected
+from ipgraph.graph.projection import INCLUDE_GROUPS, undirected
 from ipgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:

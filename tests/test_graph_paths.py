@@ -1,4 +1,4 @@
-"""Path queries (``ipgraph.paths``) through the facade and the CLI, on the bundled graph and
+"""Path queries (``ipgraph.graph.paths``) through the facade and the CLI, on the bundled graph and
 on small graphs built in the tests."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 import ipgraph
 from ipgraph.errors import AmbiguousEntity, EntityNotFound, NoPath, UsageError
-from ipgraph.paths import (
+from ipgraph.graph.paths import (
     Constraints,
     all_paths,
     k_shortest_paths,
@@ -45,7 +45,7 @@ def graph_of(*edges: tuple[str, str, str], types: dict[str, str] | None = None) 
     return G
 
 
-def assert_backed(kg: ipgraph.KnowledgeGraph, path: ipgraph.paths.Path) -> None:
+def assert_backed(kg: ipgraph.KnowledgeGraph, path: ipgraph.graph.paths.Path) -> None:
     for hop in path.hops:
         assert hop.triple() in kg.graph, hop
     assert [hop.source for hop in path.hops] == path.nodes[:-1]
@@ -365,7 +365,7 @@ def test_communities_partition_the_projection_deterministically(
     members = [m for c in groups for m in c.members]
     assert len(members) == len(set(members)) == kg.projection().number_of_nodes()
     assert [len(c) for c in groups] == sorted((len(c) for c in groups), reverse=True)
-    from ipgraph.paths import communities
+    from ipgraph.graph.paths import communities
 
     assert [c.members for c in communities(kg.projection())] == [c.members for c in groups]
     cnipa_group = next(c for c in groups if kg.resolve("CNIPA") in c.members)

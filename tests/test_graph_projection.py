@@ -1,4 +1,4 @@
-"""The entity projection (``ipgraph.projection``): what it holds, that it agrees with SPARQL,
+"""The entity projection (``ipgraph.graph.projection``): what it holds, that it agrees with SPARQL,
 that it follows the data, and its GraphML/GEXF export."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 import ipgraph
 from ipgraph.errors import UsageError
-from ipgraph.projection import build_projection, export_projection, undirected
+from ipgraph.graph.projection import build_projection, export_projection, undirected
 from ipgraph.vocab import ID, IPG, QB
 
 # The projection's rules written independently, as SPARQL over the same union graph: an

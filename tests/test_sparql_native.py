@@ -1,4 +1,4 @@
-"""The fast query path (`ipgraph.sparql_check`, behind `ipgraph.query`): the cache of checked
+"""The fast query path (`ipgraph.sparql.check`, behind `ipgraph.sparql.run`): the cache of checked
 queries, the token scan that refuses SERVICE and updates wherever they hide, and checking with
 Oxigraph's parser on native backends. The security tests run on the memory and the embedded
 Oxigraph backend alike."""
@@ -12,10 +12,10 @@ import pytest
 from rdflib import Literal, URIRef
 
 import ipgraph
-from ipgraph import query as query_module
-from ipgraph import sparql_check
+from ipgraph.sparql import run as query_module
+from ipgraph.sparql import check as sparql_check
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
-from ipgraph.query import CHECKED, check_query, check_query_for
+from ipgraph.sparql.run import CHECKED, check_query, check_query_for
 from ipgraph.vocab import ID
 
 MOE = ID["agency/moe"]

@@ -2,14 +2,14 @@
 
 Every interface (``kg.query``, ``ipgraph query``, the HTTP endpoint) goes through two functions:
 
-- `check_query` (in `ipgraph.sparql_check`, re-exported here) parses a query once and refuses
+- `check_query` (in `ipgraph.sparql.check`, re-exported here) parses a query once and refuses
   SPARQL Update, ``SERVICE`` calls and ``FROM`` graphs the store does not hold;
 - `run_query` evaluates a checked query against an rdflib graph or data set, with an optional
   time limit and row cap, and returns a `QueryResult` that converts to plain rows, dicts and
   the standard SPARQL result formats.
 
-The named competency queries (``queries/*.rq``) live in `ipgraph.named_queries`; this module
-re-exports their public names too, so ``ipgraph.query`` is the one import path for SPARQL.
+The named competency queries (``queries/*.rq``) live in `ipgraph.sparql.named`; this module
+re-exports their public names too, so ``ipgraph.sparql.run`` is the one import path for SPARQL.
 
 >>> from rdflib import Graph, Literal
 >>> from ipgraph.vocab import ID, IPG
@@ -42,7 +42,7 @@ from rdflib.term import Identifier, Node
 
 from ipgraph.entity import plain
 from ipgraph.errors import QueryTimeout, UsageError
-from ipgraph.named_queries import (
+from ipgraph.sparql.named import (
     NamedQuery,
     QueryParam,
     named_bindings,
@@ -50,7 +50,7 @@ from ipgraph.named_queries import (
     named_query,
     parse_named_query,
 )
-from ipgraph.sparql_check import (
+from ipgraph.sparql.check import (
     CHECKED,
     ParsedQuery,
     QueryKind,

@@ -9,7 +9,7 @@ native engines (Oxigraph, a remote server), Oxigraph's fast parser validates the
 rdflib is not involved. Syntax errors carry the line and column, whichever parser found them.
 Checked queries are cached by text and prefixes (`CHECKED`), so each is parsed once.
 
-`ipgraph.query` runs what this module checked (and re-exports its public names).
+`ipgraph.sparql.run` runs what this module checked (and re-exports its public names).
 
 Importing this module also switches off rdflib's ``SPARQL_LOAD_GRAPHS``, so that even a query
 that reaches rdflib without `check_query` cannot make it fetch a URL or read a file.

@@ -1,4 +1,4 @@
-"""SPARQL in the library (`ipgraph.query`, ``kg.query``) and on the command line."""
+"""SPARQL in the library (`ipgraph.sparql.run`, ``kg.query``) and on the command line."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ipgraph.errors import (
     QueryTimeout,
     UsageError,
 )
-from ipgraph.query import QueryResult, check_query, run_query, to_term
+from ipgraph.sparql.run import QueryResult, check_query, run_query, to_term
 from ipgraph.vocab import GRAPH, ID, IPG
 
 MOE = ID["agency/moe"]

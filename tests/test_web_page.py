@@ -18,7 +18,7 @@ import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
 
 import ipgraph
-from ipgraph.server import create_app, listen
+from ipgraph.web.app import create_app, listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

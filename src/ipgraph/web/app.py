@@ -76,7 +76,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.query import NamedQuery
+    from ipgraph.sparql.run import NamedQuery
 
 __all__ = [
     "DEFAULT_MAX_REQUEST_BYTES",
@@ -87,7 +87,7 @@ __all__ = [
     "serve",
 ]
 
-log = logging.getLogger("ipgraph.server")
+log = logging.getLogger("ipgraph.web.app")
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds a query may run before the endpoint answers 503."""
@@ -518,11 +518,11 @@ class _Endpoint:
 
     def _run(self, wanted: ProtocolRequest, accept: str | None) -> tuple[bytes, str, bool]:
         """Check, run and serialise the query (in a worker thread)."""
-        from ipgraph.query import check_query_for, run_query
+        from ipgraph.sparql.run import check_query_for, run_query
 
         assert wanted.query is not None
         try:
-            # Checked once per text and process (`ipgraph.query.CHECKED`), with the prefixes of
+            # Checked once per text and process (`ipgraph.sparql.run.CHECKED`), with the prefixes of
             # the data too (agency:, doc:, ...), as `ipgraph query` binds them; each run
             # evaluates its own copy, so concurrent requests never share evaluation state.
             parsed = check_query_for(self.kg.graph, wanted.query)
@@ -584,7 +584,7 @@ class _Endpoint:
     # / and its assets
 
     async def page(self, request: Request) -> Response:
-        from ipgraph.query import query_prefixes
+        from ipgraph.sparql.run import query_prefixes
 
         params = _parse_params(request.scope["query_string"], "query string")
         given = [value for name, value in params if name == "query"]

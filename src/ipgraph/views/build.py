@@ -2,8 +2,8 @@
 
 A view is built in two steps. First the entities and links to draw are chosen and described as
 a plain `View` (lists of node and edge dicts, a legend and some metadata), which tests and
-programs can read without a browser: that is this module. Then `ipgraph.pages.to_html` writes
-it into a self-contained HTML page, and `ipgraph.site` builds the named views of
+programs can read without a browser: that is this module. Then `ipgraph.views.html.to_html` writes
+it into a self-contained HTML page, and `ipgraph.views.site` builds the named views of
 ``graphs/views.toml`` into a site with an index.
 
 >>> import ipgraph
@@ -304,7 +304,7 @@ class _Builder:
 
     def keep_types(self, kg: KnowledgeGraph, types: Sequence[str]) -> None:
         """Drop nodes of other classes (and their edges)."""
-        wanted = set(kg._classes(types))
+        wanted = set(kg.classes(types))
         for key in list(self.nodes):
             if key in self.focus:
                 continue
@@ -477,7 +477,7 @@ def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tu
     projection = _projection(kg)
     keep: set[Any] = set(projection.nodes)
     if types:
-        wanted = set(kg._classes(types))
+        wanted = set(kg.classes(types))
         keep = {n for n in keep if wanted.intersection(projection.nodes[n].get("types", ()))}
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
