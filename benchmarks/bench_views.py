@@ -28,8 +28,8 @@ from typing import Any
 
 import ipgraph
 from ipgraph import data
-from ipgraph.views.html import to_html
 from ipgraph.views.build import View
+from ipgraph.views.html import to_html
 
 KINDS = [
     ("Agency", "agency", "Agency", "机构"),

@@ -12,9 +12,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 import ipgraph
-from ipgraph.sparql import run as query_module
-from ipgraph.sparql import check as sparql_check
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
+from ipgraph.sparql import check as sparql_check
+from ipgraph.sparql import run as query_module
 from ipgraph.sparql.run import CHECKED, check_query, check_query_for
 from ipgraph.vocab import ID
 

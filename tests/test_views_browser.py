@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 import ipgraph
-from ipgraph.views.html import write_html
 from ipgraph.views.build import View
+from ipgraph.views.html import write_html
 
 pytestmark = pytest.mark.browser
 

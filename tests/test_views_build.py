@@ -22,9 +22,9 @@ from rdflib.namespace import RDF
 
 import ipgraph
 from ipgraph.errors import DataError, EntityNotFound, NoPath, UsageError
+from ipgraph.views.build import GROUPS, View, ViewSpec, build_view
 from ipgraph.views.html import embed_json, to_html
 from ipgraph.views.site import load_view_specs
-from ipgraph.views.build import GROUPS, View, ViewSpec, build_view
 from ipgraph.vocab import IPG
 
 ROOT = Path(__file__).resolve().parents[1]

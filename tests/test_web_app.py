@@ -48,6 +48,7 @@ import ipgraph
 from ipgraph import data
 from ipgraph.errors import MissingExtra
 from ipgraph.loader import graph_name
+from ipgraph.vocab import ID, IPG
 from ipgraph.web.app import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -56,7 +57,6 @@ from ipgraph.web.app import (
     negotiate,
     protocol_dataset,
 )
-from ipgraph.vocab import ID, IPG
 
 pytestmark = pytest.mark.anyio
 

@@ -29,7 +29,8 @@ from ipgraph.validation import ValidationReport
 from ipgraph.vocab import ID, PREFIXES
 
 if TYPE_CHECKING:
-    from ipgraph.views import build as views, html as pages
+    from ipgraph.views import build as views
+    from ipgraph.views import html as pages
 
 if TYPE_CHECKING:
     from ipgraph.sparql.run import NamedQuery, ParsedQuery, QueryResult
@@ -522,8 +523,8 @@ class KnowledgeGraph:
     def _local_path(
         self, a: str | URIRef, b: str | URIRef, include: Iterable[str] | str
     ) -> _paths.Path | None:
-        from ipgraph.graph import paths
         from ipgraph.errors import NoPath
+        from ipgraph.graph import paths
         from ipgraph.graph.projection import build_projection, normalize_include
         from ipgraph.store import local_graph
 

@@ -106,7 +106,9 @@ class NamedQuery:
         prefixes: Mapping[str, str] | None = None,
     ) -> Identifier:
         """The RDF term for ``value`` given as parameter ``param`` (see `QueryParam.kind`)."""
-        from ipgraph.sparql.run import to_term  # not at the top: ipgraph.sparql.run re-exports this module
+        from ipgraph.sparql.run import (
+            to_term,  # not at the top: ipgraph.sparql.run re-exports this module
+        )
 
         spec = next((p for p in self.params if p.name == param), None)
         kind = spec.kind if spec is not None else "any"

@@ -42,14 +42,6 @@ from rdflib.term import Identifier, Node
 
 from ipgraph.entity import plain
 from ipgraph.errors import QueryTimeout, UsageError
-from ipgraph.sparql.named import (
-    NamedQuery,
-    QueryParam,
-    named_bindings,
-    named_queries,
-    named_query,
-    parse_named_query,
-)
 from ipgraph.sparql.check import (
     CHECKED,
     ParsedQuery,
@@ -59,6 +51,14 @@ from ipgraph.sparql.check import (
     check_query_for,
     is_native,
     query_prefixes,
+)
+from ipgraph.sparql.named import (
+    NamedQuery,
+    QueryParam,
+    named_bindings,
+    named_queries,
+    named_query,
+    parse_named_query,
 )
 from ipgraph.vocab import PREFIXES
 

@@ -70,7 +70,9 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _template() -> str:
-    return (resources.files("ipgraph.views") / "templates" / "view.html").read_text(encoding="utf-8")
+    return (resources.files("ipgraph.views") / "templates" / "view.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def to_html(view: View) -> str:

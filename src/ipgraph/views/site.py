@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipgraph.errors import DataError, IpgraphError, UsageError
-from ipgraph.views.html import write_html, write_page
 from ipgraph.views.build import DEFAULT_MAX_NODES, ViewSpec, build_view
+from ipgraph.views.html import write_html, write_page
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
