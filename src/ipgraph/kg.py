@@ -378,6 +378,8 @@ class KnowledgeGraph:
         *,
         timeout: float | None = None,
         max_rows: int | None = None,
+        default_graphs: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
         **bindings: Any,
     ) -> QueryResult:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
@@ -390,6 +392,9 @@ class KnowledgeGraph:
             sparql: the query text (or a `check_query` result).
             timeout: seconds before `QueryTimeout` (None: no limit).
             max_rows: cap on SELECT rows / graph triples; the result says ``truncated``.
+            default_graphs: SPARQL Protocol ``default-graph-uri``: the default graph is the
+                merge of these named graphs (they must be held, like ``FROM`` graphs).
+            named_graphs: SPARQL Protocol ``named-graph-uri``: the graphs ``GRAPH`` sees.
             bindings: values for query variables: rdflib terms, Python numbers/dates, or
                 strings (an IRI or CURIE becomes an IRI, ``"x"@zh`` a literal in N3 syntax,
                 anything else a plain string literal).
@@ -408,7 +413,30 @@ class KnowledgeGraph:
         """
         from ipgraph.sparql.run import run_query
 
-        return run_query(self.graph, sparql, bindings=bindings, timeout=timeout, max_rows=max_rows)
+        return run_query(
+            self.graph,
+            sparql,
+            bindings=bindings,
+            timeout=timeout,
+            max_rows=max_rows,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
+
+    def check(self, sparql: str) -> ParsedQuery:
+        """Parse and safety-check a query as `query` would run it here (cached per text).
+
+        Raises:
+            QuerySyntaxError: with the line and column where parsing broke.
+            QueryForbidden: update, SERVICE, or FROM a graph the store does not hold.
+
+        >>> import ipgraph
+        >>> ipgraph.load().check("ASK { ?s a ipg:Agency }").kind
+        'ASK'
+        """
+        from ipgraph.sparql.run import check_query_for
+
+        return check_query_for(self.graph, sparql)
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """The competency questions shipped with ipgraph, by name.
