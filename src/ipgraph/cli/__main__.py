@@ -1,0 +1,5 @@
+"""``python -m ipgraph.cli``: the same as the ``ipgraph`` command."""
+
+from ipgraph.cli import main
+
+main()

@@ -1,0 +1,235 @@
+"""SPARQL from the command line: query (named queries included)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ipgraph.errors import UsageError
+
+if TYPE_CHECKING:
+    from ipgraph.kg import KnowledgeGraph
+    from ipgraph.sparql.run import QueryResult
+
+from ipgraph.cli.common import (
+    cli,
+    data_options,
+    echo_json,
+    open_graph,
+    read_text,
+    shorten,
+    table,
+)
+
+# -- SPARQL: query, serve (issue 3) --------------------------------------------------------
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "jsonld")
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "query_file",
+    metavar="FILE",
+    help="Read the query from a .rq file ('-' reads stdin).",
+)
+@click.option("--name", "-n", "query_name", metavar="NAME", help="Run a named query (see --list).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a variable; repeatable. An IRI, <IRI> or CURIE (ipg:Agency) becomes an IRI, "
+    '"text"@zh or "2021"^^xsd:gYear a literal, anything else a string. Entity parameters of '
+    "named queries also take a label or acronym (MOE, 教育部).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(QUERY_FORMATS, case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="table (labels, for reading), csv, tsv, json, jsonl, xml for SELECT/ASK; "
+    "ttl, nt, jsonld, xml for CONSTRUCT/DESCRIBE (table prints Turtle for those).",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "--show", "show_text", is_flag=True, help="Print the named query's SPARQL, not its result."
+)
+@click.option("--timeout", type=float, metavar="S", help="Stop the query after S seconds (exit 1).")
+@click.option(
+    "--limit-rows", type=int, metavar="N", help="Keep at most N rows (triples); note on stderr."
+)
+@data_options
+def query(
+    sparql: str | None,
+    query_file: str | None,
+    query_name: str | None,
+    params: Sequence[str],
+    output_format: str,
+    list_queries: bool,
+    show_text: bool,
+    timeout: float | None,
+    limit_rows: int | None,
+    data_files: Sequence[str],
+    store: str | None,
+) -> None:
+    """Run a SPARQL query: given as SPARQL, read from a file (-f), or named (--name).
+
+    The prefixes ipg:, id:, org:, eli:, prov:, skos:, schema:, dcterms:, qb:, rdfs:, owl:,
+    xsd:, wd: are pre-bound, and so are those of the data (agency:, doc:, prog:, region:, ...,
+    as the table prints them). Results go to stdout, notes (row counts, truncation) to stderr.
+    The table format shows each IRI as its label with the CURIE; use csv/json for raw values.
+    An ASK query prints true or false and exits 0 either way (test the output, not the exit
+    code). Exit codes: 0 the query ran, 1 it timed out, 2 a syntax error (line and column
+    shown with a caret), a refused query (update, SERVICE, FROM a URL) or a bad option.
+    Note: -f is --file here; the output format is --format.
+
+    \b
+    Example:
+      ipgraph query 'SELECT ?doc WHERE { ?doc ipg:issuedBy agency:moe }'
+      ipgraph query --list
+      ipgraph query --name joint-documents --format csv
+      ipgraph query --name connections --param entity=MOF
+      ipgraph query -f my-question.rq --format json
+    """
+    from ipgraph.errors import QuerySyntaxError, UsageError
+    from ipgraph.sparql.run import named_query
+
+    if list_queries:
+        _list_named_queries(output_format)
+        return
+    given = [x for x in (sparql, query_file, query_name) if x is not None]
+    if len(given) != 1:
+        raise UsageError(
+            "give exactly one of: the SPARQL text, --file FILE or --name NAME "
+            "(`ipgraph query --list` shows the named queries)"
+        )
+    bindings = _parse_params(params)
+    if query_name is not None:
+        named = named_query(query_name)
+        if show_text:
+            click.echo(named.text, nl=not named.text.endswith("\n"))
+            return
+        text = named.text
+    else:
+        if show_text:
+            raise UsageError("--show prints a named query; use it with --name")
+        source = query_file if query_file is not None else str(sparql)
+        text = _read_query(source) if query_file is not None or source == "-" else source
+    kg = open_graph(data_files, store)
+    try:
+        if query_name is not None:
+            result = kg.query_named(query_name, timeout=timeout, max_rows=limit_rows, **bindings)
+        else:
+            result = kg.query(text, timeout=timeout, max_rows=limit_rows, **bindings)
+    except QuerySyntaxError as exc:
+        click.echo(f"ipgraph: error: {exc}", err=True)
+        if exc.line is not None:
+            click.echo(_caret(text, exc.line, exc.column), err=True)
+        sys.exit(exc.exit_code)
+    _print_result(kg, result, output_format.lower())
+    if result.truncated:
+        click.echo(
+            f"ipgraph: note: result cut at {limit_rows} "
+            f"{'rows' if result.kind == 'SELECT' else 'triples'} (--limit-rows)",
+            err=True,
+        )
+
+
+def _list_named_queries(output_format: str) -> None:
+    from ipgraph.sparql.run import named_queries
+
+    queries = named_queries()
+    if output_format.lower() in ("json", "jsonl"):
+        if output_format.lower() == "json":
+            echo_json([q.to_dict() for q in queries.values()])
+        else:
+            for q in queries.values():
+                click.echo(json.dumps(q.to_dict(), ensure_ascii=False))
+        return
+    rows = [
+        (
+            q.name,
+            q.title,
+            " ".join(f"{p.name}{'?' if p.optional else ''}={p.kind}" for p in q.params),
+        )
+        for q in queries.values()
+    ]
+    click.echo(table(rows, ["name", "title", "params"]))
+
+
+def _parse_params(params: Sequence[str]) -> dict[str, str]:
+    from ipgraph.errors import UsageError
+
+    bindings: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise UsageError(f"--param wants NAME=VALUE, not {item!r}")
+        bindings[name] = value
+    return bindings
+
+
+def _read_query(path: str) -> str:
+    try:
+        return read_text(path)
+    except UsageError as exc:
+        if path.lower() in QUERY_FORMATS and not Path(path).exists():
+            raise UsageError(f"{exc}; -f is --file here, did you mean --format {path}?") from None
+        raise
+
+
+def _caret(text: str, line: int, column: int | None) -> str:
+    """The offending line of a query, numbered, with a caret under the column."""
+    lines = text.splitlines() or [""]
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    gutter = f"{line:>4} | "
+    pointer = " " * (len(gutter) - 2) + "| " + " " * max((column or 1) - 1, 0) + "^"
+    return f"{gutter}{source}\n{pointer}"
+
+
+def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -> None:
+    if output_format == "table":
+        if result.kind == "ASK":
+            click.echo("true" if result.boolean else "false")
+            return
+        if result.is_graph:
+            click.echo(result.serialize("ttl").decode("utf-8"), nl=False)
+            return
+        rows = [[_cell(kg, value) for value in row] for row in result.rows]
+        click.echo(table(rows, result.vars))
+        click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", err=True)
+        return
+    if output_format == "jsonl":
+        for item in result.to_dicts():
+            click.echo(json.dumps(item, ensure_ascii=False))
+        return
+    data = result.serialize(output_format)
+    click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
+
+
+def _cell(kg: KnowledgeGraph, value: Any) -> str:
+    """A table cell: an IRI as 'label (curie)', a literal as its text."""
+    from rdflib import BNode, URIRef
+
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        curie = kg.curie(value)
+        label = " ".join(kg.label(value).split())
+        if label in (curie, str(value)):
+            return curie
+        return f"{shorten(label)} ({curie})"
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    return " ".join(str(value).split())
