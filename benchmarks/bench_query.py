@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ipgraph
-from ipgraph.sparql.run import named_queries
+from ipgraph.sparql import named_queries
 from ipgraph.vocab import PREFIXES
 
 QUERIES = [

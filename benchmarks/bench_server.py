@@ -37,7 +37,7 @@ from pathlib import Path
 import httpx
 
 import ipgraph
-from ipgraph.sparql.run import check_query
+from ipgraph.sparql import check_query
 
 QUERIES = ["counts-per-class", "joint-documents", "figures", "labels-of-agencies"]
 

@@ -63,7 +63,7 @@ def worker_rdflib(file: Path, out: dict[str, Any]) -> None:
     from rdflib import Dataset
 
     from ipgraph import data
-    from ipgraph.sparql.run import named_queries
+    from ipgraph.sparql import named_queries
     from ipgraph.vocab import PREFIXES
 
     ds = Dataset(default_union=True)
@@ -86,7 +86,7 @@ def worker_rdflib(file: Path, out: dict[str, Any]) -> None:
 def worker_pyoxigraph(file: Path, out: dict[str, Any], workdir: Path) -> None:
     import pyoxigraph as ox
 
-    from ipgraph.sparql.run import named_queries
+    from ipgraph.sparql import named_queries
     from ipgraph.vocab import PREFIXES
 
     store = ox.Store(str(workdir / "raw"))
@@ -119,7 +119,7 @@ def worker_pyoxigraph(file: Path, out: dict[str, Any], workdir: Path) -> None:
 
 
 def _kg_queries(kg: Any, out: dict[str, Any]) -> None:
-    from ipgraph.sparql.run import named_queries
+    from ipgraph.sparql import named_queries
 
     skip_named = SKIP_RDFLIB_NAMED and kg.store.kind == "memory"
 

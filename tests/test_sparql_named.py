@@ -21,7 +21,8 @@ from rdflib import URIRef
 
 import ipgraph
 from ipgraph.errors import UsageError
-from ipgraph.sparql.run import QueryResult, check_query, named_queries, plain
+from ipgraph.sparql import QueryResult, check_query, named_queries
+from ipgraph.terms import plain
 from ipgraph.vocab import ID, PREFIXES
 
 DATA = Path(__file__).parent / "data" / "queries"

@@ -13,9 +13,8 @@ from rdflib import Literal, URIRef
 
 import ipgraph
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
+from ipgraph.sparql import CHECKED, check_query
 from ipgraph.sparql import check as sparql_check
-from ipgraph.sparql import run as query_module
-from ipgraph.sparql.run import CHECKED, check_query, check_query_for
 from ipgraph.vocab import ID
 
 MOE = ID["agency/moe"]
@@ -127,17 +126,13 @@ def test_a_native_check_does_not_parse_with_rdflib(monkeypatch: pytest.MonkeyPat
     assert check_query("ASK { ?s ?p ?o } # native ask", native=True).kind == "ASK"
 
 
-def test_check_query_for_a_store_uses_its_engine(
+def test_a_store_checks_queries_for_its_engine(
     kg: ipgraph.KnowledgeGraph, oxigraph_kg: ipgraph.KnowledgeGraph
 ) -> None:
     text = "SELECT ?s WHERE { ?s a ipg:Agency } # engine"
-    assert check_query_for(kg.graph, text) is check_query(
-        text, prefixes=query_module.query_prefixes(kg.graph)
-    )
-    native = check_query_for(oxigraph_kg.graph, text)
-    assert native is check_query(
-        text, prefixes=query_module.query_prefixes(oxigraph_kg.graph), native=True
-    )
+    assert kg.store.check(text) is check_query(text, prefixes=kg.store.prefixes())
+    native = oxigraph_kg.store.check(text)
+    assert native is check_query(text, prefixes=oxigraph_kg.store.prefixes(), native=True)
 
 
 # -- refused wherever they hide --------------------------------------------------------------

@@ -27,7 +27,10 @@ from ipgraph.errors import (
     QueryTimeout,
     UsageError,
 )
-from ipgraph.sparql.run import QueryResult, check_query, run_query, to_term
+from ipgraph.sparql import QueryResult, check_query
+from ipgraph.sparql.run import run_query
+from ipgraph.store import MemoryStore
+from ipgraph.terms import to_term
 from ipgraph.vocab import GRAPH, ID, IPG
 
 MOE = ID["agency/moe"]
@@ -134,19 +137,19 @@ def test_select_rows_are_cut_at_max_rows() -> None:
     g = Graph()
     for i in range(10):
         g.add((URIRef(f"{EX}s{i}"), RDFS.label, Literal(i)))
-    cut = run_query(g, "SELECT ?s WHERE { ?s ?p ?o }", max_rows=3)
+    cut = run_query(MemoryStore(g), "SELECT ?s WHERE { ?s ?p ?o }", max_rows=3)
     assert len(cut.rows) == 3 and cut.truncated
-    whole = run_query(g, "SELECT ?s WHERE { ?s ?p ?o }", max_rows=10)
+    whole = run_query(MemoryStore(g), "SELECT ?s WHERE { ?s ?p ?o }", max_rows=10)
     assert len(whole.rows) == 10 and not whole.truncated
-    graph = run_query(g, "CONSTRUCT WHERE { ?s ?p ?o }", max_rows=4)
+    graph = run_query(MemoryStore(g), "CONSTRUCT WHERE { ?s ?p ?o }", max_rows=4)
     assert graph.graph is not None and len(graph.graph) == 4 and graph.truncated
 
 
 def test_bad_limits_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="time limit must be positive"):
-        run_query(Graph(), "ASK {}", timeout=0)
+        run_query(MemoryStore(Graph()), "ASK {}", timeout=0)
     with pytest.raises(UsageError, match="row limit"):
-        run_query(Graph(), "ASK {}", max_rows=-1)
+        run_query(MemoryStore(Graph()), "ASK {}", max_rows=-1)
 
 
 # -- serialisations, parsed back with rdflib's own result parsers --------------------------
@@ -351,16 +354,16 @@ def test_from_a_graph_the_store_holds_selects_it(kg: ipgraph.KnowledgeGraph) -> 
 def test_protocol_dataset_override(kg: ipgraph.KnowledgeGraph) -> None:
     facts = GRAPH["cnipa-ar2021-ch4"]
     count = "SELECT (COUNT(?m) AS ?n) WHERE { ?m a ipg:Ministry }"
-    assert run_query(kg.graph, count, default_graphs=[facts]).rows == [(Literal(6),)]
+    assert run_query(kg.store, count, default_graphs=[facts]).rows == [(Literal(6),)]
     named = run_query(
-        kg.graph,
+        kg.store,
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?m a ipg:Ministry } }",
         named_graphs=[facts],
     )
     assert named.rows == [(facts,)]
-    assert run_query(kg.graph, count, named_graphs=[facts]).rows == [(Literal(0),)]
+    assert run_query(kg.store, count, named_graphs=[facts]).rows == [(Literal(0),)]
     with pytest.raises(QueryForbidden, match=r"default-graph-uri <http://example\.org/g>"):
-        run_query(kg.graph, count, default_graphs=["http://example.org/g"])
+        run_query(kg.store, count, default_graphs=["http://example.org/g"])
 
 
 # -- time limit ----------------------------------------------------------------------------
@@ -384,7 +387,7 @@ def test_a_query_over_its_time_limit_raises_and_its_worker_stops() -> None:
     g = _synthetic(300)  # 27 million rows to count: minutes in rdflib
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"longer than 0\.2 s"):
-        run_query(g, CROSS_PRODUCT, timeout=0.2)
+        run_query(MemoryStore(g), CROSS_PRODUCT, timeout=0.2)
     assert time.monotonic() - started < 5  # raised at the limit, not when the query ends
     deadline = time.monotonic() + 10
     while _query_threads() and time.monotonic() < deadline:
@@ -398,7 +401,7 @@ def test_a_query_within_its_time_limit_answers(kg: ipgraph.KnowledgeGraph) -> No
 
 def test_errors_inside_the_worker_reach_the_caller() -> None:
     with pytest.raises(UsageError):
-        run_query(_synthetic(3), "ASK { ?s ?p ?o }", timeout=5, bindings={"nope": 1})
+        run_query(MemoryStore(_synthetic(3)), "ASK { ?s ?p ?o }", timeout=5, bindings={"nope": 1})
 
 
 # -- command line --------------------------------------------------------------------------

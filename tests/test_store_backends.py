@@ -29,8 +29,9 @@ import ipgraph
 from ipgraph import synth
 from ipgraph.graph import paths
 from ipgraph.graph.projection import build_projection
-from ipgraph.sparql.run import QueryResult, named_queries
-from ipgraph.store import OxigraphStore, SparqlStore, local_graph
+from ipgraph.graph.search import local_graph
+from ipgraph.sparql import QueryResult, named_queries
+from ipgraph.store import OxigraphStore, SparqlStore
 from ipgraph.vocab import IPG
 
 

@@ -14,7 +14,8 @@ from rdflib import URIRef
 import ipgraph
 from ipgraph import data, synth
 from ipgraph.errors import DataError
-from ipgraph.store import OxigraphStore, inject_values, open_store
+from ipgraph.sparql.scan import inject_values
+from ipgraph.store import OxigraphStore, open_store
 from ipgraph.vocab import GRAPH
 
 EXTRA = """@prefix ex: <https://example.org/ns#> .

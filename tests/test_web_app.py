@@ -55,7 +55,6 @@ from ipgraph.web.app import (
     SD,
     create_app,
     negotiate,
-    protocol_dataset,
 )
 
 pytestmark = pytest.mark.anyio
@@ -520,24 +519,18 @@ async def test_remote_data_is_never_fetched(client: httpx.AsyncClient, query: st
     assert_error(response, 403, "QueryForbidden")
 
 
-async def test_unknown_graph_is_empty(client: httpx.AsyncClient) -> None:
+async def test_unknown_graph_is_refused_like_from(client: httpx.AsyncClient) -> None:
+    """A protocol graph the store does not hold is refused, as a FROM clause is (never
+    fetched, never silently empty)."""
     elsewhere = "http://example.org/not-here.ttl"
-    response = await client.get(
-        "/sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": elsewhere}
-    )
-    assert boolean(response) is False
-    response = await client.get(
-        "/sparql",
-        params={"query": GRAPHS_SEEN, "named-graph-uri": [elsewhere, FACTS]},
-    )
-    assert graphs_in(response) == [FACTS]
-
-
-def test_protocol_dataset_copies_only_when_needed(kg: ipgraph.KnowledgeGraph) -> None:
-    assert protocol_dataset(kg, [FACTS, VOCABULARY]) is kg.graph
-    partial = protocol_dataset(kg, [FACTS, "urn:ex:missing"])
-    assert partial is not kg.graph
-    assert len(partial) == len(kg.graph.graph(URIRef(FACTS)))
+    for params in (
+        {"query": "ASK { ?s ?p ?o }", "default-graph-uri": elsewhere},
+        {"query": GRAPHS_SEEN, "named-graph-uri": [elsewhere, FACTS]},
+    ):
+        response = await client.get("/sparql", params=params)
+        assert response.status_code == 403, response.text
+        assert response.json()["error"] == "QueryForbidden"
+        assert elsewhere in response.json()["message"]
 
 
 async def test_engine_failure_is_a_json_500_and_the_server_goes_on(

@@ -12,17 +12,15 @@ True
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ipgraph.labels import LABEL_PREDICATES
+from ipgraph.terms import LABEL_PREDICATES, plain
 from ipgraph.vocab import IPG
 
 Labeller = Callable[[Node], str]
@@ -265,34 +263,3 @@ def _number(value: Literal | None) -> str:
         python = python.normalize()
         return f"{python:,f}" if python == python.to_integral() else str(python)
     return str(python)
-
-
-def plain(term: Node | None) -> Any:
-    """A plain, JSON-ready Python value for an RDF term.
-
-    IRIs become strings, blank nodes ``_:id``, numbers ``int`` or ``float`` (an
-    ``xsd:decimal`` too), booleans ``bool``, dates ISO 8601 text, other literals their text.
-    Used by every ``to_dict`` / ``--format json`` output, so a figure is the same number
-    whether it comes from ``ipgraph show`` or ``ipgraph query``.
-
-    >>> from rdflib import URIRef
-    >>> from rdflib.namespace import XSD
-    >>> plain(Literal("23000.0", datatype=XSD.decimal)), plain(Literal("0.4", datatype=XSD.decimal))
-    (23000, 0.4)
-    >>> plain(Literal("2021", datatype=XSD.gYear)), plain(URIRef("urn:x")), plain(None)
-    ('2021', 'urn:x', None)
-    """
-    if term is None:
-        return None
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if not isinstance(term, Literal):
-        return str(term)
-    value = term.toPython()
-    if isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(term)

@@ -10,52 +10,40 @@ True
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from ipgraph import data
+from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
-from ipgraph.errors import EntityNotFound, UsageError
+from ipgraph.errors import NoPath, UsageError
+from ipgraph.graph import paths as graph_paths
+from ipgraph.graph.projection import build_projection, export_projection, normalize_include
+from ipgraph.graph.search import local_graph
 from ipgraph.labels import LabelIndex, Match, pick_label
 from ipgraph.loader import parse_file
-from ipgraph.store import Store, bind_prefixes, open_store
-from ipgraph.validation import ValidationReport
-from ipgraph.vocab import ID, PREFIXES
+from ipgraph.refs import References
+from ipgraph.sparql.check import ParsedQuery
+from ipgraph.sparql.named import NamedQuery, named_bindings, named_queries, named_query
+from ipgraph.sparql.result import QueryResult
+from ipgraph.sparql.run import run_query
+from ipgraph.store import Store, open_store
+from ipgraph.terms import subclasses
+from ipgraph.validation import ValidationReport, validate
+from ipgraph.vocab import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
     from ipgraph.views import build as views
     from ipgraph.views import html as pages
 
-if TYPE_CHECKING:
-    from ipgraph.sparql.run import NamedQuery, ParsedQuery, QueryResult
-
-if TYPE_CHECKING:  # paths (issue 4)
-    import networkx as nx
-
-    from ipgraph.graph import paths as _paths
-
 T = TypeVar("T")
-
-
-EXPORT_FORMATS = {
-    "ttl": "turtle",
-    "turtle": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "trig": "trig",
-    "nq": "nquads",
-    "nquads": "nquads",
-    "jsonld": "json-ld",
-    "json-ld": "json-ld",
-    "xml": "xml",
-}
-_QUAD_EXPORTS = {"trig", "nquads"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +121,7 @@ class KnowledgeGraph:
     @property
     def labels(self) -> LabelIndex:
         """The label index over every entity (cached)."""
-        return self.cached("labels", lambda: LabelIndex.build(self.store.label_graph()))
+        return self.cached("labels", lambda: LabelIndex.build(self.store.label_rows()))
 
     def label(self, node: Node, lang: str = "en") -> str:
         """A display label for any node: entity label, term label, CURIE or literal text.
@@ -160,6 +148,10 @@ class KnowledgeGraph:
             return pick_label(term_labels, lang)
         return self.curie(node)
 
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes a query may use undeclared (the project's, then the data's)."""
+        return self.store.prefixes()
+
     def curie(self, iri: URIRef) -> str:
         """``ipg:Agency`` for an IRI in a known namespace, else the IRI itself."""
         try:
@@ -182,28 +174,20 @@ class KnowledgeGraph:
         wanted = self.classes(types) if types else None
         return self.labels.find(text, limit=limit, types=wanted)
 
+    @property
+    def refs(self) -> References:
+        """The resolver of references for the current data (cached)."""
+        return self.cached(
+            "refs", lambda: References(self.graph, self.labels, self.label, self.curie)
+        )
+
     def expand(self, ref: str) -> URIRef:
         """Turn ``<iri>``, an IRI, a CURIE (``ipg:Agency``) or an id path into an IRI.
 
         Raises:
             UsageError: a CURIE with an unknown prefix.
         """
-        ref = ref.strip()
-        if ref.startswith("<") and ref.endswith(">"):
-            return URIRef(ref[1:-1])
-        if ref.startswith(("http://", "https://", "urn:")):
-            return URIRef(ref)
-        prefix, sep, local = ref.partition(":")
-        if sep and " " not in ref:
-            namespaces = dict(self.graph.namespaces())
-            if prefix in namespaces:
-                return URIRef(namespaces[prefix] + local)
-            if prefix in PREFIXES:
-                return URIRef(PREFIXES[prefix] + local)
-            raise UsageError(f"unknown prefix {prefix!r} in {ref!r}")
-        if "/" in ref and " " not in ref:
-            return ID[ref]
-        raise UsageError(f"{ref!r} is not an IRI or CURIE")
+        return self.refs.expand(ref)
 
     def resolve(self, ref: str | URIRef) -> URIRef:
         """The IRI of the one entity ``ref`` names.
@@ -216,25 +200,7 @@ class KnowledgeGraph:
             EntityNotFound: nothing matches (the error lists near misses).
             AmbiguousEntity: several entities match (the error lists them).
         """
-        if isinstance(ref, URIRef):
-            iri = ref
-        else:
-            text = ref.strip()
-            looks_like_iri = (
-                text.startswith(("<", "http://", "https://", "urn:"))
-                or ("/" in text and " " not in text)
-                or (":" in text and " " not in text and text.split(":")[0] in self._prefixes())
-            )
-            if not looks_like_iri:
-                return self.labels.resolve_label(text)
-            iri = self.expand(text)
-        if (iri, None, None) in self.graph or (None, None, iri) in self.graph or iri in self.labels:
-            return iri
-        near = self.labels.find(str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " "), 5)
-        raise EntityNotFound(str(ref), [self.labels.describe(m.iri) for m in near])
-
-    def _prefixes(self) -> set[str]:
-        return {prefix for prefix, _ in self.graph.namespaces()} | set(PREFIXES)
+        return self.refs.resolve(ref)
 
     def classes(self, refs: Iterable[str]) -> list[URIRef]:
         """The classes ``refs`` name (CURIEs or IRIs) and all their subclasses.
@@ -242,28 +208,11 @@ class KnowledgeGraph:
         Raises:
             UsageError: a reference names no class of the graph (a typo such as ipg:Agncy).
         """
-        found: list[URIRef] = []
-        for ref in refs:
-            cls = self.expand(ref)
-            declared = any((cls, RDF.type, kind) in self.graph for kind in (OWL.Class, RDFS.Class))
-            if not declared and (None, RDF.type, cls) not in self.graph:
-                import difflib
-
-                types = self.graph.objects(None, RDF.type)
-                used = {self.curie(c) for c in types if isinstance(c, URIRef)}
-                close = difflib.get_close_matches(ref, sorted(used), n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise UsageError(f"unknown class {ref!r}{hint} (`ipgraph info` lists them)")
-            found += [sub for sub in self.subclasses_of([cls]) if sub not in found]
-        return found
+        return self.refs.classes(refs)
 
     def subclasses_of(self, classes: Iterable[URIRef]) -> list[URIRef]:
-        found: list[URIRef] = []
-        for cls in classes:
-            for sub in self.graph.transitive_subjects(RDFS.subClassOf, cls):
-                if isinstance(sub, URIRef) and sub not in found:
-                    found.append(sub)
-        return found
+        """The classes and all their subclasses, each once."""
+        return subclasses(self.graph, classes)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -282,7 +231,7 @@ class KnowledgeGraph:
         """Every entity typed ``cls`` or one of its subclasses."""
         target = self.expand(cls) if isinstance(cls, str) else cls
         seen: set[URIRef] = set()
-        for sub in self.subclasses_of([target]):
+        for sub in subclasses(self.graph, [target]):
             for subject in self.graph.subjects(RDF.type, sub):
                 if isinstance(subject, URIRef) and subject not in seen:
                     seen.add(subject)
@@ -331,8 +280,6 @@ class KnowledgeGraph:
         Raises:
             DataError: an extra file is malformed.
         """
-        from ipgraph.validation import validate
-
         data_graph = self.data_graph()
         for item in (parse_file(Path(path)) for path in extra):
             for graph in item.graphs.values():
@@ -351,14 +298,15 @@ class KnowledgeGraph:
         True
         """
         try:
-            rdflib_format = EXPORT_FORMATS[format.lower()]
+            chosen = formats.by_name(format)
         except KeyError:
-            known = ", ".join(sorted(EXPORT_FORMATS))
+            known = ", ".join(f.name for f in formats.EXPORT_FORMATS)
             raise UsageError(f"unknown export format {format!r}; use one of {known}") from None
+        rdflib_format = chosen.rdflib
         native = self.store.dump(rdflib_format)
         if native is not None:
             return native
-        if rdflib_format in _QUAD_EXPORTS:
+        if chosen.keeps_graphs:
             return self.graph.serialize(format=rdflib_format)
         merged = Graph()
         bind_prefixes(merged)
@@ -411,10 +359,8 @@ class KnowledgeGraph:
         >>> r.to_dicts()
         [{'label': '教育部'}]
         """
-        from ipgraph.sparql.run import run_query
-
         return run_query(
-            self.graph,
+            self.store,
             sparql,
             bindings=bindings,
             timeout=timeout,
@@ -434,9 +380,7 @@ class KnowledgeGraph:
         >>> ipgraph.load().check("ASK { ?s a ipg:Agency }").kind
         'ASK'
         """
-        from ipgraph.sparql.run import check_query_for
-
-        return check_query_for(self.graph, sparql)
+        return self.store.check(sparql)
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """The competency questions shipped with ipgraph, by name.
@@ -445,8 +389,6 @@ class KnowledgeGraph:
         >>> "joint-documents" in ipgraph.load().named_queries()
         True
         """
-        from ipgraph.sparql.run import named_queries
-
         return named_queries()
 
     def query_named(
@@ -471,13 +413,11 @@ class KnowledgeGraph:
         >>> any(r["zh"] == "教育部" for r in rows)
         True
         """
-        from ipgraph.sparql.run import named_bindings, named_query, query_prefixes
-
         named = named_query(name)
-        values = named_bindings(named, bindings, self.resolve, query_prefixes(self.graph))
+        values = named_bindings(named, bindings, self.resolve, self.store.prefixes())
         return self.query(named.text, timeout=timeout, max_rows=max_rows, **values)
 
-    # -- paths and the networkx projection (issue 4: paths.py) ----------------------------
+    # -- paths and the networkx projection --------------------------------------------------
 
     def projection(self, include: Iterable[str] | str = ()) -> nx.MultiDiGraph:
         """The entity projection as a networkx `MultiDiGraph` (cached until data changes).
@@ -498,8 +438,6 @@ class KnowledgeGraph:
         >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
         '教育部'
         """
-        from ipgraph.graph.projection import build_projection, normalize_include
-
         groups = normalize_include(include)
         key = "projection:" + ",".join(groups)
         return self.cached(key, lambda: build_projection(self.graph, groups))
@@ -512,7 +450,7 @@ class KnowledgeGraph:
         via: Iterable[str | URIRef] | str | None = None,
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
-    ) -> _paths.Path:
+    ) -> graph_paths.Path:
         """A shortest connection between two entities, walking relations either way.
 
         Args:
@@ -536,36 +474,20 @@ class KnowledgeGraph:
         >>> print(ipgraph.load().path("MOF", "CNIPA").to_text(lang="zh"))  # doctest: +ELLIPSIS
         财政部 ←合作单位— ... —发起单位→ 国家知识产权局
         """
-        from ipgraph.graph import paths
-
-        if self.store.kind != "memory" and via is None and avoid is None:
+        start, end = self.resolve(a), self.resolve(b)
+        if self.store.persistent and not via and not avoid:
             # A large or remote store: search from both ends by store lookups and project
-            # only what the search read (issue 6; see ipgraph.store.local_graph).
-            found = self._local_path(a, b, include)
-            if found is not None:
-                return found
+            # only what the search read (see ipgraph.graph.search).
+            groups = normalize_include(include)
+            ball = local_graph(self.store, start, end, groups)
+            if ball is not None:
+                G = build_projection(ball, groups)
+                if start in G and end in G:
+                    with contextlib.suppress(NoPath):  # the full projection words the error
+                        return graph_paths.shortest_path(G, start, end)
         G = self.projection(include)
-        start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
-        return paths.shortest_path(G, start, end, paths.constraints(self, G, via, avoid))
-
-    def _local_path(
-        self, a: str | URIRef, b: str | URIRef, include: Iterable[str] | str
-    ) -> _paths.Path | None:
-        from ipgraph.errors import NoPath
-        from ipgraph.graph import paths
-        from ipgraph.graph.projection import build_projection, normalize_include
-        from ipgraph.store import local_graph
-
-        groups = normalize_include(include)
-        ball = local_graph(self.store, self.resolve(a), self.resolve(b), groups)
-        if ball is None:
-            return None
-        G = build_projection(ball, groups)
-        try:
-            start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
-            return paths.shortest_path(G, start, end, paths.constraints(self, G, None, None))
-        except (NoPath, UsageError):
-            return None  # the full projection decides (and words the error)
+        start, end = self.refs.endpoint(G, start), self.refs.endpoint(G, end)
+        return graph_paths.shortest_path(G, start, end, self.refs.constraints(G, via, avoid))
 
     def paths(
         self,
@@ -579,7 +501,7 @@ class KnowledgeGraph:
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
         timeout: float = 5.0,
-    ) -> _paths.PathList:
+    ) -> graph_paths.PathList:
         """Several connections between two entities, shortest first, bounded.
 
         Without ``k``: every simple path of at most ``max_length`` hops (default 4), at most
@@ -610,16 +532,14 @@ class KnowledgeGraph:
         >>> len(found[0]) <= len(found[-1]) <= 3
         True
         """
-        from ipgraph.graph import paths
-
         G = self.projection(include)
-        start, end = paths.endpoint(self, G, a), paths.endpoint(self, G, b)
-        rules = paths.constraints(self, G, via, avoid)
+        start, end = self.refs.endpoint(G, a), self.refs.endpoint(G, b)
+        rules = self.refs.constraints(G, via, avoid)
         if k is not None:
-            return paths.k_shortest_paths(
+            return graph_paths.k_shortest_paths(
                 G, start, end, k, rules, max_length=max_length, timeout=timeout
             )
-        return paths.all_paths(
+        return graph_paths.all_paths(
             G,
             start,
             end,
@@ -637,7 +557,7 @@ class KnowledgeGraph:
         *,
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
-    ) -> _paths.Neighborhood:
+    ) -> graph_paths.Neighborhood:
         """The entities around one entity, grouped by depth and relation.
 
         Args:
@@ -658,15 +578,15 @@ class KnowledgeGraph:
         >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
         True
         """
-        from ipgraph.graph import paths
-
         G = self.projection(include)
-        center = paths.endpoint(self, G, a)
-        classes = paths.constraints(self, G, via=types)
+        center = self.refs.endpoint(G, a)
+        classes = self.refs.constraints(G, via=types)
         if classes.via_predicates:
             raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
         wanted = classes.via_types
-        return paths.neighbors(G, center, depth, wanted, paths.constraints(self, G, None, avoid))
+        return graph_paths.neighbors(
+            G, center, depth, wanted, self.refs.constraints(G, avoid=avoid)
+        )
 
     def rank(
         self,
@@ -675,7 +595,7 @@ class KnowledgeGraph:
         *,
         limit: int | None = None,
         include: Iterable[str] | str = (),
-    ) -> list[_paths.Ranked]:
+    ) -> list[graph_paths.Ranked]:
         """Who is central: entities by ``degree``, ``betweenness`` or ``pagerank``.
 
         Scores come from the whole projection; ``type`` only filters what is listed
@@ -688,16 +608,14 @@ class KnowledgeGraph:
         >>> ipgraph.load().rank("degree", type="ipg:Agency", limit=1)[0].label
         'China National Intellectual Property Administration'
         """
-        from ipgraph.graph import paths
-
         G = self.projection(include)
-        classes = paths.constraints(self, G, via=type)
+        classes = self.refs.constraints(G, via=type)
         if classes.via_predicates:
             raise UsageError(f"type must be a class such as ipg:Agency, not {type!r}")
         wanted = classes.via_types
-        return paths.rank(G, measure, wanted, limit)
+        return graph_paths.rank(G, measure, wanted, limit)
 
-    def communities(self, include: Iterable[str] | str = ()) -> list[_paths.Community]:
+    def communities(self, include: Iterable[str] | str = ()) -> list[graph_paths.Community]:
         """Clusters of the projection (seeded Louvain), largest first.
 
         >>> import ipgraph
@@ -706,11 +624,9 @@ class KnowledgeGraph:
         >>> sum(len(c) for c in groups) == kg.projection().number_of_nodes()
         True
         """
-        from ipgraph.graph import paths
-
         return self.cached(
             "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
-            lambda: paths.communities(self.projection(include)),
+            lambda: graph_paths.communities(self.projection(include)),
         )
 
     def export_projection(self, format: str = "graphml", include: Iterable[str] | str = ()) -> str:
@@ -723,8 +639,6 @@ class KnowledgeGraph:
         >>> ipgraph.load().export_projection("gexf").startswith("<gexf")
         True
         """
-        from ipgraph.graph.projection import export_projection
-
         return export_projection(self.projection(include), format, self.curie)
 
     # -- graph views (issue 5: views.py) ---------------------------------------------------

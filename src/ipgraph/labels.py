@@ -24,23 +24,16 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF
 
 from ipgraph.errors import AmbiguousEntity, EntityNotFound
+from ipgraph.terms import LABEL_PREDICATES, TERM_TYPES
 
-LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
-_TERM_TYPES = {
-    OWL.Class,
-    RDFS.Class,
-    RDF.Property,
-    OWL.ObjectProperty,
-    OWL.DatatypeProperty,
-    OWL.AnnotationProperty,
-    OWL.Ontology,
-    SKOS.ConceptScheme,
-}
+if TYPE_CHECKING:
+    from ipgraph.store.base import LabelRows
 
 # How well a label matches a query; ties are broken by label length (shorter first).
 EXACT, PREFIX, WORD, SUBSTRING, TOKENS = 1.0, 0.9, 0.8, 0.7, 0.6
@@ -94,7 +87,7 @@ class LabelIndex:
     _by_key: dict[str, set[URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, graph: Graph) -> LabelIndex:
+    def build(cls, graph: Graph | LabelRows) -> LabelIndex:
         """Index every labelled entity of ``graph`` (a Graph or a union-default Dataset)."""
         labels: dict[URIRef, list[Literal]] = defaultdict(list)
         for predicate in LABEL_PREDICATES:
@@ -108,7 +101,7 @@ class LabelIndex:
             subject_types = tuple(
                 sorted(t for t in graph.objects(subject, RDF.type) if isinstance(t, URIRef))
             )
-            if _TERM_TYPES.intersection(subject_types):
+            if TERM_TYPES.intersection(subject_types):
                 del labels[subject]
                 continue
             types[subject] = subject_types

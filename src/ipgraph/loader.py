@@ -20,25 +20,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from ipgraph import formats
 from ipgraph.errors import DataError
 from ipgraph.vocab import GRAPH
-
-_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".n3": "n3",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".nq": "nquads",
-    ".nquads": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-_QUAD_FORMATS = {"nquads", "trig"}
 
 
 def rdf_format(path: Path) -> str:
@@ -48,9 +32,9 @@ def rdf_format(path: Path) -> str:
         DataError: the extension is not an RDF format ipgraph reads.
     """
     try:
-        return _FORMATS[path.suffix.lower()]
+        return formats.by_suffix(path.suffix).rdflib
     except KeyError:
-        known = ", ".join(sorted(_FORMATS))
+        known = ", ".join(formats.suffixes())
         raise DataError(str(path), f"unknown RDF file type; use one of {known}") from None
 
 
@@ -98,7 +82,7 @@ def parse_file(path: Path | str, fmt: str | None = None) -> ParsedSource:
     if fmt == "json-ld":
         _refuse_remote_contexts(path, text)
     try:
-        if fmt in _QUAD_FORMATS:
+        if formats.by_name(fmt).reads_graphs:
             ds = Dataset()
             ds.parse(data=text, format=fmt, publicID=base)
             graphs: dict[URIRef, Graph] = {}

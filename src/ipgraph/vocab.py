@@ -15,8 +15,9 @@ True
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import ORG, QB, DefinedNamespace
+from rdflib.namespace import SDO as SCHEMA
 
 __all__ = [
     "ELI",
@@ -159,9 +160,6 @@ class IPG(DefinedNamespace):
 
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
-QB = Namespace("http://purl.org/linked-data/cube#")
 WD = Namespace("http://www.wikidata.org/entity/")
 ID = Namespace("https://w3id.org/ipgraph/id/")
 GRAPH = Namespace("https://w3id.org/ipgraph/graph/")
@@ -169,13 +167,13 @@ GRAPH = Namespace("https://w3id.org/ipgraph/graph/")
 PREFIXES: dict[str, Namespace] = {
     "ipg": Namespace("https://w3id.org/ipgraph/ontology#"),
     "id": ID,
-    "org": ORG,
+    "org": Namespace(str(ORG)),
     "eli": ELI,
     "prov": Namespace("http://www.w3.org/ns/prov#"),
     "skos": Namespace("http://www.w3.org/2004/02/skos/core#"),
-    "schema": SCHEMA,
+    "schema": Namespace(str(SCHEMA)),
     "dcterms": Namespace("http://purl.org/dc/terms/"),
-    "qb": QB,
+    "qb": Namespace(str(QB)),
     "rdf": Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     "rdfs": Namespace("http://www.w3.org/2000/01/rdf-schema#"),
     "owl": Namespace("http://www.w3.org/2002/07/owl#"),
@@ -184,3 +182,9 @@ PREFIXES: dict[str, Namespace] = {
     "wd": WD,
 }
 """Every prefix ipgraph's data, queries and outputs use, mapped to its namespace."""
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """Bind the project's prefixes (ipg, org, eli, prov, ...) on a graph or data set."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)

@@ -14,7 +14,7 @@ from ipgraph.errors import UsageError
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.sparql.run import QueryResult
+    from ipgraph.sparql.result import QueryResult
 
 from ipgraph.cli.common import (
     cli,
@@ -102,7 +102,7 @@ def query(
       ipgraph query -f my-question.rq --format json
     """
     from ipgraph.errors import QuerySyntaxError, UsageError
-    from ipgraph.sparql.run import named_query
+    from ipgraph.sparql.named import named_query
 
     if list_queries:
         _list_named_queries(output_format)
@@ -146,7 +146,7 @@ def query(
 
 
 def _list_named_queries(output_format: str) -> None:
-    from ipgraph.sparql.run import named_queries
+    from ipgraph.sparql.named import named_queries
 
     queries = named_queries()
     if output_format.lower() in ("json", "jsonl"):

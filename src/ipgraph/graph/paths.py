@@ -27,7 +27,6 @@ and checks its time budget between paths.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,14 +35,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
 from ipgraph.errors import NoPath, UsageError
 from ipgraph.graph.projection import INCLUDE_GROUPS, undirected
-from ipgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
-    from ipgraph.kg import KnowledgeGraph
+    pass
 
 __all__ = [
     "LANGS",
@@ -57,14 +54,15 @@ __all__ = [
     "PathList",
     "Ranked",
     "all_paths",
+    "check_endpoint",
     "communities",
     "constraints",
-    "endpoint",
     "k_shortest_paths",
     "neighbors",
     "pagerank",
     "rank",
     "shortest_path",
+    "term_kind",
 ]
 
 LANGS = ("both", "en", "zh")
@@ -869,26 +867,28 @@ def communities(G: nx.MultiDiGraph, seed: int = 0) -> list[Community]:
     return found
 
 
-# -- the facade's side: references to IRIs, messages ------------------------------------------
+# -- endpoints and constraints from resolved references ----------------------------------------
 
 
-def endpoint(kg: KnowledgeGraph, G: nx.MultiDiGraph, ref: str | URIRef) -> URIRef:
-    """Resolve an entity reference and check it is a node of the projection ``G``.
+def check_endpoint(G: nx.MultiDiGraph, iri: URIRef, types: Iterable[URIRef], name: str) -> URIRef:
+    """``iri`` when it is a node of the projection ``G``; else why not, as a `UsageError`.
+
+    Args:
+        G: the projection.
+        iri: a resolved entity.
+        types: its ``rdf:type`` classes (to say which ``include`` group would add it).
+        name: its display label, for the message.
 
     Raises:
-        EntityNotFound: nothing matches (with near misses).
-        AmbiguousEntity: several entities match.
-        UsageError: the reference names a vocabulary term, a passage or an observation that
-            this projection leaves out; the message says what to include.
+        UsageError: the IRI names a vocabulary term, a passage or an observation that this
+            projection leaves out; the message says what to include.
     """
-    iri = kg.resolve(ref)
     if iri in G:
         return iri
     superclasses = G.graph.get("superclasses", {})
     classes: set[URIRef] = set()
-    for t in kg.graph.objects(iri, RDF.type):
+    for t in types:
         classes |= superclasses.get(t, frozenset())
-    name = kg.label(iri)
     for group, members in INCLUDE_GROUPS.items():
         if classes.intersection(members):
             raise UsageError(
@@ -902,78 +902,46 @@ def endpoint(kg: KnowledgeGraph, G: nx.MultiDiGraph, ref: str | URIRef) -> URIRe
     )
 
 
-def constraints(
-    kg: KnowledgeGraph,
-    G: nx.MultiDiGraph,
-    via: Iterable[str | URIRef] | str | None = None,
-    avoid: Iterable[str | URIRef] | str | None = None,
-) -> Constraints:
-    """Turn ``via`` / ``avoid`` references into `Constraints`.
+def term_kind(G: nx.MultiDiGraph, iri: URIRef) -> str | None:
+    """``"class"`` or ``"predicate"`` when ``iri`` is one in the projection ``G``, else None.
 
-    Each reference is a class (``ipg:PolicyDocument``, or just ``PolicyDocument``), a
-    predicate (``ipg:issuedBy``) or, for ``avoid`` only, an entity (``CNIPA``).
-
-    Raises:
-        UsageError: a reference is neither a class nor a predicate of the graph (nor, for
-            ``avoid``, an entity).
+    >>> G = nx.MultiDiGraph(superclasses={URIRef("x:C"): frozenset()})
+    >>> _ = G.add_edge(URIRef("x:a"), URIRef("x:b"), URIRef("x:p"))
+    >>> term_kind(G, URIRef("x:C")), term_kind(G, URIRef("x:p")), term_kind(G, URIRef("x:a"))
+    ('class', 'predicate', None)
     """
-    via_types: set[URIRef] = set()
-    via_predicates: set[URIRef] = set()
-    avoid_types: set[URIRef] = set()
-    avoid_predicates: set[URIRef] = set()
-    avoid_nodes: set[URIRef] = set()
+    if iri in G.graph.get("superclasses", {}):
+        return "class"
+    if any(key == iri for _, _, key in G.edges(keys=True)):
+        return "predicate"
+    return None
+
+
+def constraints(
+    via: Iterable[tuple[str, URIRef, str]] = (), avoid: Iterable[tuple[str, URIRef, str]] = ()
+) -> Constraints:
+    """`Constraints` from classified references: ``(kind, iri, name)`` with ``kind`` one of
+    ``class``, ``predicate`` (and, for ``avoid``, ``entity``).
+
+    >>> constraints(via=[("class", URIRef("x:Doc"), "Doc")]).text
+    'through Doc'
+    """
+    sets: dict[str, dict[str, set[URIRef]]] = {
+        "via": {"class": set(), "predicate": set()},
+        "avoid": {"class": set(), "predicate": set(), "entity": set()},
+    }
     words: list[str] = []
-    for ref in _as_list(via):
-        kind, iri = _term(kg, G, ref, entities=False)
-        (via_types if kind == "class" else via_predicates).add(iri)
-        words.append(f"through {kg.label(iri)}")
-    for ref in _as_list(avoid):
-        kind, iri = _term(kg, G, ref, entities=True)
-        {"class": avoid_types, "predicate": avoid_predicates, "entity": avoid_nodes}[kind].add(iri)
-        words.append(f"avoiding {kg.label(iri)}")
+    for side, refs in (("via", via), ("avoid", avoid)):
+        for kind, iri, name in refs:
+            sets[side][kind].add(iri)
+            words.append(f"{'through' if side == 'via' else 'avoiding'} {name}")
     return Constraints(
-        frozenset(via_types),
-        frozenset(avoid_types),
-        frozenset(via_predicates),
-        frozenset(avoid_predicates),
-        frozenset(avoid_nodes),
+        frozenset(sets["via"]["class"]),
+        frozenset(sets["avoid"]["class"]),
+        frozenset(sets["via"]["predicate"]),
+        frozenset(sets["avoid"]["predicate"]),
+        frozenset(sets["avoid"]["entity"]),
         text=", ".join(words),
-    )
-
-
-def _as_list(refs: Iterable[str | URIRef] | str | None) -> list[str | URIRef]:
-    if refs is None:
-        return []
-    if isinstance(refs, str):
-        return [refs]
-    return list(refs)
-
-
-def _term(
-    kg: KnowledgeGraph, G: nx.MultiDiGraph, ref: str | URIRef, entities: bool
-) -> tuple[str, URIRef]:
-    classes: Mapping[URIRef, Any] = G.graph.get("superclasses", {})
-    predicates = {p for _, _, p in G.edges(keys=True)}
-    candidates: list[URIRef] = []
-    if isinstance(ref, URIRef):
-        candidates.append(ref)
-    else:
-        text = ref.strip()
-        if ":" in text or "/" in text:
-            with contextlib.suppress(UsageError):
-                candidates.append(kg.expand(text))
-        elif text:
-            candidates.append(URIRef(str(PREFIXES["ipg"]) + text))
-    for iri in candidates:
-        if iri in classes:
-            return "class", iri
-        if iri in predicates:
-            return "predicate", iri
-    if entities:
-        return "entity", endpoint(kg, G, ref)
-    raise UsageError(
-        f"{ref!r} is neither a class nor a relation of the graph; use a class such as "
-        "ipg:PolicyDocument or a relation such as ipg:issuedBy"
     )
 
 

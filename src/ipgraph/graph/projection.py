@@ -46,15 +46,23 @@ behind rdflib works); `KnowledgeGraph.projection` caches the result until the da
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, cast
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS
 
 from ipgraph.errors import UsageError
-from ipgraph.vocab import IPG, PREFIXES, QB
+from ipgraph.terms import (
+    DISPLAY_LABELS,
+    SCHEMA_PREDICATES,
+    TERM_TYPES,
+    VOCABULARY_NAMESPACES,
+    local_name,
+    superclasses,
+)
+from ipgraph.vocab import IPG, QB
 
 __all__ = [
     "INCLUDE_GROUPS",
@@ -70,44 +78,6 @@ INCLUDE_GROUPS: dict[str, tuple[URIRef, ...]] = {
     "provenance": (IPG.Source, IPG.Passage),
 }
 """What ``include=`` can add to the projection, and the classes (with subclasses) it adds."""
-
-_TERM_TYPES = frozenset(
-    {
-        OWL.Class,
-        RDFS.Class,
-        RDFS.Datatype,
-        RDF.Property,
-        OWL.ObjectProperty,
-        OWL.DatatypeProperty,
-        OWL.AnnotationProperty,
-        OWL.TransitiveProperty,
-        OWL.SymmetricProperty,
-        OWL.FunctionalProperty,
-        OWL.InverseFunctionalProperty,
-        OWL.Ontology,
-        OWL.Restriction,
-        SKOS.ConceptScheme,
-    }
-)
-# Triples that describe the vocabulary: both ends are terms, never entities.
-_SCHEMA_PREDICATES = frozenset(
-    {
-        RDFS.subClassOf,
-        RDFS.subPropertyOf,
-        RDFS.domain,
-        RDFS.range,
-        OWL.equivalentClass,
-        OWL.equivalentProperty,
-        OWL.inverseOf,
-        OWL.disjointWith,
-    }
-)
-# Standard vocabularies whose IRIs are terms, never entities (ipg: and id: are ours).
-_VOCABULARY_NAMESPACES = (
-    *(str(ns) for prefix, ns in PREFIXES.items() if prefix not in {"ipg", "id", "wd"}),
-    "http://purl.org/vocab/vann/",
-)
-_LABELS = (RDFS.label, SKOS.prefLabel)
 
 
 def normalize_include(include: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -174,13 +144,13 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
                 types[s].append(o)
             continue
         if isinstance(o, Literal):
-            if p in _LABELS:
+            if p in DISPLAY_LABELS:
                 lang = (o.language or "").split("-")[0].lower()
                 labels[s].setdefault(lang, str(o))
             continue
         if not isinstance(o, URIRef):
             continue
-        if p in _SCHEMA_PREDICATES:
+        if p in SCHEMA_PREDICATES:
             terms.add(s)
             terms.add(o)
             if p == subclass_of:
@@ -193,19 +163,19 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
     for ps in parents.values():
         classes |= ps
     terms |= classes | predicates
-    terms.update(s for s, ts in types.items() if _TERM_TYPES.intersection(ts))
-    superclasses = _closure(classes, parents)
+    terms.update(s for s, ts in types.items() if TERM_TYPES.intersection(ts))
+    superclasses_of = superclasses(classes, parents)
     left_out = {
         cls
         for name, group in INCLUDE_GROUPS.items()
         if name not in groups
         for cls in classes
-        if superclasses[cls].intersection(group)
+        if superclasses_of[cls].intersection(group)
     }
 
-    G = nx.MultiDiGraph(superclasses=superclasses, include=groups)
+    G = nx.MultiDiGraph(superclasses=superclasses_of, include=groups)
     for s in subjects:
-        if s in terms or str(s).startswith(_VOCABULARY_NAMESPACES):
+        if s in terms or str(s).startswith(VOCABULARY_NAMESPACES):
             continue
         node_types = types.get(s, [])
         if left_out.intersection(node_types):
@@ -214,7 +184,7 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
         en, zh = names.get("en", ""), names.get("zh", "")
         G.add_node(
             s,
-            label=en or zh or next(iter(names.values()), "") or _local_name(s),
+            label=en or zh or next(iter(names.values()), "") or local_name(s),
             label_en=en,
             label_zh=zh,
             types=tuple(sorted(set(node_types))),
@@ -222,7 +192,7 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
     edge_data: dict[URIRef, dict[str, Any]] = {}
     for p in predicates:
         found = labels.get(p, {})
-        en = found.get("en") or next(iter(found.values()), "") or _local_name(p)
+        en = found.get("en") or next(iter(found.values()), "") or local_name(p)
         edge_data[p] = {"predicate": p, "label_en": en, "label_zh": found.get("zh", "")}
     nodes = G._node  # the plain dict, for membership tests in the hot loop
     add_edge = G.add_edge
@@ -230,27 +200,6 @@ def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> 
         if s in nodes and o in nodes:
             add_edge(s, o, p, **edge_data[p])
     return G
-
-
-def _closure(
-    classes: Iterable[URIRef], parents: Mapping[URIRef, set[URIRef]]
-) -> dict[URIRef, frozenset[URIRef]]:
-    """Every class mapped to all its superclasses, itself included (cycles are fine)."""
-    result: dict[URIRef, frozenset[URIRef]] = {}
-    for cls in classes:
-        seen = {cls}
-        stack = [cls]
-        while stack:
-            for parent in parents.get(stack.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        result[cls] = frozenset(seen)
-    return result
-
-
-def _local_name(iri: URIRef) -> str:
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or str(iri)
 
 
 def undirected(G: nx.MultiDiGraph) -> nx.Graph:

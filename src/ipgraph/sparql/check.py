@@ -27,18 +27,25 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MethodType
-from typing import Any, Literal
+from typing import Any
 
 import rdflib.plugins.sparql
 from pyparsing import ParseBaseException
-from rdflib import Graph, URIRef, Variable
-from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
+from ipgraph.sparql.scan import (
+    PARSER_LOCK,
+    QueryKind,
+    Scan,
+    refuse_update,
+    scan_query,
+    service_forbidden,
+)
 from ipgraph.vocab import PREFIXES
 
 # Never let a FROM / FROM NAMED clause make rdflib download or read a graph.
@@ -47,32 +54,14 @@ rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 __all__ = [
     "CHECKED",
     "ParsedQuery",
-    "QueryKind",
     "check_query",
-    "check_query_for",
-    "query_prefixes",
 ]
-
-QueryKind = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 _KINDS: dict[str, QueryKind] = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
-}
-_UPDATE_NAMES = {
-    "Load": "LOAD",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT",
 }
 
 
@@ -141,6 +130,15 @@ class ParsedQuery:
                     _refuse_service(template.algebra)
                     prepared.template = template
         return prepared.template
+
+    def checkout(self) -> Query:
+        """A copy of the rdflib query that no other run holds (give it back with `checkin`)."""
+        return self._rdflib.checkout(self)
+
+    def checkin(self, query: Query) -> None:
+        """Return a copy taken with `checkout` after a run that finished normally (a copy
+        whose run failed or timed out is dropped: its worker may still hold it)."""
+        self._rdflib.checkin(query)
 
 
 # -- the cache of checked queries ----------------------------------------------------------
@@ -240,7 +238,7 @@ def check_query(
     key: _CacheKey = (text, tuple(init_ns.items()), native)
     parsed = CHECKED.get(key)
     if parsed is None:
-        scan = _scan_query(text)
+        scan = scan_query(text)
         if native and scan.kind is not None and not scan.has_from and _ox_validate(scan, init_ns):
             parsed = ParsedQuery(
                 text=text,
@@ -259,35 +257,13 @@ def check_query(
     return parsed
 
 
-def check_query_for(graph: Graph, text: str) -> ParsedQuery:
-    """`check_query` as `run_query` does it for ``graph``: with the prefixes a query there may
-    use (`query_prefixes`), natively when the graph lives in a native store (Oxigraph, remote).
-
-    >>> check_query_for(Graph(), "SELECT ?s WHERE { ?s ?p ?o }").vars
-    ('s',)
-    """
-    return check_query(text, prefixes=query_prefixes(graph), native=is_native(graph))
-
-
-def is_native(graph: Graph) -> bool:
-    from ipgraph.store import BackendDataset
-
-    return isinstance(graph, BackendDataset)
-
-
-# rdflib's SPARQL grammar is pyparsing, which is not thread-safe (RDFLib/rdflib#1282): two
-# threads parsing at once can fail with errors such as "postParse2() missing ... tokenList".
-# Parsing is serialised; evaluation of the parsed query is not.
-_PARSER_LOCK = threading.Lock()
-
-
 def _prepare(text: str, init_ns: Mapping[str, str]) -> Query:
     """rdflib's parse and translation, with its errors as `QuerySyntaxError`."""
     try:
-        with _PARSER_LOCK:
+        with PARSER_LOCK:
             return prepareQuery(text, initNs=dict(init_ns))
     except ParseBaseException as exc:
-        _refuse_update(text)
+        refuse_update(text)
         raise QuerySyntaxError(_parse_reason(exc), exc.lineno, exc.col) from None
     except RecursionError:
         raise QuerySyntaxError("the query is nested too deeply") from None
@@ -352,174 +328,13 @@ def _copy_node(node: Any, memo: dict[int, Any]) -> Any:
     return node
 
 
-# -- the token scan ------------------------------------------------------------------------
-
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
-)
-_NAME_CHARS = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040"
-_LOCAL_CHAR = rf"(?:[{_NAME_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_SPARQL_TOKEN = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<comment>\#[^\r\n]*)"
-    r"|(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''"
-    r'|"""(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*"""'
-    r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
-    r'|"(?:[^"\\\r\n]|\\[\s\S])*")'
-    r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
-    rf"|(?P<var>[?$][{_NAME_CHARS}]+)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
-    rf"|(?P<bnode>_:[{_NAME_CHARS}](?:[{_NAME_CHARS}.]*[{_NAME_CHARS}])?)"
-    rf"|(?P<pname>(?P<prefix>[^\W\d_](?:[{_NAME_CHARS}.]*[{_NAME_CHARS}])?)?:"
-    rf"(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)"
-    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<other>[\s\S])"
-)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_FORMS: dict[str, QueryKind] = {
-    "SELECT": "SELECT",
-    "ASK": "ASK",
-    "CONSTRUCT": "CONSTRUCT",
-    "DESCRIBE": "DESCRIBE",
-}
-
-
-@dataclass(frozen=True)
-class _Scan:
-    """What the token scan learned about a query that is not refused."""
-
-    text: str
-    kind: QueryKind | None
-    form_at: int
-    """Offset of the query-form keyword in ``text`` (-1 when not found)."""
-    variables: frozenset[str]
-    projected: tuple[str, ...]
-    has_from: bool
-
-
-def _unescape_codepoints(text: str) -> str:
-    """``\\uXXXX`` / ``\\UXXXXXXXX`` decoded everywhere, as SPARQL 1.1 (19.2) says engines
-    may do before parsing."""
-
-    def decode(match: re.Match[str]) -> str:
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except (ValueError, OverflowError):
-            return match.group(0)
-
-    return _CODEPOINT.sub(decode, text)
-
-
-def _scan_query(text: str) -> _Scan:
-    """Refuse ``SERVICE`` and SPARQL Update keywords outside strings, IRIs and comments.
-
-    Engines differ in where they decode ``\\u`` escapes (rdflib first, everywhere; Oxigraph
-    only inside strings and IRIs) and Oxigraph's grammar accepts keywords glued to the next
-    token (``SERVICEex:g``, ``SERVICESILENT<...>``). So the scan reads the text both as
-    written and with escapes decoded, and refuses any bare word, or prefix of a prefixed name,
-    that contains ``SERVICE`` (no SPARQL query keyword does), and any bare update keyword.
-
-    >>> _scan_query("SELECT ?x WHERE { BIND('SERVICE' AS ?x) }").kind
-    'SELECT'
-    >>> try:
-    ...     _scan_query("ASK { ?s ?p ?o FILTER EXISTS { service <http://x.org/> { } } }")
-    ... except QueryForbidden as exc:
-    ...     print(str(exc)[:33])
-    SERVICE <http://x.org/> is not al
-    """
-    decoded = _unescape_codepoints(text)
-    if decoded != text:
-        _scan_view(decoded)
-    return _scan_view(text)
-
-
-def _scan_view(text: str) -> _Scan:
-    tokens = [
-        (m.lastgroup, m.group(), m.start(), m.group("prefix"))
-        for m in _SPARQL_TOKEN.finditer(text)
-        if m.lastgroup not in ("space", "comment")
-    ]
-    kind: QueryKind | None = None
-    form_at = -1
-    has_from = False
-    variables: set[str] = set()
-    projected: list[str] = []
-    in_select = False
-    depth = 0
-    for index, (group, value, start, prefix) in enumerate(tokens):
-        if group == "var":
-            variables.add(value[1:])
-            if in_select and (depth == 0 or tokens[index - 1][1].upper() == "AS"):
-                projected.append(value[1:])
-            continue
-        if group == "pname" and prefix:
-            if "SERVICE" in prefix.upper():
-                _refuse_service_call(tokens, index - 1, value)
-            if prefix.upper().startswith("FROM"):  # `FROMex:g` may read as `FROM ex:g`
-                has_from = True
-        if group == "word":
-            word = value.upper()
-            if "SERVICE" in word:
-                _refuse_service_call(tokens, index, value)
-            if word in _UPDATE_KEYWORDS:
-                _refuse_update(text)
-                raise QueryForbidden(
-                    f"SPARQL Update ({word}) is not allowed: ipgraph answers queries only"
-                )
-            if word.startswith("FROM"):
-                has_from = True
-            if kind is None and word not in ("BASE", "PREFIX"):
-                form = next((f for f in _FORMS if word.startswith(f)), None)
-                if form is not None:
-                    kind, form_at, in_select = _FORMS[form], start, form == "SELECT"
-            elif in_select and word.startswith(("WHERE", "FROM")):
-                in_select = False
-        elif in_select and group == "other":
-            if value == "(":
-                depth += 1
-            elif value == ")":
-                depth -= 1
-            elif value == "{":
-                in_select = False
-    return _Scan(
-        text=text,
-        kind=kind,
-        form_at=form_at,
-        variables=frozenset(variables),
-        projected=tuple(dict.fromkeys(projected)) if kind == "SELECT" else (),
-        has_from=has_from,
-    )
-
-
-def _refuse_service_call(
-    tokens: list[tuple[str | None, str, int, str | None]], index: int, word: str
-) -> None:
-    """Raise `QueryForbidden` for the SERVICE at ``tokens[index]``, naming its endpoint."""
-    target = word
-    for group, value, _, _ in tokens[index + 1 : index + 3]:
-        if group == "word" and value.upper() == "SILENT":
-            continue
-        if group in ("iri", "pname", "var"):
-            target = value
-        break
-    raise _service_forbidden(target)
-
-
-def _service_forbidden(target: str) -> QueryForbidden:
-    return QueryForbidden(
-        f"SERVICE {target} is not allowed: ipgraph never calls other endpoints; "
-        "query each service yourself"
-    )
-
-
 # -- validating with Oxigraph's parser -------------------------------------------------------
 
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): ?")
 _ASK_STAND_IN = "SELECT (1 AS ?{}) "
 
 
-def _ox_validate(scan: _Scan, init_ns: Mapping[str, str]) -> bool:
+def _ox_validate(scan: Scan, init_ns: Mapping[str, str]) -> bool:
     """Parse the query with Oxigraph's parser (an empty in-memory store: nothing to evaluate,
     and SELECT / CONSTRUCT / DESCRIBE results are lazy, so nothing runs). ASK evaluates at
     once, so an ASK is validated as the equivalent ``SELECT (1 AS ?v)``.
@@ -597,22 +412,6 @@ def _parse_reason(exc: ParseBaseException) -> str:
     return f"{reason}, found {found!r}" if found else f"{reason}, found end of text"
 
 
-def _refuse_update(text: str) -> None:
-    """Raise `QueryForbidden` when the text is a well-formed SPARQL Update."""
-    try:
-        with _PARSER_LOCK:
-            update = parseUpdate(text)
-    except Exception:
-        return
-    names = [_UPDATE_NAMES.get(op.name, op.name) for op in update.request]
-    if not names:
-        return
-    raise QueryForbidden(
-        f"SPARQL Update ({', '.join(dict.fromkeys(names))}) is not allowed: "
-        "ipgraph answers queries only"
-    )
-
-
 def _translation_error(text: str, exc: Exception) -> QuerySyntaxError:
     reason = str(exc) or type(exc).__name__
     match = re.match(r"Unknown namespace prefix : (\S*)", reason)
@@ -645,7 +444,7 @@ def _walk(node: Any) -> Iterator[CompValue]:
 def _refuse_service(algebra: CompValue) -> None:
     for part in _walk(algebra):
         if part.name == "ServiceGraphPattern":
-            raise _service_forbidden(f"<{part.get('term')}>")
+            raise service_forbidden(f"<{part.get('term')}>")
 
 
 def _dataset_clause(algebra: CompValue) -> tuple[tuple[URIRef, ...], tuple[URIRef, ...]]:
@@ -681,20 +480,3 @@ def check_graphs(iris: Iterable[URIRef], known: Iterable[URIRef], clause: str) -
                 f"{clause} <{iri}>: no such graph in the store, and ipgraph never fetches "
                 f"graphs from URLs or files; the store holds: {listed}"
             )
-
-
-def query_prefixes(graph: Graph) -> dict[str, str]:
-    """The prefixes a query on ``graph`` may use undeclared: those bound in the graph (from
-    the loaded files, e.g. ``agency:``), overridden by the project's own (``ipgraph.vocab``).
-
-    The CURIEs the ``ipgraph query`` table prints can therefore be pasted into a query.
-
-    >>> query_prefixes(Graph())["ipg"]
-    'https://w3id.org/ipgraph/ontology#'
-    """
-    backend = getattr(graph, "backend", None)
-    if is_native(graph) and backend is not None:  # the prefixes its engine binds (cached)
-        return {prefix: ns for prefix, ns in backend.prefixes().items() if prefix}
-    found = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
-    found.update((prefix, str(ns)) for prefix, ns in PREFIXES.items())
-    return found

@@ -27,6 +27,7 @@ from rdflib.term import Identifier
 
 from ipgraph.errors import UsageError
 from ipgraph.sparql.check import check_query
+from ipgraph.terms import to_term
 from ipgraph.vocab import PREFIXES
 
 XSD = PREFIXES["xsd"]  # a plain Namespace: rdflib's XSD class warns under doctest collection
@@ -106,10 +107,6 @@ class NamedQuery:
         prefixes: Mapping[str, str] | None = None,
     ) -> Identifier:
         """The RDF term for ``value`` given as parameter ``param`` (see `QueryParam.kind`)."""
-        from ipgraph.sparql.run import (
-            to_term,  # not at the top: ipgraph.sparql.run re-exports this module
-        )
-
         spec = next((p for p in self.params if p.name == param), None)
         kind = spec.kind if spec is not None else "any"
         if isinstance(value, Identifier) or not isinstance(value, str):

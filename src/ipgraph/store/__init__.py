@@ -19,66 +19,63 @@ Three backends share one interface, chosen by ``ipgraph.load(store=...)``, ``--s
     ``--union-default-graph``).
 
 Every backend exposes its data as an rdflib `Dataset` (``store.dataset``) whose default graph is
-the union of the named graphs, so all of ipgraph works on each; the hooks below give other
-modules fast paths that skip rdflib where a backend can answer directly:
+the union of the named graphs, and answers the `Store` interface in its own engine: checked
+queries (`Store.check`, `Store.execute`), rows as strings for lookups (`Store.select`), pattern
+lookups (`Store.objects`), names for the label index (`Store.label_rows`), sizes, loads and
+native dumps. No caller asks which backend it has.
 
-- `Store.query` runs a SPARQL string on the backend's own engine (pyoxigraph, the remote server).
-- `Store.edges` returns the IRI-to-IRI triples touching a set of nodes (one lookup per batch),
-  which `shortest_path` uses to search from both ends without building a projection.
-- `Store.label_graph` returns a graph holding just labels and types, for the label index.
-- `Store.dump` serialises N-Triples / N-Quads natively where the backend can.
-
-One module per concern: `ipgraph.store.base` (the `Store` interface and memory backend,
-`open_store`, shared helpers), `ipgraph.store.oxigraph`, `ipgraph.store.sparql`, and
-`ipgraph.store.search` (`shortest_path`, `local_graph`). Import from ``ipgraph.store``.
+Modules: `ipgraph.store.base` (the interface), `ipgraph.store.memory`, `ipgraph.store.oxigraph`
+(with `ipgraph.store.oxterms`, pyoxigraph ↔ rdflib terms), `ipgraph.store.sparql`; this package
+opens them (`open_store`).
 
 >>> store = open_store("memory")
 >>> store.kind, len(store)
 ('memory', 0)
 """
 
-from ipgraph.store.base import (
-    STORE_ENV,
-    BackendDataset,
-    Edge,
-    LoadedGraph,
-    Progress,
-    Store,
-    bind_prefixes,
-    inject_values,
-    native_query,
-    open_store,
-)
-from ipgraph.store.oxigraph import (
-    META_FILE,
-    XSD_INTEGER,
-    NativeTable,
-    OxigraphStore,
-    native_table,
-    ox_converter,
-)
-from ipgraph.store.search import local_graph, shortest_path
+import os
+
+from ipgraph.errors import UsageError
+from ipgraph.store.base import STORE_ENV, Graphs, LabelRows, LoadedGraph, Progress, Store
+from ipgraph.store.memory import MemoryStore
+from ipgraph.store.oxigraph import OxigraphStore
 from ipgraph.store.sparql import SparqlStore, parse_sparql_spec
 
 __all__ = [
-    "META_FILE",
     "STORE_ENV",
-    "XSD_INTEGER",
-    "BackendDataset",
-    "Edge",
+    "Graphs",
+    "LabelRows",
     "LoadedGraph",
-    "NativeTable",
+    "MemoryStore",
     "OxigraphStore",
     "Progress",
     "SparqlStore",
     "Store",
-    "bind_prefixes",
-    "inject_values",
-    "local_graph",
-    "native_query",
-    "native_table",
     "open_store",
-    "ox_converter",
-    "parse_sparql_spec",
-    "shortest_path",
 ]
+
+
+def open_store(spec: str | Store | None = None) -> Store:
+    """Open a store from a spec: ``memory``, ``oxigraph:PATH``, ``sparql:URL``.
+
+    Without a spec, ``IPGRAPH_STORE`` decides, else ``memory``. A `Store` passes through.
+
+    Raises:
+        UsageError: the spec names no known backend.
+        StoreError: the backend cannot be opened (a locked or damaged directory).
+
+    >>> open_store("memory").kind
+    'memory'
+    """
+    if spec is not None and not isinstance(spec, str):
+        return spec
+    spec = spec or os.environ.get(STORE_ENV) or "memory"
+    kind, _, arg = spec.partition(":")
+    if kind == "memory" and not arg:
+        return MemoryStore()
+    if kind == "oxigraph" and arg:
+        return OxigraphStore(arg)
+    if kind == "sparql" and arg:
+        url, update, graph_store = parse_sparql_spec(arg)
+        return SparqlStore(url, update, graph_store)
+    raise UsageError(f"unknown store {spec!r}; use 'memory', 'oxigraph:PATH' or 'sparql:URL'")

@@ -14,31 +14,24 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
+from ipgraph import formats
 from ipgraph.errors import DataError, MissingExtra, StoreError
-from ipgraph.labels import LABEL_PREDICATES
 from ipgraph.loader import graph_name, rdf_format
-from ipgraph.store.base import (
-    QUAD_FORMATS,
-    BackendDataset,
-    Edge,
-    Graphs,
-    LoadedGraph,
-    Progress,
-    Store,
-    _LabelView,
-    bind_prefixes,
-    inject_values,
-)
-from ipgraph.vocab import PREFIXES
+from ipgraph.sparql.check import ParsedQuery, ox_syntax_error
+from ipgraph.sparql.result import QueryResult, collect_graph
+from ipgraph.sparql.scan import inject_values
+from ipgraph.store.base import Graphs, LabelRows, LoadedGraph, Progress, Store, Triple
+from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
+from ipgraph.terms import LABEL_PREDICATES
+from ipgraph.vocab import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -47,116 +40,6 @@ META_FILE = "ipgraph.json"
 
 _HANDLES: dict[str, Any] = {}
 """Open pyoxigraph stores by data directory: RocksDB allows one handle per process."""
-
-
-@dataclass
-class NativeTable:
-    """A query's answer read straight from a native engine, terms already rdflib terms.
-
-    Attributes:
-        kind: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
-        vars: SELECT variables, in order.
-        rows: SELECT rows (at most ``max_rows``).
-        truncated: rows were cut at ``max_rows``.
-        boolean: the ASK answer.
-        graph: the CONSTRUCT / DESCRIBE graph (whole).
-    """
-
-    kind: str
-    vars: list[str]
-    rows: list[tuple[Node | None, ...]]
-    truncated: bool = False
-    boolean: bool | None = None
-    graph: Graph | None = None
-
-
-def native_table(
-    graph: Graph,
-    text: str,
-    bindings: Mapping[Any, Node] | None = None,
-    default_graphs: Sequence[URIRef] = (),
-    named_graphs: Sequence[URIRef] = (),
-    max_rows: int | None = None,
-) -> NativeTable | None:
-    """Run a query string on an embedded Oxigraph store and read its answer directly.
-
-    The fast path of `ipgraph.sparql.run.run_query`: rows go from pyoxigraph terms to rdflib terms
-    in one step (no intermediate rdflib `Result`), and at most ``max_rows`` + 1 rows are read.
-    Returns None for other backends (use `native_query`).
-
-    >>> native_table(Dataset(), "ASK {}") is None
-    True
-    """
-    backend = getattr(graph, "backend", None)
-    if not isinstance(graph, BackendDataset) or not isinstance(backend, OxigraphStore):
-        return None
-    named_bindings = {str(k).lstrip("?$"): v for k, v in (bindings or {}).items()}
-    raw = backend.query_raw(text, named_bindings, (default_graphs, named_graphs))
-    ox = backend._ox_module
-    if isinstance(raw, ox.QueryBoolean):
-        return NativeTable("ASK", [], [], boolean=bool(raw))
-    convert = ox_converter(ox)
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        solutions = raw if max_rows is None else itertools.islice(raw, max_rows + 1)
-        rows: list[tuple[Node | None, ...]] = [
-            tuple(None if term is None else convert(term) for term in solution)
-            for solution in solutions
-        ]
-        truncated = max_rows is not None and len(rows) > max_rows
-        return NativeTable("SELECT", variables, rows[:max_rows] if truncated else rows, truncated)
-    out = Graph()
-    out.addN((convert(t.subject), convert(t.predicate), convert(t.object), out) for t in raw)
-    return NativeTable("CONSTRUCT", [], [], graph=out)
-
-
-def ox_converter(ox: Any) -> Callable[[Any], Identifier]:
-    """A function turning pyoxigraph terms into rdflib terms, remembering the terms it has
-    converted (one converter per result: results repeat predicates, classes and agencies).
-
-    >>> import pyoxigraph
-    >>> convert = ox_converter(pyoxigraph)
-    >>> convert(pyoxigraph.Literal("2021", datatype=pyoxigraph.NamedNode(str(XSD_INTEGER))))
-    rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
-    """
-    from rdflib import BNode
-
-    named_node, literal, blank_node = ox.NamedNode, ox.Literal, ox.BlankNode
-    seen: dict[Any, Identifier] = {}
-    datatypes: dict[str, URIRef] = {}
-
-    def convert(term: Any) -> Identifier:
-        hit = seen.get(term)
-        if hit is not None:
-            return hit
-        cls = type(term)
-        if cls is named_node:  # Oxigraph's IRIs are valid: skip URIRef's own check
-            made: Identifier = str.__new__(URIRef, term.value)
-        elif cls is literal or (cls is not blank_node and isinstance(term, literal)):
-            language = term.language
-            if language:
-                made = Literal(term.value, lang=language)
-            else:
-                datatype = term.datatype.value
-                if datatype == _XSD_STRING:
-                    made = Literal(term.value)
-                else:
-                    iri = datatypes.get(datatype)
-                    if iri is None:
-                        iri = datatypes[datatype] = URIRef(datatype)
-                    made = Literal(term.value, datatype=iri)
-        elif cls is not blank_node and isinstance(term, named_node):  # a subclass
-            made = URIRef(term.value)
-        else:  # a blank node (or an RDF-star triple term, which rdflib cannot hold)
-            made = BNode(term.value)
-        if len(seen) < 100_000:
-            seen[term] = made
-        return made
-
-    return convert
-
-
-XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
@@ -201,17 +84,6 @@ class _CountingReader:
         return True
 
 
-_OX_FORMATS = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "json-ld": "JSON_LD",
-    "xml": "RDF_XML",
-    "n3": "N3",
-}
-
-
 class OxigraphStore(Store):
     """An embedded, persistent Oxigraph store in a directory (``oxigraph:PATH``).
 
@@ -228,6 +100,8 @@ class OxigraphStore(Store):
 
     kind = "oxigraph"
     persistent = True
+    native_parser = True
+    values_chunk = 0  # one query per lookup step, whatever its size
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
@@ -284,8 +158,7 @@ class OxigraphStore(Store):
             from oxrdflib import OxigraphStore as Adapter
         except ImportError:  # pragma: no cover
             raise MissingExtra("oxrdflib", "oxigraph") from None
-        dataset = BackendDataset(store=Adapter(store=self._ox), default_union=True)
-        dataset.backend = self
+        dataset = Dataset(store=Adapter(store=self._ox), default_union=True)
         self._prefixes = None
         bind_prefixes(dataset)
         for prefix, ns in self.meta.get("prefixes", {}).items():
@@ -319,7 +192,7 @@ class OxigraphStore(Store):
         quads = self.meta.get("quads")
         return int(quads) if isinstance(quads, int) else len(self._ox)
 
-    def _sizes(self) -> dict[URIRef, int]:
+    def sizes(self) -> dict[URIRef, int]:
         cached = self.meta.get("sizes")
         if isinstance(cached, dict):
             return {URIRef(k): int(v) for k, v in cached.items()}
@@ -336,7 +209,7 @@ class OxigraphStore(Store):
             for name, graph in graphs.items():
                 target.remove_graph(ox.NamedNode(str(name)))
                 target.bulk_extend(
-                    ox.Quad(_to_ox(ox, s), _to_ox(ox, p), _to_ox(ox, o), ox.NamedNode(str(name)))
+                    ox.Quad(to_ox(ox, s), to_ox(ox, p), to_ox(ox, o), ox.NamedNode(str(name)))
                     for s, p, o in graph
                 )
 
@@ -394,12 +267,12 @@ class OxigraphStore(Store):
         """Bulk-load one file into ``target``, replacing the graphs it fills."""
         ox = self._ox_module
         fmt = rdf_format(path)
-        ox_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+        ox_format = getattr(ox.RdfFormat, str(formats.by_name(fmt).oxigraph))
         base = path.resolve().as_uri()
         default = graph_name(path)
         prefixes: dict[str, str] = {}
         try:
-            if fmt in QUAD_FORMATS:
+            if formats.by_name(fmt).reads_graphs:
                 # The graphs a dataset file fills are known only after reading it: one pass to
                 # list them (so they can be replaced), one to load.
                 names: set[URIRef] = set()
@@ -500,8 +373,46 @@ class OxigraphStore(Store):
 
     # -- fast paths ---------------------------------------------------------------------------
 
+    def execute(
+        self,
+        parsed: ParsedQuery,
+        bindings: Mapping[str, Node],
+        graphs: Graphs = ((), ()),
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run the query text in pyoxigraph; rows go from pyoxigraph terms to rdflib terms in
+        one step, and at most ``max_rows`` + 1 rows are read."""
+        if not graphs[0] and not graphs[1] and (parsed.from_graphs or parsed.from_named_graphs):
+            # pyoxigraph's union-default-graph option would override the query's FROM clauses
+            graphs = (parsed.from_graphs, parsed.from_named_graphs)
+        raw = self.query_raw(parsed.text, bindings, graphs)
+        ox = self._ox_module
+        if isinstance(raw, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(raw))
+        convert = ox_converter(ox)
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            solutions = raw if max_rows is None else itertools.islice(raw, max_rows + 1)
+            rows: list[tuple[Node | None, ...]] = [
+                tuple(None if term is None else convert(term) for term in solution)
+                for solution in solutions
+            ]
+            truncated = max_rows is not None and len(rows) > max_rows
+            return QueryResult(
+                "SELECT", variables, rows[:max_rows] if truncated else rows, truncated=truncated
+            )
+        out = Graph()
+        out.addN((convert(t.subject), convert(t.predicate), convert(t.object), out) for t in raw)
+        return collect_graph(parsed.kind, out, max_rows, self.prefixes())
+
+    def select(self, text: str) -> list[tuple[str, ...]]:
+        return [
+            tuple(term.value if term is not None else "" for term in solution)
+            for solution in self.query_raw(text)
+        ]
+
     def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
-        return _ox_result(self._ox_module, self.query_raw(text, bindings, graphs))
+        return ox_result(self._ox_module, self.query_raw(text, bindings, graphs))
 
     def query_raw(
         self, text: str, bindings: Mapping[str, Node] | None = None, graphs: Graphs = ((), ())
@@ -534,27 +445,9 @@ class OxigraphStore(Store):
         try:
             return self._ox.query(text, prefixes=self.prefixes(), **options)
         except SyntaxError as exc:
-            from ipgraph.sparql.check import ox_syntax_error
-
             raise ox_syntax_error(str(exc.msg or exc), text) from None
 
-    def edges(self, nodes: Iterable[URIRef]) -> list[Edge]:
-        ox = self._ox_module
-        found: list[Edge] = []
-        named = ox.NamedNode
-        for node in nodes:
-            ox_node = named(str(node))
-            for quad in self._ox.quads_for_pattern(ox_node, None, None):
-                obj = quad.object
-                if isinstance(obj, named):
-                    found.append((node, URIRef(quad.predicate.value), URIRef(obj.value)))
-            for quad in self._ox.quads_for_pattern(None, None, ox_node):
-                subj = quad.subject
-                if isinstance(subj, named):
-                    found.append((URIRef(subj.value), URIRef(quad.predicate.value), node))
-        return list(dict.fromkeys(found))
-
-    def label_graph(self) -> Graph:
+    def label_rows(self) -> LabelRows:
         ox = self._ox_module
         convert = ox_converter(ox)
         rows: list[tuple[Node, Node, Node]] = []
@@ -568,12 +461,9 @@ class OxigraphStore(Store):
         for subject in subjects:
             for quad in self._ox.quads_for_pattern(subject, rdf_type, None):
                 rows.append((convert(subject), RDF.type, convert(quad.object)))
-        return _LabelView(rows)
+        return LabelRows(rows)
 
-    def pattern_triples(
-        self, subjects: Iterable[URIRef], predicates: Iterable[URIRef]
-    ) -> Iterator[tuple[URIRef, URIRef, Node]]:
-        """Triples ``(s, p, ?o)`` for each subject and predicate, by direct lookups."""
+    def objects(self, subjects: Sequence[URIRef], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         ox = self._ox_module
         convert = ox_converter(ox)
         wanted = [(p, ox.NamedNode(str(p))) for p in predicates]
@@ -606,47 +496,3 @@ def _count_graphs(store: Any) -> dict[URIRef, int]:
     ):
         counts[URIRef(row["g"].value)] = int(row["n"].value)
     return counts
-
-
-def _to_ox(ox: Any, term: Node) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.BlankNode(str(term))
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _ox_result(ox: Any, raw: Any) -> Result:
-    from rdflib.term import Variable
-
-    if isinstance(raw, ox.QueryBoolean):
-        out = Result("ASK")
-        out.askAnswer = bool(raw)
-        return out
-    if isinstance(raw, ox.QuerySolutions):
-        out = Result("SELECT")
-        variables = [Variable(v.value) for v in raw.variables]
-        out.vars = variables
-        convert = ox_converter(ox)
-        out.bindings = (  # rows are converted as they are read
-            {
-                var: convert(value)
-                for var, value in zip(variables, solution, strict=True)
-                if value is not None
-            }
-            for solution in raw
-        )
-        return out
-    out = Result("CONSTRUCT")
-    graph = Graph()
-    convert = ox_converter(ox)
-    graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in raw)
-    out.graph = graph
-    return out

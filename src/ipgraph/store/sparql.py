@@ -5,21 +5,24 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
 from ipgraph.errors import StoreError, UsageError
-from ipgraph.labels import LABEL_PREDICATES
-from ipgraph.loader import graph_name, rdf_format
-from ipgraph.store.base import QUAD_FORMATS, BackendDataset, Store, _LabelView
+from ipgraph.loader import graph_name
+from ipgraph.sparql.check import ParsedQuery
+from ipgraph.sparql.result import QueryResult, collect
+from ipgraph.store.base import LabelRows, Store, reads_graphs
+from ipgraph.terms import LABEL_PREDICATES
+from ipgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
-    from ipgraph.store.base import Edge, Graphs, LoadedGraph, Progress
+    from ipgraph.store.base import Graphs, LoadedGraph, Progress
 
 
 class SparqlStore(Store):
@@ -33,6 +36,7 @@ class SparqlStore(Store):
 
     kind = "sparql"
     persistent = True
+    native_parser = True  # the server parses; Oxigraph's parser checks it fast here
 
     def __init__(
         self,
@@ -58,9 +62,7 @@ class SparqlStore(Store):
             backend = _UpdateStore(url, update, returnFormat="json", method="POST", autocommit=True)
         else:
             backend = SPARQLStore(url, returnFormat="json", method="POST")
-        dataset = BackendDataset(store=backend, default_union=True)
-        dataset.backend = self
-        super().__init__(dataset)
+        super().__init__(Dataset(store=backend, default_union=True))
         self.spec = f"sparql:{url}"
 
     @property
@@ -69,9 +71,9 @@ class SparqlStore(Store):
         return bool(self.update_url or self.store_url)
 
     def __len__(self) -> int:
-        return sum(self._sizes().values())
+        return sum(self.sizes().values())
 
-    def _sizes(self) -> dict[URIRef, int]:
+    def sizes(self) -> dict[URIRef, int]:
         if self._sizes_cache is None:
             result = self.query(
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -83,9 +85,23 @@ class SparqlStore(Store):
             }
         return self._sizes_cache
 
+    def execute(
+        self,
+        parsed: ParsedQuery,
+        bindings: Mapping[str, Node],
+        graphs: Graphs = ((), ()),
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        raw = self._query(parsed.text, bindings, graphs)
+        return collect(parsed.kind, parsed.vars, raw, max_rows, self.prefixes())
+
     def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
+        if graphs[0] or graphs[1]:
+            raise UsageError(f"default/named graph selection is not supported on {self.kind}")
         try:
-            return super()._query(text, bindings, graphs)
+            return self.dataset.query(
+                text, initNs=dict(PREFIXES), initBindings=cast(dict[str, Any], dict(bindings))
+            )
         except urllib.error.URLError as exc:
             raise StoreError(f"SPARQL server {self.query_url}: {_reason(exc)}") from None
 
@@ -117,9 +133,7 @@ class SparqlStore(Store):
             # The server keeps no record of files; a file whose graph it already holds is
             # taken as loaded (`ipgraph load` always replaces).
             present = set(self.graph_names())
-            files = [
-                p for p in files if rdf_format(p) in QUAD_FORMATS or graph_name(p) not in present
-            ]
+            files = [p for p in files if reads_graphs(p) or graph_name(p) not in present]
         loaded = super()._load_files(files, False, progress)
         self._sizes_cache = None
         return loaded
@@ -139,20 +153,7 @@ class SparqlStore(Store):
         except urllib.error.URLError as exc:
             raise StoreError(f"{method} {url} failed: {_reason(exc)}") from None
 
-    def edges(self, nodes: Iterable[URIRef]) -> list[Edge]:
-        found: list[Edge] = []
-        batch = list(nodes)
-        for start in range(0, len(batch), 200):
-            values = " ".join(f"<{n}>" for n in batch[start : start + 200])
-            result = self.query(
-                f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} "
-                "{ ?n ?p ?o . BIND(?n AS ?s) FILTER(isIRI(?o)) } UNION "
-                "{ ?s ?p ?n . BIND(?n AS ?o) FILTER(isIRI(?s)) } }"
-            )
-            found.extend((row[0], row[1], row[2]) for row in result)  # type: ignore[index,misc]
-        return list(dict.fromkeys(found))
-
-    def label_graph(self) -> Graph:
+    def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
 
     def dump(self, format: str) -> str | None:
@@ -174,8 +175,8 @@ _LABELS_QUERY = (
 )
 
 
-def _construct_labels(result: Result) -> Graph:
-    return _LabelView((row[0], row[1], row[2]) for row in result)  # type: ignore[index]
+def _construct_labels(result: Result) -> LabelRows:
+    return LabelRows((row[0], row[1], row[2]) for row in result)  # type: ignore[index]
 
 
 def _reason(exc: urllib.error.URLError) -> str:

@@ -48,13 +48,13 @@ import json
 import logging
 import socket
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import parse_qsl
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
 from ipgraph.errors import IpgraphError, MissingExtra, QueryForbidden, UsageError
@@ -76,7 +76,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.sparql.run import NamedQuery
+    from ipgraph.sparql.named import NamedQuery
 
 __all__ = [
     "DEFAULT_MAX_REQUEST_BYTES",
@@ -417,32 +417,6 @@ async def _read_request(request: Request, max_bytes: int) -> ProtocolRequest:
 # -- the data set a request names -------------------------------------------------------------
 
 
-def protocol_dataset(kg: KnowledgeGraph, iris: Iterable[str]) -> Dataset:
-    """The data set to run a query with ``default-graph-uri`` / ``named-graph-uri`` over.
-
-    The store's own data set when it holds every listed graph; otherwise a copy of the listed
-    graphs it holds plus an empty graph for each one it does not, so that an unknown graph is
-    simply empty (never fetched, never an error).
-
-    >>> import ipgraph
-    >>> kg = ipgraph.load()
-    >>> protocol_dataset(kg, [str(kg.sources()[0].graph)]) is kg.graph
-    True
-    >>> len(protocol_dataset(kg, ["http://example.org/elsewhere"]))
-    0
-    """
-    known = set(kg.store.graph_names())
-    wanted = [URIRef(iri) for iri in iris]
-    if all(iri in known for iri in wanted):
-        return kg.graph
-    dataset = Dataset()
-    for iri in dict.fromkeys(wanted):
-        target = dataset.graph(iri)
-        if iri in known:
-            target.addN((s, p, o, target) for s, p, o in kg.graph.graph(iri))
-    return dataset
-
-
 # -- the application ---------------------------------------------------------------------------
 
 
@@ -518,27 +492,20 @@ class _Endpoint:
 
     def _run(self, wanted: ProtocolRequest, accept: str | None) -> tuple[bytes, str, bool]:
         """Check, run and serialise the query (in a worker thread)."""
-        from ipgraph.sparql.run import check_query_for, run_query
-
         assert wanted.query is not None
         try:
             # Checked once per text and process (`ipgraph.sparql.run.CHECKED`), with the prefixes of
             # the data too (agency:, doc:, ...), as `ipgraph query` binds them; each run
             # evaluates its own copy, so concurrent requests never share evaluation state.
-            parsed = check_query_for(self.kg.graph, wanted.query)
+            parsed = self.kg.check(wanted.query)
             fmt = _choose_format(parsed.kind, wanted.format, accept)  # 406 before running
-            if wanted.default_graphs or wanted.named_graphs:
-                dataset = protocol_dataset(self.kg, [*wanted.default_graphs, *wanted.named_graphs])
-                result = run_query(
-                    dataset,
-                    parsed,
-                    timeout=self.timeout,
-                    max_rows=self.max_rows,
-                    default_graphs=wanted.default_graphs,
-                    named_graphs=wanted.named_graphs,
-                )
-            else:
-                result = self.kg.query(parsed, timeout=self.timeout, max_rows=self.max_rows)
+            result = self.kg.query(
+                parsed,
+                timeout=self.timeout,
+                max_rows=self.max_rows,
+                default_graphs=wanted.default_graphs or None,
+                named_graphs=wanted.named_graphs or None,
+            )
             body = result.serialize(fmt)
         except IpgraphError:
             raise
@@ -584,8 +551,6 @@ class _Endpoint:
     # / and its assets
 
     async def page(self, request: Request) -> Response:
-        from ipgraph.sparql.run import query_prefixes
-
         params = _parse_params(request.scope["query_string"], "query string")
         given = [value for name, value in params if name == "query"]
         named = self.kg.named_queries()
@@ -600,7 +565,7 @@ class _Endpoint:
         )
         first = next(iter(sorted(named.items())), None)
         default_query = given[0] if given else (first[1].text if first else DEFAULT_QUERY)
-        prefixes = query_prefixes(self.kg.graph)  # what queries may use, for showing CURIEs
+        prefixes = self.kg.prefixes()  # what queries may use, for showing CURIEs
         graphs_ready = _GraphViews(self.graphs_dir).ready()
         text = self.page_template.safe_substitute(
             options=options,

@@ -1,99 +1,24 @@
-"""Path search over a store by lookups alone: `shortest_path` and `local_graph`."""
+"""Path search on a `Store` by lookups alone, for stores too large to project whole.
+
+`local_graph` walks from both ends of a path with one lookup query per step and returns the few
+triples of one shortest path, ready for `build_projection`: the same answer a search over the
+full projection gives, at a cost that grows with the path's neighbourhood, not the store.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ipgraph.labels import LABEL_PREDICATES
-from ipgraph.store.base import Edge, Store
-from ipgraph.store.oxigraph import OxigraphStore
-from ipgraph.store.sparql import SparqlStore
+from ipgraph import data
+from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.store.base import Store
+from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
 
-
-def shortest_path(
-    store: Store,
-    source: URIRef,
-    target: URIRef,
-    accept: Callable[[Edge], bool] | None = None,
-    max_depth: int = 12,
-) -> list[Edge] | None:
-    """A shortest undirected path between two nodes, found by store lookups alone.
-
-    A bidirectional breadth-first search: each step expands the smaller frontier with one
-    `Store.edges` call, so a path between two entities of a million-triple store touches only
-    their neighbourhoods, never the whole graph.
-
-    Args:
-        store: any backend.
-        source: where the path starts.
-        target: where it ends.
-        accept: keeps an edge ``(subject, predicate, object)`` when True (e.g. to leave out
-            ``rdf:type`` or provenance); by default every IRI-to-IRI edge but ``rdf:type``.
-        max_depth: give up beyond this many hops.
-
-    Returns:
-        The hops as triples in their true direction, from ``source`` to ``target``
-        (``[]`` when they are the same node), or None when no path exists within ``max_depth``.
-
-    >>> from rdflib import Graph
-    >>> from ipgraph.store import open_store
-    >>> store = open_store("memory")
-    >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:c> <urn:p> <urn:b> .", format="ttl")
-    >>> store.replace_graphs({URIRef("urn:g"): g})
-    >>> [str(s) for s, _, _ in shortest_path(store, URIRef("urn:a"), URIRef("urn:c"))]
-    ['urn:a', 'urn:c']
-    """
-    keep = accept or (lambda edge: edge[1] != RDF.type)
-    if source == target:
-        return []
-    parents: tuple[dict[URIRef, Edge | None], dict[URIRef, Edge | None]] = (
-        {source: None},
-        {target: None},
-    )
-    frontiers: tuple[deque[URIRef], deque[URIRef]] = (deque([source]), deque([target]))
-    for _ in range(max_depth):
-        if not frontiers[0] or not frontiers[1]:
-            return None
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        mine, other = parents[side], parents[1 - side]
-        level = list(frontiers[side])
-        frontiers[side].clear()
-        level_set = set(level)
-        meeting: URIRef | None = None
-        for edge in store.edges(level):
-            if not keep(edge):
-                continue
-            s, _, o = edge
-            for here, there in ((s, o), (o, s)):
-                if here in level_set and there not in mine:
-                    mine[there] = edge
-                    frontiers[side].append(there)
-                    if there in other and meeting is None:
-                        meeting = there
-        if meeting is not None:
-            return _join(parents, meeting)
-    return None
-
-
-def _join(
-    parents: tuple[dict[URIRef, Edge | None], dict[URIRef, Edge | None]], meeting: URIRef
-) -> list[Edge]:
-    hops: list[Edge] = []
-    node = meeting
-    while (edge := parents[0][node]) is not None:
-        hops.append(edge)
-        node = edge[0] if edge[2] == node else edge[2]
-    hops.reverse()
-    node = meeting
-    while (edge := parents[1][node]) is not None:
-        hops.append(edge)
-        node = edge[0] if edge[2] == node else edge[2]
-    return hops
+__all__ = ["local_graph"]
 
 
 def local_graph(
@@ -122,8 +47,8 @@ def local_graph(
     ``max_depth`` hops.
 
     >>> from rdflib import Graph
-    >>> from ipgraph.store import open_store
-    >>> store = open_store("memory")
+    >>> from ipgraph.store import MemoryStore
+    >>> store = MemoryStore()
     >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> .", format="ttl")
     >>> g = g.parse(data="<urn:c> <urn:p> <urn:d> .", format="ttl")
     >>> store.replace_graphs({URIRef("urn:g"): g})
@@ -146,19 +71,12 @@ class _PathSearch:
     """
 
     def __init__(self, store: Store, include: Iterable[str]) -> None:
-        from ipgraph.graph.projection import (  # the projection's own rules, so both agree
-            _SCHEMA_PREDICATES,
-            _TERM_TYPES,
-            _VOCABULARY_NAMESPACES,
-            INCLUDE_GROUPS,
-        )
-
         self.store = store
-        self.chunk = 0 if isinstance(store, OxigraphStore) else 500  # 0: one query per step
-        self.namespaces = _VOCABULARY_NAMESPACES
+        self.chunk = store.values_chunk  # 0: one query per step
+        self.namespaces = VOCABULARY_NAMESPACES
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
-        excluded = {str(c) for c in _TERM_TYPES}
+        excluded = {str(c) for c in TERM_TYPES}
         if roots:
             excluded.update(
                 row[0]
@@ -168,7 +86,7 @@ class _PathSearch:
                     + " } ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root }"
                 )
             )
-        schema = _iris(sorted(_SCHEMA_PREDICATES))
+        schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
         self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
         # An entity of the projection (see build_projection): a subject, not a class, not a
@@ -187,13 +105,7 @@ class _PathSearch:
 
     def _rows(self, text: str) -> list[tuple[str, ...]]:
         """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
-        store = self.store
-        if isinstance(store, OxigraphStore):
-            return [
-                tuple(term.value if term is not None else "" for term in solution)
-                for solution in store.query_raw(text)
-            ]
-        return [tuple(str(term) for term in row) for row in store.query(text)]  # type: ignore[union-attr]
+        return self.store.select(text)
 
     def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
         """``nodes`` as the IRI lists of VALUES blocks (one block on Oxigraph)."""
@@ -323,8 +235,6 @@ class _PathSearch:
 
     def ball(self, nodes: Sequence[str]) -> Graph:
         """The triples between consecutive ``nodes``, their types and labels, the vocabulary."""
-        from ipgraph import data
-
         out = Graph()
         pairs = " ".join(f"(<{u}> <{v}>) (<{v}> <{u}>)" for u, v in itertools.pairwise(nodes))
         if pairs:
@@ -334,7 +244,8 @@ class _PathSearch:
             ):
                 out.add((URIRef(s), URIRef(p), URIRef(o)))
         iris = [URIRef(n) for n in dict.fromkeys(nodes)]
-        _add_objects(self.store, iris, out, (RDF.type, *LABEL_PREDICATES[:2]))
+        for triple in self.store.objects(iris, (RDF.type, *DISPLAY_LABELS)):
+            out.add(triple)
         for node in iris:
             if (node, None, None) not in out:  # a node of the projection is a subject
                 for row in self.store.query(f"SELECT ?p ?o WHERE {{ <{node}> ?p ?o }} LIMIT 1"):
@@ -349,27 +260,3 @@ class _PathSearch:
 
 def _iris(nodes: Iterable[str | URIRef]) -> str:
     return " ".join(f"<{n}>" for n in nodes)
-
-
-def _add_objects(
-    store: Store, nodes: Sequence[URIRef], out: Graph, predicates: Sequence[URIRef]
-) -> None:
-    """Add ``(node, predicate, ?o)`` for every node and predicate (types, labels)."""
-    if isinstance(store, OxigraphStore):
-        for triple in store.pattern_triples(nodes, predicates):
-            out.add(triple)
-        return
-    if not isinstance(store, SparqlStore):
-        for node in nodes:
-            for predicate in predicates:
-                for value in store.dataset.objects(node, predicate):
-                    out.add((node, predicate, value))
-        return
-    wanted = ", ".join(f"<{p}>" for p in predicates)
-    for start in range(0, len(nodes), 300):
-        values = " ".join(f"<{n}>" for n in nodes[start : start + 300])
-        for row in store.query(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(?p IN ({wanted})) }}"
-        ):
-            out.add((row[0], row[1], row[2]))  # type: ignore[index]

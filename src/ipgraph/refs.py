@@ -1,0 +1,196 @@
+"""References as people write them, turned into IRIs: names, acronyms, CURIEs, id paths,
+class and relation names. The facade's helper (``kg.resolve`` and friends delegate here); the
+algorithms of `ipgraph.graph` take the resolved IRIs.
+
+>>> import ipgraph
+>>> refs = ipgraph.load().refs
+>>> refs.resolve("工信部") == refs.expand("id:agency/miit")
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from collections.abc import Callable, Iterable
+
+import networkx as nx
+from rdflib import Dataset, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from ipgraph.errors import EntityNotFound, UsageError
+from ipgraph.graph import paths
+from ipgraph.labels import LabelIndex
+from ipgraph.terms import subclasses
+from ipgraph.vocab import ID, PREFIXES
+
+__all__ = ["References", "as_list"]
+
+
+def as_list(refs: Iterable[str | URIRef] | str | None) -> list[str | URIRef]:
+    """One reference or several, as a list.
+
+    >>> as_list("CNIPA"), as_list(None)
+    (['CNIPA'], [])
+    """
+    if refs is None:
+        return []
+    if isinstance(refs, str):
+        return [refs]
+    return list(refs)
+
+
+class References:
+    """Resolves references against one version of the data.
+
+    Args:
+        graph: the data set (for IRIs, classes and prefixes).
+        labels: the label index (for names and acronyms).
+        label: a display label for any node (for messages).
+        curie: the CURIE of an IRI (for messages).
+    """
+
+    def __init__(
+        self,
+        graph: Dataset,
+        labels: LabelIndex,
+        label: Callable[[Node], str],
+        curie: Callable[[URIRef], str],
+    ) -> None:
+        self.graph = graph
+        self.labels = labels
+        self.label = label
+        self.curie = curie
+
+    def expand(self, ref: str) -> URIRef:
+        """Turn ``<iri>``, an IRI, a CURIE (``ipg:Agency``) or an id path into an IRI.
+
+        Raises:
+            UsageError: a CURIE with an unknown prefix.
+        """
+        ref = ref.strip()
+        if ref.startswith("<") and ref.endswith(">"):
+            return URIRef(ref[1:-1])
+        if ref.startswith(("http://", "https://", "urn:")):
+            return URIRef(ref)
+        prefix, sep, local = ref.partition(":")
+        if sep and " " not in ref:
+            namespaces = dict(self.graph.namespaces())
+            if prefix in namespaces:
+                return URIRef(namespaces[prefix] + local)
+            if prefix in PREFIXES:
+                return URIRef(PREFIXES[prefix] + local)
+            raise UsageError(f"unknown prefix {prefix!r} in {ref!r}")
+        if "/" in ref and " " not in ref:
+            return ID[ref]
+        raise UsageError(f"{ref!r} is not an IRI or CURIE")
+
+    def resolve(self, ref: str | URIRef) -> URIRef:
+        """The IRI of the one entity ``ref`` names.
+
+        Args:
+            ref: an IRI, a CURIE, an id path (``agency/cnipa``), an English or Chinese label,
+                or an acronym ("MOE", "工信部").
+
+        Raises:
+            EntityNotFound: nothing matches (the error lists near misses).
+            AmbiguousEntity: several entities match (the error lists them).
+        """
+        if isinstance(ref, URIRef):
+            iri = ref
+        else:
+            text = ref.strip()
+            looks_like_iri = (
+                text.startswith(("<", "http://", "https://", "urn:"))
+                or ("/" in text and " " not in text)
+                or (":" in text and " " not in text and text.split(":")[0] in self._prefixes())
+            )
+            if not looks_like_iri:
+                return self.labels.resolve_label(text)
+            iri = self.expand(text)
+        if (iri, None, None) in self.graph or (None, None, iri) in self.graph or iri in self.labels:
+            return iri
+        near = self.labels.find(str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " "), 5)
+        raise EntityNotFound(str(ref), [self.labels.describe(m.iri) for m in near])
+
+    def _prefixes(self) -> set[str]:
+        return {prefix for prefix, _ in self.graph.namespaces()} | set(PREFIXES)
+
+    def classes(self, refs: Iterable[str]) -> list[URIRef]:
+        """The classes ``refs`` name (CURIEs or IRIs) and all their subclasses.
+
+        Raises:
+            UsageError: a reference names no class of the graph (a typo such as ipg:Agncy).
+        """
+        found: list[URIRef] = []
+        for ref in refs:
+            cls = self.expand(ref)
+            declared = any((cls, RDF.type, kind) in self.graph for kind in (OWL.Class, RDFS.Class))
+            if not declared and (None, RDF.type, cls) not in self.graph:
+                types = self.graph.objects(None, RDF.type)
+                used = {self.curie(c) for c in types if isinstance(c, URIRef)}
+                close = difflib.get_close_matches(ref, sorted(used), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise UsageError(f"unknown class {ref!r}{hint} (`ipgraph info` lists them)")
+            found += [sub for sub in subclasses(self.graph, [cls]) if sub not in found]
+        return found
+
+    def endpoint(self, G: nx.MultiDiGraph, ref: str | URIRef) -> URIRef:
+        """Resolve an entity reference and check it is a node of the projection ``G``.
+
+        Raises:
+            EntityNotFound: nothing matches (with near misses).
+            AmbiguousEntity: several entities match.
+            UsageError: the reference names something the projection leaves out.
+        """
+        if isinstance(ref, URIRef) and ref in G:
+            return ref  # resolved already
+        iri = self.resolve(ref)
+        types = [t for t in self.graph.objects(iri, RDF.type) if isinstance(t, URIRef)]
+        return paths.check_endpoint(G, iri, types, self.label(iri))
+
+    def constraints(
+        self,
+        G: nx.MultiDiGraph,
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+    ) -> paths.Constraints:
+        """Turn ``via`` / ``avoid`` references into `Constraints`.
+
+        Each reference is a class (``ipg:PolicyDocument``, or just ``PolicyDocument``), a
+        predicate (``ipg:issuedBy``) or, for ``avoid`` only, an entity (``CNIPA``).
+
+        Raises:
+            UsageError: a reference is neither a class nor a predicate of the graph (nor, for
+                ``avoid``, an entity).
+        """
+        return paths.constraints(
+            via=[self._term(G, ref, entities=False) for ref in as_list(via)],
+            avoid=[self._term(G, ref, entities=True) for ref in as_list(avoid)],
+        )
+
+    def _term(
+        self, G: nx.MultiDiGraph, ref: str | URIRef, entities: bool
+    ) -> tuple[str, URIRef, str]:
+        candidates: list[URIRef] = []
+        if isinstance(ref, URIRef):
+            candidates.append(ref)
+        else:
+            text = ref.strip()
+            if ":" in text or "/" in text:
+                with contextlib.suppress(UsageError):
+                    candidates.append(self.expand(text))
+            elif text:
+                candidates.append(URIRef(str(PREFIXES["ipg"]) + text))
+        for iri in candidates:
+            kind = paths.term_kind(G, iri)
+            if kind is not None:
+                return kind, iri, self.label(iri)
+        if entities:
+            iri = self.endpoint(G, ref)
+            return "entity", iri, self.label(iri)
+        raise UsageError(
+            f"{ref!r} is neither a class nor a relation of the graph; use a class such as "
+            "ipg:PolicyDocument or a relation such as ipg:issuedBy"
+        )

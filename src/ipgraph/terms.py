@@ -1,0 +1,254 @@
+"""What ipgraph knows about RDF terms, in one place.
+
+- which predicates carry names (`LABEL_PREDICATES`) and which give the display label;
+- the rule for "vocabulary term or entity" (`TERM_TYPES`, `SCHEMA_PREDICATES`,
+  `VOCABULARY_NAMESPACES`, `is_vocabulary_iri`) that the projection, the store-side path
+  search and the label index all follow;
+- subclass closure (`superclasses`, `subclasses`);
+- terms from plain values (`to_term`) and plain values from terms (`plain`), `local_name`.
+
+>>> from rdflib.namespace import OWL
+>>> OWL.Class in TERM_TYPES
+True
+>>> is_vocabulary_iri(URIRef("http://www.w3.org/2004/02/skos/core#Concept"))
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Identifier, Node
+
+from ipgraph.errors import UsageError
+from ipgraph.vocab import PREFIXES
+
+__all__ = [
+    "DISPLAY_LABELS",
+    "LABEL_PREDICATES",
+    "SCHEMA_PREDICATES",
+    "TERM_TYPES",
+    "VOCABULARY_NAMESPACES",
+    "is_vocabulary_iri",
+    "local_name",
+    "plain",
+    "subclasses",
+    "superclasses",
+    "to_term",
+]
+
+LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+"""The predicates whose values are names of a thing (``find`` searches them all)."""
+
+DISPLAY_LABELS = (RDFS.label, SKOS.prefLabel)
+"""The predicates a display label is taken from (alternative labels are not shown)."""
+
+TERM_TYPES = frozenset(
+    {
+        OWL.Class,
+        RDFS.Class,
+        RDFS.Datatype,
+        RDF.Property,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.FunctionalProperty,
+        OWL.InverseFunctionalProperty,
+        OWL.Ontology,
+        OWL.Restriction,
+        SKOS.ConceptScheme,
+    }
+)
+"""Types that make a node a vocabulary term (a class, a property, ...), never an entity."""
+
+SCHEMA_PREDICATES = frozenset(
+    {
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        OWL.inverseOf,
+        OWL.disjointWith,
+    }
+)
+"""Triples that describe the vocabulary: both ends are terms, never entities."""
+
+VOCABULARY_NAMESPACES = (
+    *(str(ns) for prefix, ns in PREFIXES.items() if prefix not in {"ipg", "id", "wd"}),
+    "http://purl.org/vocab/vann/",
+)
+"""Standard vocabularies whose IRIs are terms, never entities (``ipg:`` and ``id:`` are ours)."""
+
+
+def is_vocabulary_iri(iri: Node) -> bool:
+    """Whether an IRI belongs to a standard vocabulary (W3C ORG, SKOS, PROV, ...)."""
+    return isinstance(iri, URIRef) and str(iri).startswith(VOCABULARY_NAMESPACES)
+
+
+def superclasses(
+    classes: Iterable[URIRef], parents: Mapping[URIRef, Iterable[URIRef]]
+) -> dict[URIRef, frozenset[URIRef]]:
+    """Every class mapped to all its superclasses, itself included (cycles are fine).
+
+    Args:
+        classes: the classes to close over.
+        parents: each class's direct superclasses (``rdfs:subClassOf`` objects).
+
+    >>> a, b, c = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")
+    >>> sorted(superclasses([a], {a: [b], b: [c]})[a])
+    [rdflib.term.URIRef('urn:a'), rdflib.term.URIRef('urn:b'), rdflib.term.URIRef('urn:c')]
+    """
+    result: dict[URIRef, frozenset[URIRef]] = {}
+    for cls in classes:
+        seen = {cls}
+        stack = [cls]
+        while stack:
+            for parent in parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        result[cls] = frozenset(seen)
+    return result
+
+
+def subclasses(graph: Graph, classes: Iterable[URIRef]) -> list[URIRef]:
+    """The classes and all their subclasses in ``graph``, each once, in walk order.
+
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:b"), RDFS.subClassOf, URIRef("urn:a")))
+    >>> subclasses(g, [URIRef("urn:a")])
+    [rdflib.term.URIRef('urn:a'), rdflib.term.URIRef('urn:b')]
+    """
+    found: list[URIRef] = []
+    for cls in classes:
+        for sub in graph.transitive_subjects(RDFS.subClassOf, cls):
+            if isinstance(sub, URIRef) and sub not in found:
+                found.append(sub)
+    return found
+
+
+def local_name(iri: URIRef) -> str:
+    """The last part of an IRI (after ``#`` or ``/``).
+
+    >>> local_name(URIRef("https://w3id.org/ipgraph/ontology#issuedBy"))
+    'issuedBy'
+    """
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or str(iri)
+
+
+_IRI_START = ("http://", "https://", "urn:", "file:", "mailto:", "tag:")
+
+
+def to_term(value: Any, prefixes: Mapping[str, str] | None = None) -> Identifier:
+    """Turn a binding value into an RDF term.
+
+    - rdflib terms pass through;
+    - ``bool``, ``int``, ``float``, ``Decimal``, ``date``, ``datetime`` become typed literals;
+    - a string that looks like an IRI (``<...>``, ``http(s)://``, ``urn:``) or a CURIE with a
+      known prefix (``ipg:Agency``, ``id:agency/moe``) becomes an IRI;
+    - a string in N3 literal syntax (``"教育部"@zh``, ``"2021"^^xsd:gYear``) becomes that literal;
+    - any other string becomes a plain string literal.
+
+    Args:
+        value: the value to convert.
+        prefixes: the prefixes CURIEs may use (default: the project's).
+
+    Raises:
+        UsageError: a malformed N3 literal or a value of an unsupported type.
+
+    >>> to_term("ipg:Agency")
+    rdflib.term.URIRef('https://w3id.org/ipgraph/ontology#Agency')
+    >>> to_term('"教育部"@zh')
+    rdflib.term.Literal('教育部', lang='zh')
+    >>> to_term("Ministry of Education")
+    rdflib.term.Literal('Ministry of Education')
+    >>> to_term(2021)
+    rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if isinstance(value, Identifier):
+        return value
+    if isinstance(value, bool | int | float | Decimal | datetime.date):
+        return Literal(value)
+    if not isinstance(value, str):
+        raise UsageError(f"cannot bind a {type(value).__name__} value ({value!r}) in a query")
+    ns = {k: str(v) for k, v in (PREFIXES if prefixes is None else prefixes).items()}
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">") and " " not in text:
+        return URIRef(text[1:-1])
+    if text.startswith(_IRI_START) and " " not in text:
+        return URIRef(text)
+    if text.startswith('"'):
+        return _n3_literal(text, ns)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in ns and not re.search(r"\s", text):
+        return URIRef(ns[prefix] + local)
+    return Literal(value)
+
+
+_N3_LITERAL = re.compile(
+    r'^"(?P<text>(?:[^"\\]|\\.)*)"'
+    r"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<datatype><[^<>\s]*>|[\w.-]*:[\w.-]*))?$"
+)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'"}
+
+
+def _n3_literal(text: str, prefixes: Mapping[str, str]) -> Literal:
+    """``"x"``, ``"x"@zh`` or ``"x"^^xsd:gYear`` / ``"x"^^<iri>`` as a literal."""
+    match = _N3_LITERAL.match(text)
+    if not match:
+        raise UsageError(
+            f'{text!r} is not an N3 literal; write "text", "text"@zh or "2021"^^xsd:gYear'
+        )
+    body = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), match["text"])
+    if match["lang"]:
+        return Literal(body, lang=match["lang"])
+    datatype = match["datatype"]
+    if not datatype:
+        return Literal(body)
+    if datatype.startswith("<"):
+        return Literal(body, datatype=URIRef(datatype[1:-1]))
+    prefix, _, local = datatype.partition(":")
+    if prefix not in prefixes:
+        raise UsageError(f"{text!r}: unknown prefix {prefix!r} in the datatype")
+    return Literal(body, datatype=URIRef(prefixes[prefix] + local))
+
+
+def plain(term: Node | None) -> Any:
+    """A plain, JSON-ready Python value for an RDF term.
+
+    IRIs become strings, blank nodes ``_:id``, numbers ``int`` or ``float`` (an
+    ``xsd:decimal`` too), booleans ``bool``, dates ISO 8601 text, other literals their text.
+    Used by every ``to_dict`` / ``--format json`` output, so a figure is the same number
+    whether it comes from ``ipgraph show`` or ``ipgraph query``.
+
+    >>> from rdflib import URIRef
+    >>> from rdflib.namespace import XSD
+    >>> plain(Literal("23000.0", datatype=XSD.decimal)), plain(Literal("0.4", datatype=XSD.decimal))
+    (23000, 0.4)
+    >>> plain(Literal("2021", datatype=XSD.gYear)), plain(URIRef("urn:x")), plain(None)
+    ('2021', 'urn:x', None)
+    """
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if not isinstance(term, Literal):
+        return str(term)
+    value = term.toPython()
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(term)
