@@ -19,9 +19,9 @@ from ipgraph.graph.paths import (
     all_paths,
     k_shortest_paths,
     neighbors,
-    pagerank,
     shortest_path,
 )
+from ipgraph.graph.rank import pagerank
 from ipgraph.vocab import ID, IPG
 
 MOF = ID["agency/mof"]
@@ -365,7 +365,7 @@ def test_communities_partition_the_projection_deterministically(
     members = [m for c in groups for m in c.members]
     assert len(members) == len(set(members)) == kg.projection().number_of_nodes()
     assert [len(c) for c in groups] == sorted((len(c) for c in groups), reverse=True)
-    from ipgraph.graph.paths import communities
+    from ipgraph.graph.rank import communities
 
     assert [c.members for c in communities(kg.projection())] == [c.members for c in groups]
     cnipa_group = next(c for c in groups if kg.resolve("CNIPA") in c.members)

@@ -25,6 +25,8 @@ from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
 from ipgraph.errors import NoPath, UsageError
 from ipgraph.graph import paths as graph_paths
+from ipgraph.graph import rank as graph_rank
+from ipgraph.graph import results as graph_results
 from ipgraph.graph.projection import build_projection, export_projection, normalize_include
 from ipgraph.graph.search import local_graph
 from ipgraph.labels import LabelIndex, Match, pick_label
@@ -450,7 +452,7 @@ class KnowledgeGraph:
         via: Iterable[str | URIRef] | str | None = None,
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
-    ) -> graph_paths.Path:
+    ) -> graph_results.Path:
         """A shortest connection between two entities, walking relations either way.
 
         Args:
@@ -501,7 +503,7 @@ class KnowledgeGraph:
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
         timeout: float = 5.0,
-    ) -> graph_paths.PathList:
+    ) -> graph_results.PathList:
         """Several connections between two entities, shortest first, bounded.
 
         Without ``k``: every simple path of at most ``max_length`` hops (default 4), at most
@@ -557,7 +559,7 @@ class KnowledgeGraph:
         *,
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
-    ) -> graph_paths.Neighborhood:
+    ) -> graph_results.Neighborhood:
         """The entities around one entity, grouped by depth and relation.
 
         Args:
@@ -595,7 +597,7 @@ class KnowledgeGraph:
         *,
         limit: int | None = None,
         include: Iterable[str] | str = (),
-    ) -> list[graph_paths.Ranked]:
+    ) -> list[graph_results.Ranked]:
         """Who is central: entities by ``degree``, ``betweenness`` or ``pagerank``.
 
         Scores come from the whole projection; ``type`` only filters what is listed
@@ -613,9 +615,9 @@ class KnowledgeGraph:
         if classes.via_predicates:
             raise UsageError(f"type must be a class such as ipg:Agency, not {type!r}")
         wanted = classes.via_types
-        return graph_paths.rank(G, measure, wanted, limit)
+        return graph_rank.rank(G, measure, wanted, limit)
 
-    def communities(self, include: Iterable[str] | str = ()) -> list[graph_paths.Community]:
+    def communities(self, include: Iterable[str] | str = ()) -> list[graph_results.Community]:
         """Clusters of the projection (seeded Louvain), largest first.
 
         >>> import ipgraph
@@ -626,7 +628,7 @@ class KnowledgeGraph:
         """
         return self.cached(
             "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
-            lambda: graph_paths.communities(self.projection(include)),
+            lambda: graph_rank.communities(self.projection(include)),
         )
 
     def export_projection(self, format: str = "graphml", include: Iterable[str] | str = ()) -> str:

@@ -30,308 +30,34 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import URIRef
 
 from ipgraph.errors import NoPath, UsageError
-from ipgraph.graph.projection import INCLUDE_GROUPS, undirected
-
-if TYPE_CHECKING:
-    pass
+from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.graph.results import (
+    Hop,
+    Neighbor,
+    Neighborhood,
+    Path,
+    PathList,
+    describe,
+    node_label,
+)
 
 __all__ = [
-    "LANGS",
-    "MEASURES",
-    "Community",
     "Constraints",
-    "Hop",
-    "Neighbor",
-    "Neighborhood",
-    "Path",
-    "PathList",
-    "Ranked",
     "all_paths",
     "check_endpoint",
-    "communities",
     "constraints",
+    "is_a",
     "k_shortest_paths",
     "neighbors",
-    "pagerank",
-    "rank",
     "shortest_path",
     "term_kind",
 ]
-
-LANGS = ("both", "en", "zh")
-MEASURES = ("degree", "betweenness", "pagerank")
-_BETWEENNESS_EXACT_UP_TO = 5000  # nodes; above it betweenness is estimated from a seeded sample
-_BETWEENNESS_SAMPLE = 500
-
-Names = Mapping[URIRef, tuple[str, str]]
-"""IRI → (label, Chinese label) for the nodes and predicates a result mentions."""
-
-
-# -- results -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One step of a path: the triple ``(subject, predicate, object)`` and how it is walked.
-
-    Attributes:
-        subject: the triple's subject.
-        predicate: the triple's predicate.
-        object: the triple's object.
-        forward: True when the path goes from subject to object, False when it walks the
-            triple backwards (from object to subject).
-
-    >>> hop = Hop(URIRef("x:doc"), URIRef("x:issuedBy"), URIRef("x:moe"), forward=False)
-    >>> hop.source, hop.target
-    (rdflib.term.URIRef('x:moe'), rdflib.term.URIRef('x:doc'))
-    """
-
-    subject: URIRef
-    predicate: URIRef
-    object: URIRef
-    forward: bool
-
-    @property
-    def source(self) -> URIRef:
-        """The node the hop leaves."""
-        return self.subject if self.forward else self.object
-
-    @property
-    def target(self) -> URIRef:
-        """The node the hop reaches."""
-        return self.object if self.forward else self.subject
-
-    def triple(self) -> tuple[URIRef, URIRef, URIRef]:
-        """The RDF triple that backs the hop."""
-        return (self.subject, self.predicate, self.object)
-
-
-@dataclass(frozen=True)
-class Path:
-    """A connection between two entities, hop by hop.
-
-    Attributes:
-        start: the entity the path starts from.
-        hops: the steps, in walking order; empty when start and end are the same entity.
-        names: labels (English, Chinese) of every node and predicate on the path.
-        types: the rdf:types of every node on the path.
-    """
-
-    start: URIRef
-    hops: list[Hop]
-    names: Names = field(default_factory=dict, repr=False, compare=False)
-    types: Mapping[URIRef, tuple[URIRef, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-
-    def __len__(self) -> int:
-        return len(self.hops)
-
-    @property
-    def end(self) -> URIRef:
-        """The entity the path reaches."""
-        return self.hops[-1].target if self.hops else self.start
-
-    @property
-    def nodes(self) -> list[URIRef]:
-        """The entities along the path, start and end included."""
-        return [self.start, *(hop.target for hop in self.hops)]
-
-    def triples(self) -> list[tuple[URIRef, URIRef, URIRef]]:
-        """The triples that justify the path, one per hop."""
-        return [hop.triple() for hop in self.hops]
-
-    def to_text(self, lang: str = "both") -> str:
-        """The path in words on one line, e.g. ``A ←in cooperation with— B —launched by→ C``.
-
-        Args:
-            lang: ``both`` (``English 中文`` for entities), ``en`` or ``zh``.
-
-        Raises:
-            UsageError: an unknown ``lang``.
-        """
-        _check_lang(lang)
-        parts = [_name(self.names, self.start, lang)]
-        for hop in self.hops:
-            relation = _relation(self.names, hop.predicate, lang)
-            arrow = f"—{relation}→" if hop.forward else f"←{relation}—"
-            parts += [arrow, _name(self.names, hop.target, lang)]
-        return " ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The path as JSON-ready data: IRIs and labels of nodes, hops and predicates."""
-        return {
-            "length": len(self),
-            "start": _node_dict(self.names, self.types, self.start),
-            "end": _node_dict(self.names, self.types, self.end),
-            "nodes": [_node_dict(self.names, self.types, n) for n in self.nodes],
-            "hops": [
-                {
-                    "subject": _node_dict(self.names, None, hop.subject),
-                    "predicate": _node_dict(self.names, None, hop.predicate),
-                    "object": _node_dict(self.names, None, hop.object),
-                    "forward": hop.forward,
-                }
-                for hop in self.hops
-            ],
-            "text": self.to_text(),
-        }
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-
-class PathList(list[Path]):
-    """Paths, shortest first, saying whether the search stopped early.
-
-    Attributes:
-        truncated: the search stopped before it had seen every path.
-        reason: ``"limit"`` (more paths than asked for) or ``"time"`` (the time budget ran
-            out), None when complete.
-    """
-
-    def __init__(self, paths: Iterable[Path] = (), reason: str | None = None) -> None:
-        super().__init__(paths)
-        self.reason = reason
-
-    @property
-    def truncated(self) -> bool:
-        """True when the search stopped early (see ``reason``)."""
-        return self.reason is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The paths as JSON-ready data, with the truncation flag and reason."""
-        return {
-            "count": len(self),
-            "truncated": self.truncated,
-            "reason": self.reason,
-            "paths": [path.to_dict() for path in self],
-        }
-
-
-@dataclass(frozen=True)
-class Neighbor:
-    """An entity near the centre: how far, and the hop it was reached by."""
-
-    node: URIRef
-    depth: int
-    hop: Hop
-
-
-@dataclass(frozen=True)
-class Neighborhood:
-    """The entities within some hops of a centre, grouped by depth and relation.
-
-    Attributes:
-        center: the entity asked about.
-        neighbors: one entry per entity reached (at depth 1, one per relation to it).
-        names: labels of every node and predicate mentioned.
-        types: the rdf:types of every node.
-    """
-
-    center: URIRef
-    neighbors: list[Neighbor]
-    names: Names = field(default_factory=dict, repr=False, compare=False)
-    types: Mapping[URIRef, tuple[URIRef, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-
-    def groups(self) -> dict[tuple[int, URIRef, bool], list[Neighbor]]:
-        """Neighbours by (depth, predicate, walked forward), each group sorted by label."""
-        grouped: dict[tuple[int, URIRef, bool], list[Neighbor]] = {}
-        ordered = sorted(
-            self.neighbors,
-            key=lambda nb: (
-                nb.depth,
-                _relation(self.names, nb.hop.predicate, "en"),
-                not nb.hop.forward,
-                _name(self.names, nb.node, "en"),
-            ),
-        )
-        for nb in ordered:
-            grouped.setdefault((nb.depth, nb.hop.predicate, nb.hop.forward), []).append(nb)
-        return grouped
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the centre and one entry per (depth, relation, direction) group."""
-        groups = []
-        for (depth, predicate, forward), members in self.groups().items():
-            groups.append(
-                {
-                    "depth": depth,
-                    "predicate": _node_dict(self.names, None, predicate),
-                    "direction": "out" if forward else "in",
-                    "count": len(members),
-                    "entities": [
-                        {
-                            **_node_dict(self.names, self.types, nb.node),
-                            "from": _node_dict(self.names, None, nb.hop.source),
-                        }
-                        for nb in members
-                    ],
-                }
-            )
-        return {"center": _node_dict(self.names, self.types, self.center), "groups": groups}
-
-    def to_text(self, lang: str = "both") -> str:
-        """An indented listing: depth, then ``—relation→`` / ``←relation—`` groups."""
-        _check_lang(lang)
-        lines = [_name(self.names, self.center, lang)]
-        current = 0
-        for (depth, predicate, forward), members in self.groups().items():
-            if depth != current:
-                lines.append(f"depth {depth}")
-                current = depth
-            relation = _relation(self.names, predicate, lang)
-            arrow = f"—{relation}→" if forward else f"←{relation}—"
-            lines.append(f"  {arrow} ({len(members)})")
-            for nb in members:
-                via = f"  (from {_name(self.names, nb.hop.source, lang)})" if depth > 1 else ""
-                lines.append(f"    {_name(self.names, nb.node, lang)}{via}")
-        if not self.neighbors:
-            lines.append("  (no related entities)")
-        return "\n".join(lines)
-
-    def __len__(self) -> int:
-        return len({nb.node for nb in self.neighbors})
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """One entity with its centrality score."""
-
-    iri: URIRef
-    score: float
-    label: str
-    label_zh: str
-    types: tuple[URIRef, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "iri": str(self.iri),
-            "label": self.label,
-            "label_zh": self.label_zh,
-            "types": [str(t) for t in self.types],
-            "score": self.score,
-        }
-
-
-@dataclass(frozen=True)
-class Community:
-    """A cluster of the projection; ``members`` most connected first."""
-
-    members: tuple[URIRef, ...]
-    label: str
-
-    def __len__(self) -> int:
-        return len(self.members)
 
 
 # -- constraints ---------------------------------------------------------------------------
@@ -454,7 +180,7 @@ class _Walker:
 
     def path(self, nodes: list[URIRef]) -> Path:
         hops = [self.hop(u, v) for u, v in itertools.pairwise(nodes)]
-        return Path(nodes[0], hops, *_describe(self.G, nodes, hops))
+        return Path(nodes[0], hops, *describe(self.G, nodes, hops))
 
 
 # -- searches ------------------------------------------------------------------------------
@@ -744,127 +470,10 @@ def neighbors(
         level = following
     if wanted:
         superclasses = G.graph.get("superclasses", {})
-        found = [nb for nb in found if _is_a(G, nb.node, wanted, superclasses)]
+        found = [nb for nb in found if is_a(G, nb.node, wanted, superclasses)]
     nodes = [center, *(nb.node for nb in found), *(nb.hop.source for nb in found)]
     hops = [nb.hop for nb in found]
-    return Neighborhood(center, found, *_describe(G, nodes, hops))
-
-
-def rank(
-    G: nx.MultiDiGraph,
-    measure: str = "degree",
-    types: Iterable[URIRef] = (),
-    limit: int | None = None,
-) -> list[Ranked]:
-    """Entities by centrality, highest first.
-
-    Scores are computed on the whole projection; ``types`` only filters what is listed.
-
-    Args:
-        G: a projection.
-        measure: ``degree`` (number of relations, either direction), ``betweenness`` (on the
-            simple undirected view; estimated from a seeded sample of 500 sources when the
-            graph has more than 5,000 entities) or ``pagerank`` (along the triples'
-            direction, so documents pass rank to their issuers).
-        types: list only entities of these classes (or subclasses).
-        limit: how many at most.
-
-    Raises:
-        UsageError: an unknown measure.
-
-    >>> G = nx.MultiDiGraph()
-    >>> for doc in ("x:d1", "x:d2"):
-    ...     _ = G.add_edge(URIRef(doc), URIRef("x:cnipa"), key=URIRef("x:issuedBy"))
-    >>> [r.label for r in rank(G, "degree", limit=1)]
-    ['cnipa']
-    """
-    if measure not in MEASURES:
-        raise UsageError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-    scores: Mapping[Any, float]
-    if measure == "degree":
-        scores = dict(G.degree())
-    elif measure == "pagerank":
-        scores = pagerank(G)
-    else:
-        simple = undirected(G)
-        n = simple.number_of_nodes()
-        sample = _BETWEENNESS_SAMPLE if n > _BETWEENNESS_EXACT_UP_TO else None
-        scores = nx.betweenness_centrality(simple, k=sample, seed=0 if sample else None)
-    wanted = frozenset(types)
-    superclasses = G.graph.get("superclasses", {})
-    ranked = [
-        Ranked(
-            node,
-            float(scores.get(node, 0.0)),
-            G.nodes[node].get("label") or _tail(node),
-            G.nodes[node].get("label_zh", ""),
-            tuple(G.nodes[node].get("types", ())),
-        )
-        for node in G
-        if not wanted or _is_a(G, node, wanted, superclasses)
-    ]
-    ranked.sort(key=lambda r: (-r.score, r.label, str(r.iri)))
-    return ranked if limit is None else ranked[:limit]
-
-
-def pagerank(
-    G: nx.MultiDiGraph, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
-) -> dict[Any, float]:
-    """PageRank by power iteration in pure Python (networkx's own needs SciPy).
-
-    Parallel edges count once each; dangling nodes spread their rank evenly; the result
-    matches `networkx.pagerank` with its defaults.
-
-    >>> G = nx.MultiDiGraph([("a", "c"), ("b", "c")])
-    >>> scores = pagerank(G)
-    >>> max(scores, key=scores.get), round(sum(scores.values()), 6)
-    ('c', 1.0)
-    """
-    n = G.number_of_nodes()
-    if n == 0:
-        return {}
-    out_degree = dict(G.out_degree())
-    x = dict.fromkeys(G, 1.0 / n)
-    for _ in range(max_iter):
-        last = x
-        x = dict.fromkeys(last, 0.0)
-        dangling = alpha * sum(last[node] for node, d in out_degree.items() if d == 0) / n
-        for u in last:
-            d = out_degree[u]
-            if d:
-                share = alpha * last[u] / d
-                for v, keys in G._succ[u].items():
-                    x[v] += share * len(keys)
-        base = dangling + (1.0 - alpha) / n
-        for node in x:
-            x[node] += base
-        if sum(abs(x[node] - last[node]) for node in x) < n * tol:
-            return x
-    return x
-
-
-def communities(G: nx.MultiDiGraph, seed: int = 0) -> list[Community]:
-    """Clusters of the projection (Louvain modularity on the undirected view, seeded).
-
-    Returns:
-        Communities, largest first; members by degree, highest first.
-
-    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y")])
-    >>> [len(c) for c in communities(G)]
-    [3, 2]
-    """
-    simple = undirected(G)
-    degree = dict(simple.degree())
-
-    def label(node: Any) -> str:
-        return str(G.nodes[node].get("label") or _tail(node))
-
-    found = []
-    for members in nx.community.louvain_communities(simple, seed=seed):
-        ordered = tuple(sorted(members, key=lambda m: (-degree[m], label(m), str(m))))
-        found.append(Community(ordered, label(ordered[0])))
-    found.sort(key=lambda c: (-len(c), c.label))
-    return found
+    return Neighborhood(center, found, *describe(G, nodes, hops))
 
 
 # -- endpoints and constraints from resolved references ----------------------------------------
@@ -950,12 +559,12 @@ def _no_path_message(G: nx.MultiDiGraph, a: URIRef, b: URIRef, c: Constraints) -
     hint = "; try without --via/--avoid" if not c.unconstrained else ""
     if c.unconstrained and (not G.degree(a) or not G.degree(b)):
         lonely = a if not G.degree(a) else b
-        hint = f"; {_label(G, lonely)} has no relations to other entities"
+        hint = f"; {node_label(G, lonely)} has no relations to other entities"
     included = G.graph.get("include", ())
     missing = [g for g in INCLUDE_GROUPS if g not in included]
     if missing and c.unconstrained:
         hint += f" (left out: {', '.join(missing)}; add them with --include)"
-    return f"no connection between {_label(G, a)} and {_label(G, b)}{where}{hint}"
+    return f"no connection between {node_label(G, a)} and {node_label(G, b)}{where}{hint}"
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -972,12 +581,7 @@ def _check_bounds(
         raise UsageError(f"timeout must not be negative, not {timeout}")
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-
-
-def _is_a(
+def is_a(
     G: nx.MultiDiGraph,
     node: URIRef,
     wanted: frozenset[URIRef],
@@ -985,53 +589,3 @@ def _is_a(
 ) -> bool:
     types = G.nodes[node].get("types", ())
     return any(wanted & superclasses.get(t, frozenset({t})) for t in types)
-
-
-def _label(G: nx.MultiDiGraph, node: URIRef) -> str:
-    return str(G.nodes[node].get("label") or _tail(node)) if node in G else _tail(node)
-
-
-def _describe(
-    G: nx.MultiDiGraph, nodes: Iterable[URIRef], hops: Iterable[Hop]
-) -> tuple[dict[URIRef, tuple[str, str]], dict[URIRef, tuple[URIRef, ...]]]:
-    """Labels and types of the nodes and predicates a result mentions."""
-    names: dict[URIRef, tuple[str, str]] = {}
-    types: dict[URIRef, tuple[URIRef, ...]] = {}
-    for node in nodes:
-        data = G.nodes[node]
-        names[node] = (data.get("label") or _tail(node), data.get("label_zh", ""))
-        types[node] = tuple(data.get("types", ()))
-    for hop in hops:
-        if hop.predicate not in names:
-            data = G.edges[hop.subject, hop.object, hop.predicate]
-            en = data.get("label_en") or _tail(hop.predicate)
-            names[hop.predicate] = (en, data.get("label_zh", ""))
-    return names, types
-
-
-def _name(names: Names, iri: URIRef, lang: str) -> str:
-    label, zh = names.get(iri, (_tail(iri), ""))
-    if lang == "zh":
-        return zh or label
-    if lang == "both" and zh and zh != label:
-        return f"{label} {zh}"
-    return label
-
-
-def _relation(names: Names, predicate: URIRef, lang: str) -> str:
-    label, zh = names.get(predicate, (_tail(predicate), ""))
-    return (zh or label) if lang == "zh" else label
-
-
-def _tail(iri: URIRef) -> str:
-    return str(iri).rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-
-
-def _node_dict(
-    names: Names, types: Mapping[URIRef, tuple[URIRef, ...]] | None, iri: URIRef
-) -> dict[str, Any]:
-    label, zh = names.get(iri, (_tail(iri), ""))
-    out: dict[str, Any] = {"iri": str(iri), "label": label, "label_zh": zh}
-    if types is not None:
-        out["types"] = [str(t) for t in types.get(iri, ())]
-    return out
