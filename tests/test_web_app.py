@@ -1,4 +1,7 @@
-"""The HTTP endpoint in-process (httpx over ASGI): protocol conformance, formats, safety.
+"""The HTTP endpoint's routes in-process (httpx over ASGI): conformance, formats, safety.
+
+The protocol module's own functions (negotiation, request parsing, the service description)
+are tested in ``test_web_protocol.py``.
 
 Conformance follows the W3C SPARQL 1.1 Protocol test suite
 (``sparql11/protocol/manifest.ttl``). The tests named after its cases are the ones that apply
@@ -49,13 +52,8 @@ from ipgraph import data
 from ipgraph.errors import MissingExtra
 from ipgraph.loader import graph_name
 from ipgraph.vocab import ID, IPG
-from ipgraph.web.app import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    SD,
-    create_app,
-    negotiate,
-)
+from ipgraph.web.app import create_app
+from ipgraph.web.protocol import RESULT_FORMATS, SD
 
 pytestmark = pytest.mark.anyio
 
@@ -444,17 +442,6 @@ async def test_graph_formats_round_trip(
     assert isomorphic(got, expected)
 
 
-def test_negotiate_follows_rfc_9110() -> None:
-    # the most specific range decides a type's quality
-    assert negotiate("text/*;q=0.1, text/csv;q=0.9, */*;q=0.5", RESULT_FORMATS) == "csv"
-    assert negotiate("text/csv;q=0.1, text/*;q=0.9", RESULT_FORMATS) == "tsv"
-    # ties go to the server's preference; junk is ignored; q is clamped
-    assert negotiate("application/sparql-results+xml, application/json", RESULT_FORMATS) == "json"
-    assert negotiate("garbage, ;;, text/turtle;q=7", GRAPH_FORMATS) == "ttl"
-    assert negotiate("text/turtle;q=abc", GRAPH_FORMATS) is None
-    assert negotiate("", GRAPH_FORMATS) == "ttl"
-
-
 # -- limits ------------------------------------------------------------------------------------
 
 
@@ -520,17 +507,27 @@ async def test_remote_data_is_never_fetched(client: httpx.AsyncClient, query: st
 
 
 async def test_unknown_graph_is_refused_like_from(client: httpx.AsyncClient) -> None:
-    """A protocol graph the store does not hold is refused, as a FROM clause is (never
-    fetched, never silently empty)."""
+    """Issue 11: ``default-graph-uri`` / ``named-graph-uri`` are treated like ``FROM``.
+
+    A graph the store does not hold used to be an empty graph (200); it is now refused with a
+    JSON error that names the graph and lists those the store holds, and is never fetched.
+    """
     elsewhere = "http://example.org/not-here.ttl"
-    for params in (
-        {"query": "ASK { ?s ?p ?o }", "default-graph-uri": elsewhere},
-        {"query": GRAPHS_SEEN, "named-graph-uri": [elsewhere, FACTS]},
-    ):
-        response = await client.get("/sparql", params=params)
-        assert response.status_code == 403, response.text
-        assert response.json()["error"] == "QueryForbidden"
-        assert elsewhere in response.json()["message"]
+    response = await client.get(
+        "/sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": elsewhere}
+    )
+    body = assert_error(response, 403, "QueryForbidden")
+    assert elsewhere in body["message"] and FACTS in body["message"]
+    response = await client.get(
+        "/sparql",
+        params={"query": GRAPHS_SEEN, "named-graph-uri": [elsewhere, FACTS]},
+    )
+    assert elsewhere in assert_error(response, 403, "QueryForbidden")["message"]
+    form = {"query": "ASK {}", "named-graph-uri": "file:///etc/passwd"}
+    assert_error(await client.post("/sparql", data=form), 403, "QueryForbidden")
+    # held graphs still work
+    response = await client.get("/sparql", params={"query": GRAPHS_SEEN, "named-graph-uri": FACTS})
+    assert graphs_in(response) == [FACTS]
 
 
 async def test_engine_failure_is_a_json_500_and_the_server_goes_on(

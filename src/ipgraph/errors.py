@@ -168,20 +168,81 @@ class StoreError(IpgraphError):
     http_status = 500
 
 
+# -- the HTTP endpoint (ipgraph.web) ----------------------------------------------------------
+
+
+class ProtocolError(UsageError):
+    """A request the SPARQL 1.1 Protocol does not allow (400 unless a subclass says)."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class MethodNotAllowed(ProtocolError):
+    """The route answers other methods only (``/sparql``: GET and POST)."""
+
+    http_status = 405
+
+
+class NotAcceptable(ProtocolError):
+    """No format the client accepts (``Accept`` or ``?format=``) can carry this result."""
+
+    http_status = 406
+
+
+class RequestTooLarge(ProtocolError):
+    """The request body is larger than the server accepts (``--max-request-bytes``)."""
+
+    http_status = 413
+
+
+class UriTooLong(ProtocolError):
+    """The query string is longer than the server accepts; POST the query instead."""
+
+    http_status = 414
+
+
+class UnsupportedMediaType(ProtocolError):
+    """A POST body of a media type other than form-encoded or ``application/sparql-query``."""
+
+    http_status = 415
+
+
+class NotFound(ProtocolError):
+    """No such route or file on the HTTP endpoint."""
+
+    http_status = 404
+
+
+class QueryFailed(IpgraphError):
+    """The query engine failed on this query (the server keeps serving)."""
+
+    exit_code = 2
+    http_status = 500
+
+
 __all__ = [
     "AmbiguousEntity",
     "DataError",
     "EntityError",
     "EntityNotFound",
     "IpgraphError",
+    "MethodNotAllowed",
     "MissingExtra",
     "NoPath",
     "NoResult",
+    "NotAcceptable",
+    "NotFound",
+    "ProtocolError",
     "QueryError",
+    "QueryFailed",
     "QueryForbidden",
     "QuerySyntaxError",
     "QueryTimeout",
+    "RequestTooLarge",
     "ResultTooLarge",
     "StoreError",
+    "UnsupportedMediaType",
+    "UriTooLong",
     "UsageError",
 ]

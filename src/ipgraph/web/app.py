@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint and the query page behind ``ipgraph serve``.
 
-A thin HTTP layer over the facade: every query goes through `KnowledgeGraph.query`, with its
-checks, time limit and row cap. This module only speaks the protocol: it reads the request,
-negotiates the response format and turns each `IpgraphError` into a JSON body
+A thin HTTP layer over the facade: every query is checked by `KnowledgeGraph.check` and run by
+`KnowledgeGraph.query`, with its checks, time limit and row cap. This module holds the routes
+and their handlers; reading a protocol request and negotiating the format are in
+`ipgraph.web.protocol`. Each `IpgraphError` becomes a JSON body
 ``{"error": ..., "message": ...}`` with the error's HTTP status.
 
 Routes:
@@ -10,7 +11,8 @@ Routes:
 - ``/sparql``: the query operation of the SPARQL 1.1 Protocol. GET ``?query=``, POST
   ``application/x-www-form-urlencoded`` (``query=...``) and POST ``application/sparql-query``
   (the body is the query); ``default-graph-uri`` and ``named-graph-uri`` pick the data set from
-  the store's named graphs (an unknown graph is empty, never fetched). Results are negotiated
+  the store's named graphs (a graph the store does not hold is refused with 403, like
+  ``FROM``: nothing is ever fetched). Results are negotiated
   from ``Accept`` with q-values, or chosen with ``?format=``: SPARQL results as JSON, XML, CSV
   or TSV; graphs as Turtle, N-Triples, JSON-LD or RDF/XML. A GET without a query returns the
   service description.
@@ -43,23 +45,25 @@ acceptable format, 415 a POST body of another media type.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import socket
-import string
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID
-
-from ipgraph.errors import IpgraphError, MissingExtra, QueryForbidden, UsageError
+from ipgraph.errors import (
+    IpgraphError,
+    MethodNotAllowed,
+    MissingExtra,
+    NotFound,
+    ProtocolError,
+    QueryFailed,
+    UsageError,
+)
 
 try:
+    import jinja2
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.datastructures import MutableHeaders
@@ -72,7 +76,17 @@ try:
     from starlette.staticfiles import StaticFiles
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides starlette
-    raise MissingExtra("starlette", "server") from exc
+    raise MissingExtra(exc.name or "starlette", "server") from exc
+
+from ipgraph.web.protocol import (
+    RDFLIB_FORMATS,
+    ProtocolRequest,
+    choose_format,
+    media_type,
+    parse_params,
+    read_request,
+    service_description,
+)
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
@@ -83,7 +97,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
     "create_app",
-    "negotiate",
+    "listen",
     "serve",
 ]
 
@@ -98,38 +112,6 @@ DEFAULT_MAX_REQUEST_BYTES = 100_000
 
 TRUNCATED_HEADER = "X-Ipgraph-Truncated"
 
-# The SPARQL 1.1 Service Description and W3C format vocabularies (used only here).
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-
-# Formats by query kind, in the server's order of preference; each lists the media types it
-# answers to, the first being the one the response carries.
-RESULT_FORMATS: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-}
-GRAPH_FORMATS: dict[str, tuple[str, ...]] = {
-    "ttl": ("text/turtle", "application/x-turtle"),
-    "nt": ("application/n-triples", "text/plain"),
-    "jsonld": ("application/ld+json", "application/json"),
-    "xml": ("application/rdf+xml", "application/xml", "text/xml"),
-}
-_FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "json-ld": "jsonld", "rdfxml": "xml"}
-_GRAPH_KINDS = {"CONSTRUCT", "DESCRIBE"}
-_RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
-_SD_FORMATS = {
-    "json": FORMATS.SPARQL_Results_JSON,
-    "xml": FORMATS.SPARQL_Results_XML,
-    "csv": FORMATS.SPARQL_Results_CSV,
-    "tsv": FORMATS.SPARQL_Results_TSV,
-    "ttl": FORMATS.Turtle,
-    "nt": FORMATS["N-Triples"],
-    "jsonld": FORMATS["JSON-LD"],
-    "rdfxml": FORMATS.RDF_XML,
-}
-
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -137,284 +119,13 @@ PAGE_CSP = (
 )
 # The rendered graph views inline their scripts: allow that, but still nothing from elsewhere.
 GRAPHS_CSP = "default-src 'self' 'unsafe-inline' data: blob:; base-uri 'none'"
-
-
-# -- errors of the HTTP layer ------------------------------------------------------------------
-
-
-class ProtocolError(UsageError):
-    """A request the SPARQL 1.1 Protocol does not allow (400 unless a subclass says)."""
-
-
-class MethodNotAllowed(ProtocolError):
-    """The endpoint answers GET and POST only."""
-
-    http_status = 405
-
-
-class NotAcceptable(ProtocolError):
-    """No format the client accepts can carry this result."""
-
-    http_status = 406
-
-
-class RequestTooLarge(ProtocolError):
-    """The request body is larger than the server accepts."""
-
-    http_status = 413
-
-
-class UriTooLong(ProtocolError):
-    """The query string is longer than the server accepts."""
-
-    http_status = 414
-
-
-class UnsupportedMediaType(ProtocolError):
-    """A POST body of a media type other than form-encoded or ``application/sparql-query``."""
-
-    http_status = 415
-
-
-class QueryFailed(IpgraphError):
-    """The query engine failed on this query (the server keeps serving)."""
-
-    http_status = 500
-
-
-class NotFound(ProtocolError):
-    """No such route or file."""
-
-    http_status = 404
-
-
-# -- content negotiation -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Range:
-    type: str
-    subtype: str
-    q: float
-
-    def specificity(self, media_type: str) -> int:
-        """-1 when this range does not match, else 0 (*/*), 1 (type/*) or 2 (exact)."""
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != kind:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else -1
-
-
-def _parse_accept(header: str) -> list[_Range]:
-    ranges: list[_Range] = []
-    for item in header.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        kind, slash, sub = media.lower().partition("/")
-        if not slash or not kind or not sub:
-            continue  # junk in the header is ignored, as RFC 9110 allows
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append(_Range(kind, sub, q))
-    return ranges
-
-
-def negotiate(accept: str | None, offers: Mapping[str, Sequence[str]]) -> str | None:
-    """The offered format the ``Accept`` header prefers, or None when none is acceptable.
-
-    Each media type takes the q-value of the most specific range matching it; the highest
-    q wins, ties going to the earlier offer. No header (or an empty one) accepts anything.
-
-    Args:
-        accept: the ``Accept`` header, e.g. ``"application/sparql-results+json;q=0.9, text/csv"``.
-        offers: format name → the media types that format answers to, in preference order.
-
-    Returns:
-        A key of ``offers``, or None.
-
-    >>> negotiate("application/sparql-results+json;q=0.9, text/csv;q=1", RESULT_FORMATS)
-    'csv'
-    >>> negotiate("text/*", RESULT_FORMATS), negotiate(None, GRAPH_FORMATS)
-    ('csv', 'ttl')
-    >>> negotiate("image/png", RESULT_FORMATS) is None
-    True
-    """
-    if accept is None or not accept.strip():
-        return next(iter(offers), None)
-    ranges = _parse_accept(accept)
-    best: str | None = None
-    best_q = 0.0
-    for name, media_types in offers.items():
-        for media_type in media_types:
-            matching = [(r.specificity(media_type), r.q) for r in ranges]
-            matching = [m for m in matching if m[0] >= 0]
-            if not matching:
-                continue
-            q = max(matching)[1]
-            if q > best_q:
-                best, best_q = name, q
-    return best
-
-
-def _offers(kind: str) -> dict[str, tuple[str, ...]]:
-    return GRAPH_FORMATS if kind in _GRAPH_KINDS else RESULT_FORMATS
-
-
-def _choose_format(kind: str, format_param: str | None, accept: str | None) -> str:
-    """The response format for a result of ``kind``: ``?format=`` first, else ``Accept``."""
-    offers = _offers(kind)
-    if format_param:
-        wanted = format_param.strip().lower()
-        wanted = _FORMAT_ALIASES.get(wanted, wanted)
-        if wanted == "json" and kind in _GRAPH_KINDS:
-            wanted = "jsonld"
-        if wanted in offers:
-            return wanted
-        by_media = negotiate(wanted, offers) if "/" in wanted else None
-        if by_media is not None:
-            return by_media
-        raise NotAcceptable(
-            f"format {format_param!r} cannot carry a {kind} result; use one of: {', '.join(offers)}"
-        )
-    chosen = negotiate(accept, offers)
-    if chosen is None:
-        media = ", ".join(m for types in offers.values() for m in types)
-        raise NotAcceptable(
-            f"no acceptable format for a {kind} result (Accept: {accept}); this endpoint "
-            f"offers {media}"
-        )
-    return chosen
-
-
-def _media_type(fmt: str, kind: str) -> str:
-    return f"{_offers(kind)[fmt][0]}; charset=utf-8"
-
-
-# -- reading a protocol request ----------------------------------------------------------------
-
-
-@dataclass
-class ProtocolRequest:
-    """What a SPARQL protocol request asks: the query, its data set and the wanted format."""
-
-    query: str | None
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None
-
-
-def _parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
-    """Strictly parse ``application/x-www-form-urlencoded`` data (UTF-8 only)."""
-    try:
-        text = raw.decode("utf-8")
-        return parse_qsl(
-            text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=200
-        )
-    except UnicodeDecodeError:
-        raise ProtocolError(f"the {where} is not valid UTF-8; send the query as UTF-8") from None
-    except ValueError as exc:
-        raise ProtocolError(f"cannot read the {where}: {exc}") from None
-
-
-def _content_type(request: Request) -> tuple[str, dict[str, str]]:
-    header = request.headers.get("content-type", "")
-    media, *params = (part.strip() for part in header.split(";"))
-    parsed: dict[str, str] = {}
-    for param in params:
-        name, _, value = param.partition("=")
-        parsed[name.strip().lower()] = value.strip().strip('"').lower()
-    return media.lower(), parsed
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise RequestTooLarge(f"the request body is {declared} bytes; the limit is {limit}")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestTooLarge(f"the request body is over the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _from_params(params: Sequence[tuple[str, str]], body_query: str | None) -> ProtocolRequest:
-    if any(name == "update" for name, _ in params):
-        _refuse_update()
-    queries = [value for name, value in params if name == "query"]
-    if body_query is not None:
-        queries.append(body_query)
-    if len(queries) > 1:
-        raise ProtocolError(f"give exactly one query; this request has {len(queries)}")
-    if queries and not queries[0].strip():
-        raise ProtocolError("the query is empty")
-    formats = [value for name, value in params if name == "format"]
-    return ProtocolRequest(
-        query=queries[0] if queries else None,
-        default_graphs=[value for name, value in params if name == "default-graph-uri"],
-        named_graphs=[value for name, value in params if name == "named-graph-uri"],
-        format=formats[-1] if formats else None,
-    )
-
-
-def _refuse_update() -> NoReturn:
-    raise QueryForbidden("this endpoint is read-only: SPARQL updates are refused")
-
-
-async def _read_request(request: Request, max_bytes: int) -> ProtocolRequest:
-    """Read a SPARQL 1.1 Protocol query request from GET or POST.
-
-    Raises:
-        ProtocolError: (400/413/414/415) the request breaks the protocol or the limits.
-        QueryForbidden: (403) an update.
-    """
-    raw_qs: bytes = request.scope.get("query_string", b"")
-    if len(raw_qs) > max_bytes:
-        raise UriTooLong(f"the query string is over {max_bytes} bytes; POST the query instead")
-    url_params = _parse_params(raw_qs, "query string")
-    if request.method in ("GET", "HEAD"):
-        if any(name == "update" for name, _ in url_params):
-            raise ProtocolError(
-                "SPARQL updates cannot be sent by GET, and this endpoint is read-only anyway"
-            )
-        return _from_params(url_params, None)
-    media, params = _content_type(request)
-    if media == "application/x-www-form-urlencoded":
-        body = await _read_body(request, max_bytes)
-        return _from_params([*url_params, *_parse_params(body, "form body")], None)
-    if media == "application/sparql-query":
-        charset = params.get("charset", "utf-8")
-        if charset not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(
-                f"the query must be sent as UTF-8, not {charset}; use charset=utf-8"
-            )
-        body = await _read_body(request, max_bytes)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError("the request body is not valid UTF-8") from None
-        return _from_params(url_params, text)
-    if media == "application/sparql-update":
-        _refuse_update()
-    shown = f"sent as {media}" if media else "without a Content-Type"
-    raise UnsupportedMediaType(
-        f"cannot read a POST body {shown}; use Content-Type application/x-www-form-urlencoded "
-        "(query=...) or application/sparql-query (the query itself)"
-    )
-
-
-# -- the data set a request names -------------------------------------------------------------
+# Every HTML page comes from a Jinja2 template in templates/, escaped by default.
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(_TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+DEFAULT_QUERY = "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class\n"
 
 
 # -- the application ---------------------------------------------------------------------------
@@ -468,7 +179,7 @@ class _Endpoint:
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
         self.graphs_dir = graphs_dir
-        self.page_template = string.Template((_TEMPLATES / "query.html").read_text("utf-8"))
+        self.page_template = _PAGES.get_template("query.html")
         self.assets = {
             "query.js": ("text/javascript; charset=utf-8", (_TEMPLATES / "query.js").read_bytes()),
             "query.css": ("text/css; charset=utf-8", (_TEMPLATES / "query.css").read_bytes()),
@@ -477,7 +188,7 @@ class _Endpoint:
     # /sparql
 
     async def sparql(self, request: Request) -> Response:
-        wanted = await _read_request(request, self.max_request_bytes)
+        wanted = await read_request(request, self.max_request_bytes)
         if wanted.query is None:
             if request.method == "POST":
                 raise ProtocolError("the request has no query; send query=... or a query body")
@@ -494,11 +205,12 @@ class _Endpoint:
         """Check, run and serialise the query (in a worker thread)."""
         assert wanted.query is not None
         try:
-            # Checked once per text and process (`ipgraph.sparql.run.CHECKED`), with the prefixes of
-            # the data too (agency:, doc:, ...), as `ipgraph query` binds them; each run
-            # evaluates its own copy, so concurrent requests never share evaluation state.
+            # Checked once per text and process, with the prefixes of the data too (agency:,
+            # doc:, ...), as `ipgraph query` binds them; each run evaluates its own copy, so
+            # concurrent requests never share evaluation state. The protocol's data set is
+            # checked like FROM: a graph the store does not hold is refused, never fetched.
             parsed = self.kg.check(wanted.query)
-            fmt = _choose_format(parsed.kind, wanted.format, accept)  # 406 before running
+            fmt = choose_format(parsed.kind, wanted.format, accept)  # 406 before running
             result = self.kg.query(
                 parsed,
                 timeout=self.timeout,
@@ -512,7 +224,8 @@ class _Endpoint:
         except Exception as exc:  # a failure inside the query engine: report, keep serving
             log.exception("query failed")
             raise QueryFailed(
-                f"the query failed while running: {type(exc).__name__}: {exc}"
+                f"the query failed while running: {type(exc).__name__}: {exc}; "
+                "the server keeps serving, try a simpler query"
             ) from None
         return body, f"{result.media_type(fmt)}; charset=utf-8", result.truncated
 
@@ -520,15 +233,15 @@ class _Endpoint:
 
     def description(self, request: Request, format_param: str | None = None) -> Response:
         """The SPARQL 1.1 Service Description of this endpoint."""
-        fmt = _choose_format("CONSTRUCT", format_param, request.headers.get("accept"))
+        fmt = choose_format("CONSTRUCT", format_param, request.headers.get("accept"))
         graph = service_description(self.kg, str(request.url_for("sparql")))
-        body = graph.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
-        return Response(body, media_type=_media_type(fmt, "CONSTRUCT"))
+        body = graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        return Response(body, media_type=media_type(fmt, "CONSTRUCT"))
 
     async def service_description(self, request: Request) -> Response:
         formats = [
             v
-            for n, v in _parse_params(request.scope["query_string"], "query string")
+            for n, v in parse_params(request.scope["query_string"], "query string")
             if n == "format"
         ]
         return self.description(request, formats[-1] if formats else None)
@@ -551,30 +264,27 @@ class _Endpoint:
     # / and its assets
 
     async def page(self, request: Request) -> Response:
-        params = _parse_params(request.scope["query_string"], "query string")
+        params = parse_params(request.scope["query_string"], "query string")
         given = [value for name, value in params if name == "query"]
-        named = self.kg.named_queries()
-        options = "\n".join(
-            '<option value="{}" data-query="{}" data-description="{}">{}</option>'.format(
-                html.escape(name),
-                html.escape(item.text),
-                html.escape(_describe(item)),
-                html.escape(f"{name} — {item.title}" if item.title else name),
-            )
-            for name, item in sorted(named.items())
-        )
-        first = next(iter(sorted(named.items())), None)
-        default_query = given[0] if given else (first[1].text if first else DEFAULT_QUERY)
+        named = sorted(self.kg.named_queries().items())
+        examples = [
+            {
+                "name": name,
+                "text": item.text,
+                "description": _describe(item),
+                "label": f"{name} — {item.title}" if item.title else name,
+            }
+            for name, item in named
+        ]
+        default_query = given[0] if given else (named[0][1].text if named else DEFAULT_QUERY)
         prefixes = self.kg.prefixes()  # what queries may use, for showing CURIEs
-        graphs_ready = _GraphViews(self.graphs_dir).ready()
-        text = self.page_template.safe_substitute(
-            options=options,
-            query=html.escape(default_query),
-            autorun="true" if given else "false",
-            prefixes=html.escape(json.dumps(prefixes, sort_keys=True)),
-            triples=f"{len(self.kg.graph):,}",
-            named_count=str(len(named)),
-            graphs_note="" if graphs_ready else GRAPHS_NOTE,
+        text = self.page_template.render(
+            examples=examples,
+            query=default_query,
+            autorun=bool(given),
+            prefixes_json=json.dumps(prefixes, sort_keys=True),
+            triples=len(self.kg.graph),
+            graphs_ready=_GraphViews(self.graphs_dir).ready(),
         )
         return _page(text)
 
@@ -609,7 +319,8 @@ class _GraphViews:
                 scope, receive, send
             )
             return
-        await _page(GRAPHS_MISSING_PAGE, status=404)(scope, receive, send)
+        missing = _PAGES.get_template("graphs_missing.html").render()
+        await _page(missing, status=404)(scope, receive, send)
 
 
 def _describe(item: NamedQuery) -> str:
@@ -623,60 +334,6 @@ def _describe(item: NamedQuery) -> str:
         )
         text += f" Parameters: {listed}. Bind them in the query, e.g. with VALUES."
     return text
-
-
-DEFAULT_QUERY = "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class\n"
-GRAPHS_NOTE = (
-    '<span class="note">(not built yet: run <code>ipgraph render --all</code> in the '
-    "directory you started the server from)</span>"
-)
-GRAPHS_MISSING_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ipgraph graph views</title>
-<link rel="stylesheet" href="/static/query.css"></head>
-<body><main><h1>Graph views are not built yet</h1>
-<p>The explorable graph views are build output. Build them with</p>
-<pre>ipgraph render --all</pre>
-<p>in the directory you started <code>ipgraph serve</code> from (it writes
-<code>graphs/site/</code>; <code>ipgraph serve --graphs DIR</code> serves another folder), then
-reload this page. <a href="/">Back to the query page</a>.</p></main></body></html>
-"""
-
-
-def service_description(kg: KnowledgeGraph, endpoint: str) -> Graph:
-    """The SPARQL 1.1 Service Description of an endpoint serving ``kg``.
-
-    >>> import ipgraph
-    >>> sd = service_description(ipgraph.load(), "http://127.0.0.1:8000/sparql")
-    >>> (None, SD.endpoint, URIRef("http://127.0.0.1:8000/sparql")) in sd
-    True
-    """
-    graph = Graph()
-    graph.bind("sd", SD)
-    graph.bind("void", VOID)
-    graph.bind("formats", FORMATS)
-    service = URIRef(endpoint)
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, service))
-    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for fmt in _SD_FORMATS.values():
-        graph.add((service, SD.resultFormat, fmt))
-    dataset = BNode()
-    graph.add((service, SD.defaultDataset, dataset))
-    graph.add((dataset, RDF.type, SD.Dataset))
-    default = BNode()
-    graph.add((dataset, SD.defaultGraph, default))
-    graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, VOID.triples, Literal(len(kg.graph))))
-    for source in kg.sources():
-        named, described = BNode(), BNode()
-        graph.add((dataset, SD.namedGraph, named))
-        graph.add((named, RDF.type, SD.NamedGraph))
-        graph.add((named, SD.name, source.graph))
-        graph.add((named, SD.graph, described))
-        graph.add((described, RDF.type, SD.Graph))
-        graph.add((described, VOID.triples, Literal(source.triples)))
-    return graph
 
 
 def create_app(
