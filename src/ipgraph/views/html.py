@@ -1,8 +1,10 @@
 """Graph pages: a `View` written as one self-contained HTML page that works offline.
 
-The page is ipgraph's own template filled with the view's data and the vis-network script and
+The page is ipgraph's own Jinja2 template (``templates/view.html``, with its script and style
+in ``view.js`` and ``view.css``) filled with the view's data and the vis-network script and
 style read from the installed pyvis package (only when a page is written): no CDN, no request
-of any kind when the page opens, even from ``file://``.
+of any kind when the page opens, even from ``file://``. Every HTML page of the package goes
+through the one autoescaping environment of `render_template`.
 
 Every label reaches the page as JSON inside a ``<script type="application/json">`` block with
 ``<``, ``>`` and ``&`` escaped, and the page's script builds tooltips and panels with
@@ -16,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -23,13 +26,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from markupsafe import Markup
+
 from ipgraph.errors import IpgraphError, UsageError
-from ipgraph.views.build import VIS_VERSION
+from ipgraph.views.model import VIS_VERSION
 
 if TYPE_CHECKING:
-    from ipgraph.views.build import View
+    from ipgraph.views.model import View
 
-__all__ = ["HtmlView", "embed_json", "to_html", "write_html", "write_page"]
+__all__ = ["HtmlView", "embed_json", "render_template", "to_html", "write_html", "write_page"]
 
 
 def embed_json(value: Any) -> str:
@@ -69,10 +75,24 @@ def _vis_assets() -> tuple[str, str]:
     return script, style
 
 
-def _template() -> str:
-    return (resources.files("ipgraph.views") / "templates" / "view.html").read_text(
-        encoding="utf-8"
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("ipgraph.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
+
+
+def render_template(name: str, **values: Any) -> str:
+    """Fill one of the package's templates (``templates/NAME``); every value is HTML-escaped
+    unless it is `markupsafe.Markup` (text already safe where it goes).
+
+    >>> render_template("index.html", pages=[])[:15]
+    '<!DOCTYPE html>'
+    """
+    return _environment().get_template(name).render(**values)
 
 
 def to_html(view: View) -> str:
@@ -84,14 +104,15 @@ def to_html(view: View) -> str:
     (False, True)
     """
     script, style = _vis_assets()
-    values = {
-        "TITLE": html.escape(view.title),
-        "DESCRIPTION": html.escape(view.description),
-        "VIS_CSS": style,
-        "VIS_JS": script,
-        "DATA": embed_json(view.to_dict()),
-    }
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _template())
+    return render_template(
+        "view.html",
+        title=view.title,
+        description=view.description,
+        # Escaped for where they go: no "</script" or "</style" inside, JSON as \u003c.
+        vis_css=Markup(style),
+        vis_js=Markup(script),
+        data=Markup(embed_json(view.to_dict())),
+    )
 
 
 def write_html(view: View, output: str | Path) -> Path:

@@ -12,7 +12,6 @@ with an ``index.html`` linking them (what ``ipgraph render --all`` does).
 
 from __future__ import annotations
 
-import html
 import re
 import sys
 from collections import Counter
@@ -22,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipgraph.errors import DataError, IpgraphError, UsageError
-from ipgraph.views.build import DEFAULT_MAX_NODES, ViewSpec, build_view
-from ipgraph.views.html import write_html, write_page
+from ipgraph.views.build import build_view
+from ipgraph.views.html import render_template, write_html, write_page
+from ipgraph.views.model import DEFAULT_MAX_NODES, ViewSpec
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
@@ -219,35 +219,4 @@ def build_site(
 
 
 def _index_html(pages: Sequence[SitePage]) -> str:
-    rows = "\n".join(
-        f'<li><a href="{html.escape(page.file.name, quote=True)}">{html.escape(page.title)}</a>'
-        f" <span class=counts>{page.nodes} nodes, {page.edges} edges</span>"
-        f"<br>{html.escape(page.description)}"
-        + (f"<br><em>{html.escape(page.notice)}</em>" if page.notice else "")
-        + "</li>"
-        for page in pages
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ipgraph — graph views</title>
-<style>
-body {{ font: 16px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif;
-       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-li {{ margin: 0 0 1rem; }} .counts {{ color: #777; font-size: 0.9em; }}
-</style>
-</head>
-<body>
-<h1>ipgraph — graph views</h1>
-<p>Explorable views of the knowledge graph of China's IP policy. Each page works offline:
-search by English or Chinese name or acronym, filter by class, hover for details.</p>
-<ul>
-{rows}
-</ul>
-<p>Add a view by editing <code>graphs/views.toml</code>, then run
-<code>ipgraph render --all</code>.</p>
-</body>
-</html>
-"""
+    return render_template("index.html", pages=pages)

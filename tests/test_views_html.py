@@ -1,0 +1,190 @@
+"""Graph pages (views/html.py): the HTML page's structure, its escaping, the render command.
+
+Checked by structure (the embedded JSON, the tags, the absence of external resources), never
+byte for byte; tests/test_views_browser.py opens the pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+import ipgraph
+from ipgraph.errors import UsageError
+from ipgraph.views.html import embed_json, to_html
+from pagecheck import embedded, tags_of
+
+INJECTION_TTL = """
+@prefix ipg: <https://w3id.org/ipgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://example.org/evil/doc> a ipg:Notice ;
+    rdfs:label "<script>window.__pwned=1</script>"@en ;
+    ipg:issuedBy <https://w3id.org/ipgraph/id/agency/cnipa> .
+<https://example.org/evil/agency> a ipg:Agency ;
+    rdfs:label "<img src=x onerror=\\"window.__pwned=1\\">"@en , "</script><b>恶意</b>"@zh ;
+    skos:altLabel "&amp; \u2028 -->"@en .
+<https://example.org/evil/doc> ipg:issuedBy <https://example.org/evil/agency> .
+"""
+EVIL_LABELS = {
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "</script><b>恶意</b>",
+}
+
+
+@pytest.fixture(scope="module")
+def evil_kg(tmp_path_factory: pytest.TempPathFactory) -> ipgraph.KnowledgeGraph:
+    """The bundled graph plus a user file whose labels are HTML and script."""
+    path = tmp_path_factory.mktemp("evil") / "evil.ttl"
+    path.write_text(INJECTION_TTL, encoding="utf-8")
+    return ipgraph.load(path)
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def test_page_embeds_exactly_the_view(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view("CNIPA", depth=2)
+    data = embedded(to_html(view))
+    assert data == json.loads(json.dumps(view.to_dict()))
+    assert len(data["nodes"]) == len(view.nodes) and len(data["edges"]) == len(view.edges)
+    assert [entry["key"] for entry in data["legend"]] == [e["key"] for e in view.legend]
+
+
+def test_page_is_self_contained(kg: ipgraph.KnowledgeGraph) -> None:
+    page = to_html(kg.view())
+    for tag, attrs in tags_of(page):
+        for name in ("src", "href", "srcset", "action", "data"):
+            assert not attrs.get(name), f"<{tag} {name}=...> would load something"
+        assert tag not in ("link", "iframe", "object", "embed", "base")
+    assert "vis.Network" in page and "cdn" not in page.split("<script>")[-1].lower()
+    assert page.count("<style>") == 2  # vis-network's and ours, inline
+
+
+def test_page_is_utf8_with_chinese_as_text(kg: ipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    out = kg.render("MIIT", output=tmp_path / "miit.html")
+    raw = out.read_bytes()
+    page = raw.decode("utf-8")
+    assert '<meta charset="utf-8">' in page[:200]
+    assert "工业和信息化部".encode() in raw  # not \\u-escaped: readable and searchable
+    assert "<title>Ministry of Industry and Information Technology" in page
+
+
+def test_labels_cannot_break_out_of_the_page(evil_kg: ipgraph.KnowledgeGraph) -> None:
+    view = evil_kg.view(max_nodes=None)
+    page = to_html(view)
+    data = embedded(page)
+    labels = {n["label"] for n in data["nodes"]} | {n["zh"] for n in data["nodes"]}
+    assert labels >= EVIL_LABELS  # the data is intact
+    for label in EVIL_LABELS:
+        assert label not in page  # but never as markup
+    assert "window.__pwned" not in "".join(attrs.get("onerror") or "" for _, attrs in tags_of(page))
+    assert not any(tag in ("img", "b") for tag, _ in tags_of(page))
+    assert "\u2028" not in page.split('id="ipgraph-data">')[1].split("</script>")[0]
+
+
+def test_titles_are_escaped_in_the_markup(kg: ipgraph.KnowledgeGraph) -> None:
+    page = to_html(kg.view(agencies=True, title="<b>Joint</b> & co"))
+    assert "<title>&lt;b&gt;Joint&lt;/b&gt; &amp; co</title>" in page
+    assert "b" not in [tag for tag, _ in tags_of(page)]
+
+
+def test_embed_json_round_trips_every_hostile_string() -> None:
+    value = {"s": "</script><!-- <script> & \u2028\u2029 ' \" 工信部"}
+    text = embed_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+
+
+def test_show_displays_in_a_sandboxed_iframe(kg: ipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    shown = kg.show("MOE")
+    markup = shown._repr_html_()
+    assert markup.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in markup
+    srcdoc = re.search(r'srcdoc="([^"]*)"', markup)
+    assert srcdoc is not None
+    assert "<script" not in srcdoc.group(1)  # all escaped inside the attribute
+    import html
+
+    assert embedded(html.unescape(srcdoc.group(1)))["meta"]["focus"] == [str(kg.resolve("MOE"))]
+    saved = shown.save(tmp_path / "moe.html")
+    assert saved.read_text(encoding="utf-8") == shown.html
+
+
+def test_unwritable_output_is_a_usage_error(kg: ipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    # Regression: HtmlView.save raised a raw OSError (a traceback), unlike render().
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot write"):
+        kg.show("MOE").save(blocker / "moe.html")
+    with pytest.raises(UsageError, match="cannot write"):
+        kg.render_site(None, blocker / "site")
+
+
+def test_render_writes_to_graphs_by_default(
+    kg: ipgraph.KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = kg.render(path=("MOF", "Zhejiang"))
+    assert out == Path("graphs/path-mof-zhejiang.html") and out.is_file()
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _written(result: Result) -> dict[str, Any]:
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    return embedded(path.read_text(encoding="utf-8"))
+
+
+def test_cli_renders_each_kind_of_view(
+    run: Callable[..., Result], tmp_path: Path, kg: ipgraph.KnowledgeGraph
+) -> None:
+    out = str(tmp_path / "v.html")
+    assert _written(run("render", "-o", out))["kind"] == "overview"
+    neighbourhood = _written(run("render", "CNIPA", "--depth", "2", "-o", out))
+    assert {n["id"] for n in neighbourhood["nodes"]} == kg.view("CNIPA", depth=2).node_ids()
+    assert _written(run("render", "--path", "MOF", "Zhejiang", "-o", out))["kind"] == "path"
+    assert _written(run("render", "--agencies", "-o", out))["kind"] == "agencies"
+    rq = tmp_path / "q.rq"
+    rq.write_text("CONSTRUCT { ?d ipg:issuedBy ?a } WHERE { ?d ipg:issuedBy ?a }", "utf-8")
+    assert _written(run("render", "-f", str(rq), "-o", out))["kind"] == "query"
+    query = "SELECT ?m WHERE { ?m a ipg:Ministry }"
+    assert _written(run("render", "--query", query, "-o", out))["kind"] == "query"
+
+
+def test_cli_cap_goes_to_stderr(run: Callable[..., Result], tmp_path: Path) -> None:
+    result = run("render", "--max-nodes", "5", "-o", str(tmp_path / "v.html"))
+    data = _written(result)
+    assert len(data["nodes"]) == 5
+    assert "left out" in result.stderr and "left out" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--depth", "2"], "--depth needs an ENTITY"),
+        (["CNIPA", "--agencies"], "choose one view"),
+        (["--all", "CNIPA"], "--all builds every view"),
+        (["--views", "x.toml"], "--views goes with --all"),
+        (["--query", "ASK { ?s ?p ?o }"], "ASK query has no graph"),
+        (["-f", "no-such.rq"], "cannot read no-such.rq"),
+        (["--query", "SELEC ?x"], "syntax error"),
+        (["Ministry of Magic"], "no entity matches"),
+        (["CNIPA", "--depth", "0"], "depth must be 1 or more"),  # regression: drew depth 1
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_2(
+    run: Callable[..., Result], args: list[str], message: str
+) -> None:
+    result = run("render", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
