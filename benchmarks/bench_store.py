@@ -149,7 +149,7 @@ def _kg_rest(kg: Any, out: dict[str, Any], local_path: bool) -> None:
 
     ends = (kg.resolve(a), kg.resolve(b))
     out["path (networkx)"], hops = timed(
-        lambda: paths.shortest_path(G, *ends, paths.constraints(kg, G))
+        lambda: paths.shortest_path(G, *ends, paths.Constraints())
     )
     out["path hops (networkx)"] = len(hops.hops)
     out["all-paths (<=4, 20)"], _ = timed(lambda: kg.paths(a, b, max_length=4, limit=20))
@@ -209,7 +209,7 @@ def worker_oxigraph_projection(file: Path, out: dict[str, Any], workdir: Path) -
     def full() -> Any:
         kg = ipgraph.load(store=f"oxigraph:{workdir / 'kgdb'}")
         G = kg.projection()
-        return paths.shortest_path(G, kg.resolve(a), kg.resolve(b), paths.constraints(kg, G))
+        return paths.shortest_path(G, kg.resolve(a), kg.resolve(b), paths.Constraints())
 
     out["open + projection + path"], _ = timed(full)
 

@@ -1,0 +1,275 @@
+"""The facade's questions about connections: projection, paths, neighbours, centrality.
+
+`KnowledgeGraph` inherits these methods; they resolve references (`ipgraph.refs`) and call the
+algorithms of `ipgraph.graph` with plain IRIs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import networkx as nx
+from rdflib import Dataset, URIRef
+
+from ipgraph.errors import NoPath, UsageError
+from ipgraph.graph import paths as graph_paths
+from ipgraph.graph import rank as graph_rank
+from ipgraph.graph import results as graph_results
+from ipgraph.graph.projection import build_projection, export_projection, normalize_include
+from ipgraph.graph.search import local_graph
+from ipgraph.refs import References
+from ipgraph.store.base import Store
+
+__all__ = ["PathMethods"]
+
+T = TypeVar("T")
+
+
+class PathMethods:
+    """Path questions, as methods of `KnowledgeGraph`."""
+
+    # What the facade provides (see `ipgraph.kg.KnowledgeGraph`).
+    store: Store
+
+    @property
+    def graph(self) -> Dataset:
+        raise NotImplementedError
+
+    @property
+    def refs(self) -> References:
+        raise NotImplementedError
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        raise NotImplementedError
+
+    def resolve(self, ref: str | URIRef) -> URIRef:
+        raise NotImplementedError
+
+    def curie(self, iri: URIRef) -> str:
+        raise NotImplementedError
+
+    # -- paths and the networkx projection --------------------------------------------------
+
+    def projection(self, include: Iterable[str] | str = ()) -> nx.MultiDiGraph:
+        """The entity projection as a networkx `MultiDiGraph` (cached until data changes).
+
+        Nodes are entity IRIs with ``label``, ``label_en``, ``label_zh`` and ``types``; edges
+        are the triples between entities, keyed by predicate, with its ``label_en`` and
+        ``label_zh``. Literals, vocabulary terms, sources and passages, and observations are
+        left out; see `ipgraph.graph.projection`. Treat it as read-only: it is shared.
+
+        Args:
+            include: add back ``"observations"`` and/or ``"provenance"``.
+
+        Raises:
+            UsageError: an unknown ``include`` group.
+
+        >>> import ipgraph
+        >>> G = ipgraph.load().projection()
+        >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
+        '教育部'
+        """
+        groups = normalize_include(include)
+        key = "projection:" + ",".join(groups)
+        return self.cached(key, lambda: build_projection(self.graph, groups))
+
+    def path(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        *,
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+    ) -> graph_results.Path:
+        """A shortest connection between two entities, walking relations either way.
+
+        Args:
+            a: the start: an IRI, CURIE, English or Chinese name, or acronym.
+            b: the end, likewise.
+            via: only through entities of these classes (``ipg:PolicyDocument``) or only
+                along these relations (``ipg:issuedBy``).
+            avoid: never through these classes, relations or entities (``CNIPA``).
+            include: add ``"observations"`` / ``"provenance"`` to the walkable graph.
+
+        Returns:
+            A `Path`: ``hops`` (subject, predicate, object, forward), ``to_text()``,
+            ``to_dict()``.
+
+        Raises:
+            NoPath: the entities are not connected (under the constraints).
+            EntityNotFound, AmbiguousEntity: a reference does not name one entity.
+            UsageError: a reference names something the projection leaves out.
+
+        >>> import ipgraph
+        >>> print(ipgraph.load().path("MOF", "CNIPA").to_text(lang="zh"))  # doctest: +ELLIPSIS
+        财政部 ←合作单位— ... —发起单位→ 国家知识产权局
+        """
+        start, end = self.resolve(a), self.resolve(b)
+        if self.store.persistent and not via and not avoid:
+            # A large or remote store: search from both ends by store lookups and project
+            # only what the search read (see ipgraph.graph.search).
+            groups = normalize_include(include)
+            ball = local_graph(self.store, start, end, groups)
+            if ball is not None:
+                G = build_projection(ball, groups)
+                if start in G and end in G:
+                    with contextlib.suppress(NoPath):  # the full projection words the error
+                        return graph_paths.shortest_path(G, start, end)
+        G = self.projection(include)
+        start, end = self.refs.endpoint(G, start), self.refs.endpoint(G, end)
+        return graph_paths.shortest_path(G, start, end, self.refs.constraints(G, via, avoid))
+
+    def paths(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        *,
+        max_length: int | None = None,
+        limit: int = 20,
+        k: int | None = None,
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+        timeout: float = 5.0,
+    ) -> graph_results.PathList:
+        """Several connections between two entities, shortest first, bounded.
+
+        Without ``k``: every simple path of at most ``max_length`` hops (default 4), at most
+        ``limit`` of them. With ``k``: the ``k`` shortest simple paths (no longer than
+        ``max_length`` if given). Either way the search stops after ``timeout`` seconds;
+        the result's ``truncated`` / ``reason`` say whether it stopped early.
+
+        Args:
+            a: the start entity reference.
+            b: the end entity reference.
+            max_length: the longest path, in hops.
+            limit: how many paths at most (without ``k``).
+            k: how many shortest paths.
+            via: only through these classes or along these relations.
+            avoid: never through these classes, relations or entities.
+            include: add ``"observations"`` / ``"provenance"`` to the walkable graph.
+            timeout: the time budget in seconds.
+
+        Returns:
+            A `PathList` (a list of `Path`, with ``truncated`` and ``reason``).
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: a reference does not name one entity.
+            UsageError: bad bounds, or a reference the projection leaves out.
+
+        >>> import ipgraph
+        >>> found = ipgraph.load().paths("MOF", "CNIPA", max_length=3)
+        >>> len(found[0]) <= len(found[-1]) <= 3
+        True
+        """
+        G = self.projection(include)
+        start, end = self.refs.endpoint(G, a), self.refs.endpoint(G, b)
+        rules = self.refs.constraints(G, via, avoid)
+        if k is not None:
+            return graph_paths.k_shortest_paths(
+                G, start, end, k, rules, max_length=max_length, timeout=timeout
+            )
+        return graph_paths.all_paths(
+            G,
+            start,
+            end,
+            rules,
+            max_length=4 if max_length is None else max_length,
+            limit=limit,
+            timeout=timeout,
+        )
+
+    def neighbors(
+        self,
+        a: str | URIRef,
+        depth: int = 1,
+        types: Iterable[str | URIRef] | str | None = None,
+        *,
+        avoid: Iterable[str | URIRef] | str | None = None,
+        include: Iterable[str] | str = (),
+    ) -> graph_results.Neighborhood:
+        """The entities around one entity, grouped by depth and relation.
+
+        Args:
+            a: the entity reference.
+            depth: how many hops out.
+            types: list only entities of these classes (``ipg:Agency``); the walk passes
+                through anything.
+            avoid: never walk through these classes, relations or entities.
+            include: add ``"observations"`` / ``"provenance"``.
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the reference does not name one entity.
+            UsageError: depth below 1, an unknown class, or an entity the projection
+                leaves out.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
+        True
+        """
+        G = self.projection(include)
+        center = self.refs.endpoint(G, a)
+        classes = self.refs.constraints(G, via=types)
+        if classes.via_predicates:
+            raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
+        wanted = classes.via_types
+        return graph_paths.neighbors(
+            G, center, depth, wanted, self.refs.constraints(G, avoid=avoid)
+        )
+
+    def rank(
+        self,
+        measure: str = "degree",
+        type: str | URIRef | None = None,
+        *,
+        limit: int | None = None,
+        include: Iterable[str] | str = (),
+    ) -> list[graph_results.Ranked]:
+        """Who is central: entities by ``degree``, ``betweenness`` or ``pagerank``.
+
+        Scores come from the whole projection; ``type`` only filters what is listed
+        (``ipg:Agency`` gives the agencies at the centre of joint policy-making).
+
+        Raises:
+            UsageError: an unknown measure or class.
+
+        >>> import ipgraph
+        >>> ipgraph.load().rank("degree", type="ipg:Agency", limit=1)[0].label
+        'China National Intellectual Property Administration'
+        """
+        G = self.projection(include)
+        classes = self.refs.constraints(G, via=type)
+        if classes.via_predicates:
+            raise UsageError(f"type must be a class such as ipg:Agency, not {type!r}")
+        wanted = classes.via_types
+        return graph_rank.rank(G, measure, wanted, limit)
+
+    def communities(self, include: Iterable[str] | str = ()) -> list[graph_results.Community]:
+        """Clusters of the projection (seeded Louvain), largest first.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> groups = kg.communities()
+        >>> sum(len(c) for c in groups) == kg.projection().number_of_nodes()
+        True
+        """
+        return self.cached(
+            "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
+            lambda: graph_rank.communities(self.projection(include)),
+        )
+
+    def export_projection(self, format: str = "graphml", include: Iterable[str] | str = ()) -> str:
+        """The projection as GraphML or GEXF text, for Gephi, Cytoscape or yEd.
+
+        Raises:
+            UsageError: an unknown format.
+
+        >>> import ipgraph
+        >>> ipgraph.load().export_projection("gexf").startswith("<gexf")
+        True
+        """
+        return export_projection(self.projection(include), format, self.curie)
