@@ -200,9 +200,16 @@ class QueryPool(Generic[T]):
         assert limit is not None
         deadline = time.monotonic() + limit
         worker = self._take(deadline, limit)
-        try:
-            if not worker.ready:
+        if not worker.ready:
+            try:
                 self._await_ready(worker, deadline, limit)
+            except QueryTimeout:  # still opening its data: keep it warming for the next call
+                self._give_back(worker)
+                raise
+            except BaseException:
+                self._discard(worker)
+                raise
+        try:
             cap = None if memory_mb is None else memory_mb * 2**20
             try:
                 message = pickle.dumps((work, args, cap), pickle.HIGHEST_PROTOCOL)
