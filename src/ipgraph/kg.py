@@ -29,6 +29,7 @@ from ipgraph.loader import parse_file
 from ipgraph.refs import References
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.named import NamedQuery, named_bindings, named_queries, named_query
+from ipgraph.sparql.pool import DEFAULT_MEMORY_MB, QueryPool
 from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
 from ipgraph.store import Store, open_store
@@ -60,6 +61,9 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         self.store = store if store is not None else open_store()
         self._generation = 0
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._workers: tuple[int | None, int | None] | None = None
+        self._pool: QueryPool[Store] | None = None
+        self._pool_generation = 0
 
     # -- data in ---------------------------------------------------------------------------
 
@@ -360,7 +364,52 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             max_rows=max_rows,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+            pool=self._query_pool(),
         )
+
+    def use_workers(
+        self, workers: int | None = None, memory_mb: int | None = DEFAULT_MEMORY_MB
+    ) -> None:
+        """Run every query of `query` / `query_named` in worker processes from now on.
+
+        Each query then has a hard time limit (its ``timeout``, default
+        `ipgraph.sparql.limits.DEFAULT_TIMEOUT`: the worker is killed when it expires, even in
+        the middle of C code) and a memory cap, and a crash of the query engine ends only its
+        worker. The CLI's ``query`` command and the HTTP endpoint work this way; the pool
+        starts on the first query and follows data changes.
+
+        Args:
+            workers: how many processes (default: the number of CPUs, at least 2).
+            memory_mb: MB a query may allocate above the loaded data (None: no cap).
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> kg.use_workers(workers=1)
+        >>> kg.query("ASK { ?s a ipg:Agency }", timeout=30).boolean
+        True
+        >>> kg.close()
+        """
+        self.close()
+        self._workers = (workers, memory_mb)
+
+    def _query_pool(self) -> QueryPool[Store] | None:
+        if self._workers is None:
+            return None
+        if self._pool is None:
+            workers, memory_mb = self._workers
+            self._pool = QueryPool(self.store.worker_view, workers=workers, memory_mb=memory_mb)
+        elif self._pool_generation != self._generation:
+            self._pool.restart()  # the data changed: workers forked from the data as it is now
+        self._pool_generation = self._generation
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the query workers, if any (`use_workers`); queries then run in-process until
+        `use_workers` is called again."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self._workers = None
 
     def check(self, sparql: str) -> ParsedQuery:
         """Parse and safety-check a query as `query` would run it here (cached per text).

@@ -28,6 +28,9 @@ class IpgraphGroup(click.Group):
         except IpgraphError as exc:
             click.echo(f"ipgraph: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C: a running query's worker is already stopped
+            click.echo("ipgraph: interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:  # `ipgraph export | head` is fine
             sys.stderr.close()
             ctx.exit(0)

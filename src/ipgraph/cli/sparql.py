@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ipgraph.errors import UsageError
+from ipgraph.sparql.limits import DEFAULT_TIMEOUT, check_timeout
+from ipgraph.sparql.pool import DEFAULT_MEMORY_MB
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
@@ -64,7 +66,22 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "js
 @click.option(
     "--show", "show_text", is_flag=True, help="Print the named query's SPARQL, not its result."
 )
-@click.option("--timeout", type=float, metavar="S", help="Stop the query after S seconds (exit 1).")
+@click.option(
+    "--timeout",
+    metavar="S",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    callback=lambda _ctx, _param, value: check_timeout(value),
+    help="Stop the query after S seconds (exit 1); the worker running it is killed.",
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Stop a query that needs more than MB megabytes beyond the loaded data (exit 1).",
+)
 @click.option(
     "--limit-rows", type=int, metavar="N", help="Keep at most N rows (triples); note on stderr."
 )
@@ -77,7 +94,8 @@ def query(
     output_format: str,
     list_queries: bool,
     show_text: bool,
-    timeout: float | None,
+    timeout: float,
+    memory_mb: int,
     limit_rows: int | None,
     data_files: Sequence[str],
     store: str | None,
@@ -89,8 +107,10 @@ def query(
     as the table prints them). Results go to stdout, notes (row counts, truncation) to stderr.
     The table format shows each IRI as its label with the CURIE; use csv/json for raw values.
     An ASK query prints true or false and exits 0 either way (test the output, not the exit
-    code). Exit codes: 0 the query ran, 1 it timed out, 2 a syntax error (line and column
-    shown with a caret), a refused query (update, SERVICE, FROM a URL) or a bad option.
+    code). The query runs in a worker process that is killed when it runs out of time or
+    memory, and Ctrl-C stops it at once (exit 130). Exit codes: 0 the query ran, 1 it timed
+    out or ran out of memory, 2 a syntax error (line and column shown with a caret), a refused
+    query (update, SERVICE, FROM a URL, nested or long past the limits) or a bad option.
     Note: -f is --file here; the output format is --format.
 
     \b
@@ -126,6 +146,7 @@ def query(
         source = query_file if query_file is not None else str(sparql)
         text = _read_query(source) if query_file is not None or source == "-" else source
     kg = open_graph(data_files, store)
+    kg.use_workers(workers=1, memory_mb=memory_mb)
     try:
         if query_name is not None:
             result = kg.query_named(query_name, timeout=timeout, max_rows=limit_rows, **bindings)
@@ -136,6 +157,8 @@ def query(
         if exc.line is not None:
             click.echo(_caret(text, exc.line, exc.column), err=True)
         sys.exit(exc.exit_code)
+    finally:
+        kg.close()
     _print_result(kg, result, output_format.lower())
     if result.truncated:
         click.echo(

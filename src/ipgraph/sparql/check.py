@@ -21,6 +21,7 @@ that reaches rdflib without `check_query` cannot make it fetch a URL or read a f
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import OrderedDict, deque
@@ -38,6 +39,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
+from ipgraph.sparql.limits import check_limits
 from ipgraph.sparql.scan import (
     PARSER_LOCK,
     QueryKind,
@@ -156,17 +158,17 @@ class _CheckedQueries:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._entries: OrderedDict[_CacheKey, ParsedQuery] = OrderedDict()
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     def get(self, key: _CacheKey) -> ParsedQuery | None:
-        with self._lock:
+        with self.lock:
             hit = self._entries.get(key)
             if hit is not None:
                 self._entries.move_to_end(key)
             return hit
 
     def put(self, key: _CacheKey, parsed: ParsedQuery) -> ParsedQuery:
-        with self._lock:
+        with self.lock:
             kept = self._entries.setdefault(key, parsed)  # a racing thread's entry wins
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
@@ -177,11 +179,22 @@ class _CheckedQueries:
         return len(self._entries)
 
     def clear(self) -> None:
-        with self._lock:
+        with self.lock:
             self._entries.clear()
 
 
 CHECKED = _CheckedQueries()
+
+
+def _free_locks_in_child() -> None:
+    """A forked worker (`ipgraph.sparql.pool`) inherits these locks as they were at the fork;
+    one held by another thread of the parent would never be released in the child."""
+    for lock in (PARSER_LOCK, CHECKED.lock):
+        if lock.locked():
+            lock.release()
+
+
+os.register_at_fork(after_in_child=_free_locks_in_child)
 """The process-wide cache `check_query` answers from (``CHECKED.clear()`` empties it)."""
 
 
@@ -216,8 +229,9 @@ def check_query(
 
     Raises:
         QuerySyntaxError: the text does not parse; carries the line and column (1-based).
-        QueryForbidden: an update (``INSERT``, ``LOAD``, ...), a ``SERVICE`` call, or a
-            ``FROM`` / ``FROM NAMED`` graph outside ``known_graphs``.
+        QueryForbidden: an update (``INSERT``, ``LOAD``, ...), a ``SERVICE`` call, a
+            ``FROM`` / ``FROM NAMED`` graph outside ``known_graphs``, or a text over the
+            structural limits of `ipgraph.sparql.limits` (length, nesting, path steps).
 
     >>> check_query("ASK { ?s a ipg:Agency }").kind
     'ASK'
@@ -238,6 +252,7 @@ def check_query(
     key: _CacheKey = (text, tuple(init_ns.items()), native)
     parsed = CHECKED.get(key)
     if parsed is None:
+        check_limits(text)  # size and nesting, before any recursive parser sees the text
         scan = scan_query(text)
         if native and scan.kind is not None and not scan.has_from and _ox_validate(scan, init_ns):
             parsed = ParsedQuery(

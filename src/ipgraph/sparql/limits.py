@@ -3,8 +3,8 @@
 Both parsers ipgraph uses are recursive: rdflib's (pyparsing) gives up with a `RecursionError`
 after a few dozen nested groups, and Oxigraph's overflows the C stack and kills the whole
 process (SIGSEGV) at a few thousand. `check_limits` therefore reads the query once, left to
-right, with a small linear tokenizer (strings, IRIs and comments skipped, as in
-``ipgraph.sparql_check``), and refuses a query that is
+right, with the one SPARQL tokenizer (`ipgraph.sparql.scan.tokens`: strings, IRIs and comments
+are single tokens), and refuses a query that is
 
 - longer than `MAX_QUERY_CHARS` characters,
 - nested deeper than `MAX_NESTING` brackets (``{``, ``(`` and ``[`` together),
@@ -28,10 +28,10 @@ ipgraph.errors.QueryForbidden: the query nests 300 brackets deep; the limit is 1
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from ipgraph.errors import QueryForbidden, UsageError
+from ipgraph.sparql.scan import tokens
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -64,19 +64,8 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds a query may run when the caller gives no limit (library and CLI; the HTTP endpoint
 has its own, shorter ``DEFAULT_TIMEOUT``)."""
 
-_TOKEN = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<comment>\#[^\r\n]*)"
-    r"|(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''"
-    r'|"""(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*"""'
-    r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
-    r'|"(?:[^"\\\r\n]|\\[\s\S])*")'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<var>[?$]\w+)"
-    r"|(?P<name>[\w:%\\-]+(?:\.[\w:%\\-]+)*)"  # prefixed names, blank nodes, numbers, keywords
-    r"|(?P<or>\|\|)|(?P<and>&&)|(?P<datatype>\^\^)"
-    r"|(?P<other>[\s\S])"
-)
+_GROUPS = {"pname": "name", "bnode": "name", "number": "name", "word": "name", "lang": "name"}
+"""The scanner's token kinds that this measure treats alike (names, numbers, keywords)."""
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 _CLOSE = frozenset("})]")
 _STEP = frozenset("/|^")
@@ -166,13 +155,17 @@ def measure(text: str) -> QueryShape:
     closers: list[str] = []
     deepest = steps = most_steps = patterns = 0
     subject_pending = True  # the next term in a group starts a new triple pattern
-    for match in _TOKEN.finditer(text):
-        group = match.lastgroup
-        if group in ("space", "comment"):
-            continue
+    doubled = -1  # the second character of `||`, `&&` or `^^`: not a path step
+    for match in tokens(text):
+        group = _GROUPS.get(match.lastgroup or "", match.lastgroup)
         value = match.group()
         inside = closers[-1] if closers else ""
         if group == "other":
+            if match.start() == doubled:
+                continue
+            if value in "|&^" and text[match.end() : match.end() + 1] == value:
+                doubled = match.end()  # `||` / `&&` are operators, `^^` a datatype: no steps
+                continue
             if value in _OPEN:
                 closers.append(_OPEN[value])
                 deepest = max(deepest, len(closers))
@@ -237,7 +230,7 @@ def check_timeout(value: float | str | None, *, default: float | None = None) ->
     >>> check_timeout("nan")
     Traceback (most recent call last):
     ...
-    ipgraph.errors.UsageError: the time limit must be a positive, finite number, not 'nan'
+    ipgraph.errors.UsageError: the time limit must be positive and finite (seconds), not 'nan'
     """
     if value is None:
         return default
@@ -246,5 +239,5 @@ def check_timeout(value: float | str | None, *, default: float | None = None) ->
     except (TypeError, ValueError):
         seconds = math.nan
     if isinstance(value, bool) or not math.isfinite(seconds) or seconds <= 0:
-        raise UsageError(f"the time limit must be a positive, finite number, not {value!r}")
+        raise UsageError(f"the time limit must be positive and finite (seconds), not {value!r}")
     return seconds

@@ -18,7 +18,6 @@ store's own engine evaluates it (`Store.execute`).
 from __future__ import annotations
 
 import ctypes
-import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -28,29 +27,17 @@ from rdflib.term import Identifier
 
 from ipgraph.errors import QueryTimeout, UsageError
 from ipgraph.sparql.check import ParsedQuery, check_graphs
+from ipgraph.sparql.limits import DEFAULT_TIMEOUT, check_timeout
 from ipgraph.sparql.result import QueryResult
 from ipgraph.terms import to_term
 
 if TYPE_CHECKING:
+    from ipgraph.sparql.pool import QueryPool
     from ipgraph.store.base import Store
 
-__all__ = ["check_limits", "run_query"]
+__all__ = ["evaluate", "run_query"]
 
 T = TypeVar("T")
-
-
-def check_limits(timeout: float | None, max_rows: int | None) -> None:
-    """Refuse a time limit that is not a positive number of seconds, or a negative row cap.
-
-    >>> check_limits(float("nan"), None)
-    Traceback (most recent call last):
-    ...
-    ipgraph.errors.UsageError: the time limit must be positive (in seconds), not nan
-    """
-    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
-        raise UsageError(f"the time limit must be positive (in seconds), not {timeout}")
-    if max_rows is not None and max_rows < 0:
-        raise UsageError(f"the row limit must be zero or more, not {max_rows}")
 
 
 def _bindings(
@@ -75,6 +62,7 @@ def run_query(
     max_rows: int | None = None,
     default_graphs: Iterable[URIRef | str] | None = None,
     named_graphs: Iterable[URIRef | str] | None = None,
+    pool: QueryPool[Store] | None = None,
 ) -> QueryResult:
     """Run a SPARQL query on a store, in the store's own engine.
 
@@ -93,6 +81,9 @@ def run_query(
             of these named graphs (overrides the query's FROM clauses).
         named_graphs: SPARQL Protocol ``named-graph-uri``: the named graphs ``GRAPH`` sees
             (overrides the query's FROM NAMED clauses).
+        pool: worker processes holding the store (`QueryPool`): the query then runs in one,
+            where the time limit (default `DEFAULT_TIMEOUT`) and a memory cap hold even for
+            evaluation in C, and a crash ends only that worker.
 
     Returns:
         The `QueryResult`.
@@ -101,13 +92,16 @@ def run_query(
         QuerySyntaxError: the query does not parse.
         QueryForbidden: update, SERVICE, or a FROM (or protocol) graph the store does not hold.
         QueryTimeout: the query ran longer than ``timeout``.
+        ResultTooLarge: in a pool, the query needed more memory than the cap.
         UsageError: a binding names no variable of the query, or a bad limit.
 
     >>> from ipgraph.store import MemoryStore
     >>> run_query(MemoryStore(), "ASK { ?s ?p ?o }").boolean
     False
     """
-    check_limits(timeout, max_rows)
+    check_timeout(timeout)
+    if max_rows is not None and max_rows < 0:
+        raise UsageError(f"the row limit must be zero or more, not {max_rows}")
     parsed = text if isinstance(text, ParsedQuery) else store.check(text)
     init = _bindings(parsed, bindings, store.prefixes())
     default = [URIRef(str(g)) for g in default_graphs or ()]
@@ -120,9 +114,36 @@ def run_query(
         else:
             check_graphs(parsed.from_graphs, known, "FROM")
             check_graphs(parsed.from_named_graphs, known, "FROM NAMED")
+    if pool is not None:
+        return pool.run(
+            evaluate,
+            parsed.text,
+            init,
+            (default, named),
+            max_rows,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        )
     return _with_time_limit(
         lambda: store.execute(parsed, init, (default, named), max_rows), timeout
     )
+
+
+def evaluate(
+    store: Store,
+    text: str,
+    bindings: Mapping[str, Identifier],
+    graphs: tuple[list[URIRef], list[URIRef]],
+    max_rows: int | None,
+) -> QueryResult:
+    """Check and run a query on a store: the unit of work a worker process runs (module-level
+    and picklable, see `ipgraph.sparql.pool`). A forked worker finds the parent's parse in its
+    copy of the cache, so the text is parsed once.
+
+    >>> from ipgraph.store import MemoryStore
+    >>> evaluate(MemoryStore(), "ASK { ?s ?p ?o }", {}, ([], []), None).boolean
+    False
+    """
+    return store.execute(store.check(text), bindings, graphs, max_rows)
 
 
 class _Cancelled(BaseException):

@@ -298,6 +298,12 @@ class Store:
         """The label and type triples of every named thing, for the label index."""
         raise NotImplementedError
 
+    def worker_view(self) -> Store:
+        """The store as a forked worker process should use it (see `ipgraph.sparql.pool`):
+        itself here, since a fork shares the parent's data; backends whose handles do not
+        survive a fork open a fresh, read-only one."""
+        return self
+
     def dump(self, format: str) -> str | None:
         """The data as ``nt`` or ``nquads`` from the backend directly, or None when the backend
         has no faster way than rdflib's serialiser."""

@@ -6,6 +6,7 @@ pyoxigraph is imported only when an `OxigraphStore` is opened.
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import hashlib
 import itertools
@@ -483,6 +484,13 @@ class OxigraphStore(Store):
             )
             return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
         return None
+
+    def worker_view(self) -> Store:
+        """A read-only handle on the current data directory for a forked worker: RocksDB's
+        handle and lock belong to the parent and must not be used across a fork."""
+        view = copy.copy(self)
+        view._ox = self._ox_module.Store.read_only(str(self.data_dir))
+        return view
 
     def close(self) -> None:
         """Flush pending writes to disk (the handle stays shared within the process)."""
