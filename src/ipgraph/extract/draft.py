@@ -1,0 +1,289 @@
+"""The draft: candidate facts as an rdflib graph, each statement traced to passage and span.
+
+Why reification. ipgraph keeps provenance per statement, not per node (DESIGN.md), and one
+node gathers statements from several places: a document's title in one sentence, its issuers
+in another, a figure's value, qualifier, unit and period each from their own words. So every
+candidate triple is asserted (the draft is usable as data) *and* described by an
+``rdf:Statement`` (``rdf:subject`` / ``rdf:predicate`` / ``rdf:object``) that carries
+``prov:wasDerivedFrom`` the passage, the character span it was read from (``nif:beginIndex`` /
+``nif:endIndex``, offsets into the input text; ``nif:anchorOf`` the words there) and a
+confidence (``itsrdf:taConfidence``). These are the W3C-standard terms for the job (RDF
+reification, PROV-O, NIF 2.0 and ITS 2.0 text analysis), declared in ``ontology/ontology.ttl``,
+so a curator can query "which statements of this draft come from paragraph 3, below 0.7".
+RDF-star would be terser but is not yet RDF 1.1, which rdflib and the SHACL tooling speak; a
+mention node per name would not cover statements whose evidence is several words apart.
+
+Candidates that would not validate are kept as statements only, not asserted: the class of a
+new entity whose name is only Chinese (ipgraph nodes need an English label, and none is
+invented), and the class of a new document with no issuer in the text.
+
+>>> info = SourceInfo(DRAFT["source/r"], "r", "R", "en", "2021")
+>>> Draft("x", info, [], [], [], []).graph().value(DRAFT["source/r"], DCTERMS.title)
+rdflib.term.Literal('R', lang='en')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.term import Node
+
+from ipgraph.extract.model import DocumentCandidate, Figure, Mention, Passage
+from ipgraph.vocab import ELI, ID, IPG
+
+DRAFT = Namespace("https://w3id.org/ipgraph/draft/")
+"""Where new entities, passages and observations of a draft are minted."""
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+
+_QUALIFIER_EN = {"MoreThan": "more than", "Approximately": "about", "Nearly": "nearly"}
+_QUALIFIER_EN["Exactly"] = ""
+
+
+def slugify(text: str) -> str:
+    """A readable IRI slug: ASCII words in lower case joined by "-", Chinese kept as is.
+
+    >>> slugify("Notice on Strengthening Patent Navigation (2021)")
+    'notice-on-strengthening-patent-navigation-2021'
+    >>> slugify("国家林业和草原局")
+    '国家林业和草原局'
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", folded)
+    slug = "-".join(words)[:80].strip("-")
+    return slug or "x" + hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """The report a draft is read from."""
+
+    iri: URIRef
+    slug: str
+    title: str
+    lang: str
+    year: str | None
+
+
+@dataclass
+class Draft:
+    """What `extract` found: passages, names, documents and figures, with their spans.
+
+    Attributes:
+        text: the input text (spans are offsets into it).
+        source: the report.
+        passages: its paragraphs.
+        mentions: names linked to known entities or proposed as new ones.
+        documents: policy documents named in it.
+        figures: figures stated in it.
+        publisher: the organization taken to have written the report (the default issuer).
+    """
+
+    text: str
+    source: SourceInfo
+    passages: list[Passage]
+    mentions: list[Mention]
+    documents: list[DocumentCandidate]
+    figures: list[Figure]
+    publisher: str | None = None
+    _graph: Graph | None = field(default=None, repr=False)
+
+    def passage_iri(self, index: int) -> URIRef:
+        """The IRI of passage ``index``."""
+        p = self.passages[index]
+        return DRAFT[f"passage/{self.source.slug}/{p.section}-p{p.paragraph}"]
+
+    @property
+    def linked(self) -> list[Mention]:
+        """Mentions of entities the name table knows."""
+        return [m for m in self.mentions if m.linked]
+
+    @property
+    def new(self) -> list[Mention]:
+        """Mentions of entities proposed as new."""
+        return [m for m in self.mentions if not m.linked]
+
+    def graph(self) -> Graph:
+        """The draft as RDF: asserted candidate triples plus one rdf:Statement for each."""
+        if self._graph is None:
+            self._graph = _Builder(self).build()
+        return self._graph
+
+    def serialize(self, format: str = "turtle") -> str:
+        """The draft serialised (Turtle by default)."""
+        return self.graph().serialize(format=format)
+
+
+class _Builder:
+    def __init__(self, draft: Draft) -> None:
+        self.d = draft
+        self.g = Graph()
+        for prefix, ns in (("ipg", IPG._NS), ("id", ID), ("eli", ELI), ("prov", PROV),
+                           ("skos", SKOS), ("dcterms", DCTERMS), ("nif", NIF),
+                           ("itsrdf", ITSRDF), ("draft", DRAFT)):  # fmt: skip
+            self.g.bind(prefix, ns)
+        self.count = 0
+        self.en_label: set[Node] = set()
+
+    def build(self) -> Graph:
+        self._source()
+        for mention in self.d.mentions:
+            self._mention(mention)
+        for doc in self.d.documents:
+            self._document(doc)
+        for n, fig in enumerate(self.d.figures, start=1):
+            self._figure(n, fig)
+        return self.g
+
+    def stmt(
+        self,
+        s: Node,
+        p: URIRef,
+        o: Node,
+        passage: int,
+        span: tuple[int, int] | None,
+        confidence: float,
+        asserted: bool = True,
+    ) -> None:
+        if asserted:
+            self.g.add((s, p, o))
+        self.count += 1
+        node = DRAFT[f"statement/{self.d.source.slug}/{self.count}"]
+        g = self.g
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        g.add((node, PROV.wasDerivedFrom, self.d.passage_iri(passage)))
+        g.add((node, ITSRDF.taConfidence, Literal(round(confidence, 3), datatype=XSD.double)))
+        if span is not None:
+            g.add((node, NIF.beginIndex, Literal(span[0], datatype=XSD.nonNegativeInteger)))
+            g.add((node, NIF.endIndex, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+            g.add((node, NIF.anchorOf, Literal(self.d.text[span[0] : span[1]])))
+
+    def _source(self) -> None:
+        src, info, g = self.d.source.iri, self.d.source, self.g
+        g.add((src, RDF.type, IPG.Source))
+        g.add((src, DCTERMS.title, Literal(info.title, lang=info.lang)))
+        english = info.title if info.lang == "en" else f"Report {info.slug}"
+        g.add((src, RDFS.label, Literal(english, lang="en")))
+        if info.lang != "en":
+            g.add((src, RDFS.label, Literal(info.title, lang=info.lang)))
+        if info.year:
+            g.add((src, IPG.year, Literal(info.year, datatype=XSD.gYear)))
+        for p in self.d.passages:
+            node = self.d.passage_iri(p.index)
+            g.add((node, RDF.type, IPG.Passage))
+            label = f"{english}, section {p.section}, paragraph {p.paragraph}"
+            g.add((node, RDFS.label, Literal(label, lang="en")))
+            g.add((node, IPG.inSource, src))
+            g.add((node, IPG.section, Literal(p.section)))
+            g.add((node, IPG.paragraph, Literal(p.paragraph)))
+            if p.heading:
+                g.add((node, IPG.heading, Literal(p.heading)))
+
+    def _mention(self, m: Mention) -> None:
+        e = URIRef(m.iri)
+        span = (m.start, m.end)
+        self.stmt(e, PROV.wasDerivedFrom, self.d.passage_iri(m.passage), m.passage, span,
+                  m.confidence)  # fmt: skip
+        if m.linked:
+            return
+        self.stmt(e, RDFS.label, Literal(m.label, lang=m.lang), m.passage, span, m.confidence)
+        for alt in m.alternatives:
+            if alt.startswith("acronym:"):
+                _, acronym, a_start, a_end = alt.split(":")
+                self.stmt(e, SKOS.altLabel, Literal(acronym, lang="en"), m.passage,
+                          (int(a_start), int(a_end)), m.confidence)  # fmt: skip
+        if m.lang == "en":
+            self.en_label.add(e)
+        self.stmt(e, RDF.type, URIRef(m.cls), m.passage, span, m.confidence,
+                  asserted=m.lang == "en")  # fmt: skip
+
+    def _document(self, d: DocumentCandidate) -> None:
+        e = URIRef(d.iri)
+        title = (d.title_start, d.title_end)
+        self.stmt(e, PROV.wasDerivedFrom, self.d.passage_iri(d.passage), d.passage, title,
+                  d.confidence)  # fmt: skip
+        if not d.linked:
+            self.stmt(e, RDFS.label, Literal(d.title, lang=d.lang), d.passage, title,
+                      d.confidence)  # fmt: skip
+        if d.number:
+            self.stmt(e, ELI.id_local, Literal(d.number), d.passage, d.number_span, d.confidence)
+        predicate = IPG.publishedBy if d.predicate == "publishedBy" else IPG.issuedBy
+        for issuer in d.issuers:
+            self.stmt(e, predicate, URIRef(issuer.iri), d.passage, (issuer.start, issuer.end),
+                      issuer.confidence)  # fmt: skip
+        if d.with_other_departments:
+            self.stmt(e, IPG.withOtherDepartments, Literal(True), d.passage,
+                      d.other_departments_span, 0.8)  # fmt: skip
+        if d.date_issued:
+            self.stmt(e, ELI.date_document, Literal(d.date_issued, datatype=XSD.date),
+                      d.passage, d.date_issued_span, 0.7)  # fmt: skip
+            self.stmt(e, IPG.year, Literal(d.date_issued[:4], datatype=XSD.gYear), d.passage,
+                      d.date_issued_span, 0.7)  # fmt: skip
+        if d.date_in_force:
+            self.stmt(e, ELI.first_date_entry_in_force, Literal(d.date_in_force,
+                      datatype=XSD.date), d.passage, d.date_in_force_span, 0.7)  # fmt: skip
+        if d.valid_from and d.valid_until:
+            self.stmt(e, IPG.validFrom, Literal(d.valid_from, datatype=XSD.gYear), d.passage,
+                      d.years_span, d.confidence)  # fmt: skip
+            self.stmt(e, IPG.validUntil, Literal(d.valid_until, datatype=XSD.gYear), d.passage,
+                      d.years_span, d.confidence)  # fmt: skip
+        if not d.linked:
+            valid = d.lang == "en" and bool(d.issuers)
+            self.stmt(e, RDF.type, URIRef(d.cls), d.passage, title, d.confidence,
+                      asserted=valid)  # fmt: skip
+
+    def _figure(self, n: int, f: Figure) -> None:
+        o = DRAFT[f"observation/{self.d.source.slug}/{n}"]
+        span = (f.start, f.end)
+        p = f.passage
+        passages = [p, *f.extra_passages]
+        for q in passages:
+            self.stmt(o, PROV.wasDerivedFrom, self.d.passage_iri(q), q, span, f.confidence)
+        surface = re.sub(r"\s+", " ", re.sub(r"<[^>]+>|\*", "", f.surface)).strip()
+        passage = self.d.passages[p]
+        if self.d.source.lang == "en":
+            self.stmt(o, RDFS.label, Literal(surface, lang="en"), p, span, f.confidence)
+        else:
+            self.stmt(o, RDFS.label, Literal(surface, lang=self.d.source.lang), p, span,
+                      f.confidence)  # fmt: skip
+            words = " ".join(x for x in (_QUALIFIER_EN[f.qualifier], str(f.value), f.unit) if x)
+            label = f"Figure in section {passage.section}, paragraph {passage.paragraph}: {words}"
+            self.g.add((o, RDFS.label, Literal(label, lang="en")))
+        value = Literal(str(f.value), datatype=XSD.decimal)
+        self.stmt(o, IPG.value, value, p, f.value_span, f.confidence)
+        self.stmt(o, IPG.qualifier, IPG[f.qualifier], p, f.qualifier_span or f.value_span,
+                  f.confidence)  # fmt: skip
+        self.stmt(o, IPG.unit, ID[f"unit/{f.unit}"], p, f.unit_span or f.value_span,
+                  f.confidence)  # fmt: skip
+        if f.date:
+            self.stmt(o, IPG.referenceDate, Literal(f.date, datatype=XSD.date), p,
+                      f.period_span, f.confidence)  # fmt: skip
+        elif f.period:
+            self.stmt(o, IPG.referencePeriod, Literal(f.period, datatype=XSD.gYear), p,
+                      f.period_span, f.confidence * (1.0 if f.period_span else 0.7))  # fmt: skip
+        for about in f.about:
+            self.stmt(o, IPG.about, URIRef(about), p, f.about_span, f.confidence)
+        self.stmt(o, RDF.type, IPG.Observation, p, span, f.confidence,
+                  asserted=bool(f.date or f.period))  # fmt: skip
+
+
+def decimal_of(node: Node) -> Decimal | None:
+    """The Decimal of a literal, or None."""
+    if isinstance(node, Literal):
+        try:
+            return Decimal(str(node))
+        except ArithmeticError:
+            return None
+    return None
+
+
+__all__ = ["DRAFT", "ITSRDF", "NIF", "BNode", "Draft", "SourceInfo", "slugify"]
