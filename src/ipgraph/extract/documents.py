@@ -50,7 +50,7 @@ TITLE_CASE = re.compile(
     rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*"
 )
 LOWER_CASE = re.compile(
-    r"\bthe\s+(?P<t>(?:[a-z][\w\-]*\s+){0,3}(?:outline|plan|opinions|guidelines|measures"
+    r"\bthe\s+(?P<t>(?:(?!of\b|the\b|and\b)[a-z][\w\-]*\s+){0,3}(?:outline|plan|opinions|guidelines|measures"
     r"|regulations|notice|program|programme)\s+(?:to|for|on|of)\s+[^,.;:()]{5,160}?"
     r"(?:\s\((?:\d{4}\s*[-–—－]\s*\d{4}|\d{4})\)|during the \d+(?:st|nd|rd|th) Five-Year Plan"
     r"(?: period)?))"
@@ -119,7 +119,7 @@ def document_class(title: str) -> str:
     for part in (head, title):
         best: tuple[int, str] | None = None
         for pattern, kind in _EN_KINDS:
-            for match in re.finditer(rf"\b(?:{pattern})\b", part):
+            for match in re.finditer(rf"\b(?:{pattern})\b", part, re.I):
                 if best is None or match.start() > best[0]:
                     best = (match.start(), kind)
         if best:

@@ -4,10 +4,10 @@ Why reification. ipgraph keeps provenance per statement, not per node (DESIGN.md
 node gathers statements from several places: a document's title in one sentence, its issuers
 in another, a figure's value, qualifier, unit and period each from their own words. So every
 candidate triple is asserted (the draft is usable as data) *and* described by an
-``rdf:Statement`` (``rdf:subject`` / ``rdf:predicate`` / ``rdf:object``) that carries
-``prov:wasDerivedFrom`` the passage, the character span it was read from (``nif:beginIndex`` /
-``nif:endIndex``, offsets into the input text; ``nif:anchorOf`` the words there) and a
-confidence (``itsrdf:taConfidence``). These are the W3C-standard terms for the job (RDF
+``rdf:Statement`` (``rdf:subject`` / ``rdf:predicate`` / ``rdf:object``; the type itself is
+entailed by their domain and left out) that carries ``prov:wasDerivedFrom`` the passage, the
+character span it was read from (``nif:beginIndex`` / ``nif:endIndex``, offsets into the input
+text, so the words are ``text[begin:end]``) and a confidence (``itsrdf:taConfidence``). These are the W3C-standard terms for the job (RDF
 reification, PROV-O, NIF 2.0 and ITS 2.0 text analysis), declared in ``ontology/ontology.ttl``,
 so a curator can query "which statements of this draft come from paragraph 3, below 0.7".
 RDF-star would be terser but is not yet RDF 1.1, which rdflib and the SHACL tooling speak; a
@@ -28,6 +28,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -42,6 +43,12 @@ DRAFT = Namespace("https://w3id.org/ipgraph/draft/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
+_T = SimpleNamespace(**{n: IPG[n] for n in ['Observation', 'Passage', 'Source', 'about', 'heading', 'inSource', 'issuedBy', 'paragraph', 'publishedBy', 'qualifier', 'referenceDate', 'referencePeriod', 'section', 'unit', 'validFrom', 'validUntil', 'value', 'withOtherDepartments', 'year']})
+_SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
+_DERIVED = PROV.wasDerivedFrom
+_CONFIDENCE = URIRef("http://www.w3.org/2005/11/its/rdf#taConfidence")
+_BEGIN = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex")
+_END = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex")
 _QUALIFIER_EN = {"MoreThan": "more than", "Approximately": "about", "Nearly": "nearly"}
 _QUALIFIER_EN["Exactly"] = ""
 
@@ -130,6 +137,24 @@ class _Builder:
             self.g.bind(prefix, ns)
         self.count = 0
         self.en_label: set[Node] = set()
+        self.statement_base = str(DRAFT[f"statement/{draft.source.slug}/"])
+        self.passages = [draft.passage_iri(p.index) for p in draft.passages]
+        self.add = self.g.add
+        self._confidences: dict[float, Literal] = {}
+        self._offsets: dict[int, Literal] = {}
+
+    def confidence(self, value: float) -> Literal:
+        key = round(value, 3)
+        found = self._confidences.get(key)
+        if found is None:
+            found = self._confidences[key] = Literal(key, datatype=XSD.double)
+        return found
+
+    def offset(self, value: int) -> Literal:
+        found = self._offsets.get(value)
+        if found is None:
+            found = self._offsets[value] = Literal(value, datatype=XSD.nonNegativeInteger)
+        return found
 
     def build(self) -> Graph:
         self._source()
@@ -154,39 +179,37 @@ class _Builder:
         if asserted:
             self.g.add((s, p, o))
         self.count += 1
-        node = DRAFT[f"statement/{self.d.source.slug}/{self.count}"]
-        g = self.g
-        g.add((node, RDF.type, RDF.Statement))
-        g.add((node, RDF.subject, s))
-        g.add((node, RDF.predicate, p))
-        g.add((node, RDF.object, o))
-        g.add((node, PROV.wasDerivedFrom, self.d.passage_iri(passage)))
-        g.add((node, ITSRDF.taConfidence, Literal(round(confidence, 3), datatype=XSD.double)))
+        node = URIRef(f"{self.statement_base}{self.count}")
+        add = self.add
+        add((node, _SUBJECT, s))
+        add((node, _PREDICATE, p))
+        add((node, _OBJECT, o))
+        add((node, _DERIVED, self.passages[passage]))
+        add((node, _CONFIDENCE, self.confidence(confidence)))
         if span is not None:
-            g.add((node, NIF.beginIndex, Literal(span[0], datatype=XSD.nonNegativeInteger)))
-            g.add((node, NIF.endIndex, Literal(span[1], datatype=XSD.nonNegativeInteger)))
-            g.add((node, NIF.anchorOf, Literal(self.d.text[span[0] : span[1]])))
+            add((node, _BEGIN, self.offset(span[0])))
+            add((node, _END, self.offset(span[1])))
 
     def _source(self) -> None:
         src, info, g = self.d.source.iri, self.d.source, self.g
-        g.add((src, RDF.type, IPG.Source))
+        g.add((src, RDF.type, _T.Source))
         g.add((src, DCTERMS.title, Literal(info.title, lang=info.lang)))
         english = info.title if info.lang == "en" else f"Report {info.slug}"
         g.add((src, RDFS.label, Literal(english, lang="en")))
         if info.lang != "en":
             g.add((src, RDFS.label, Literal(info.title, lang=info.lang)))
         if info.year:
-            g.add((src, IPG.year, Literal(info.year, datatype=XSD.gYear)))
+            g.add((src, _T.year, Literal(info.year, datatype=XSD.gYear)))
         for p in self.d.passages:
             node = self.d.passage_iri(p.index)
-            g.add((node, RDF.type, IPG.Passage))
+            g.add((node, RDF.type, _T.Passage))
             label = f"{english}, section {p.section}, paragraph {p.paragraph}"
             g.add((node, RDFS.label, Literal(label, lang="en")))
-            g.add((node, IPG.inSource, src))
-            g.add((node, IPG.section, Literal(p.section)))
-            g.add((node, IPG.paragraph, Literal(p.paragraph)))
+            g.add((node, _T.inSource, src))
+            g.add((node, _T.section, Literal(p.section)))
+            g.add((node, _T.paragraph, Literal(p.paragraph)))
             if p.heading:
-                g.add((node, IPG.heading, Literal(p.heading)))
+                g.add((node, _T.heading, Literal(p.heading)))
 
     def _mention(self, m: Mention) -> None:
         e = URIRef(m.iri)
@@ -216,25 +239,25 @@ class _Builder:
                       d.confidence)  # fmt: skip
         if d.number:
             self.stmt(e, ELI.id_local, Literal(d.number), d.passage, d.number_span, d.confidence)
-        predicate = IPG.publishedBy if d.predicate == "publishedBy" else IPG.issuedBy
+        predicate = _T.publishedBy if d.predicate == "publishedBy" else _T.issuedBy
         for issuer in d.issuers:
             self.stmt(e, predicate, URIRef(issuer.iri), d.passage, (issuer.start, issuer.end),
                       issuer.confidence)  # fmt: skip
         if d.with_other_departments:
-            self.stmt(e, IPG.withOtherDepartments, Literal(True), d.passage,
+            self.stmt(e, _T.withOtherDepartments, Literal(True), d.passage,
                       d.other_departments_span, 0.8)  # fmt: skip
         if d.date_issued:
             self.stmt(e, ELI.date_document, Literal(d.date_issued, datatype=XSD.date),
                       d.passage, d.date_issued_span, 0.7)  # fmt: skip
-            self.stmt(e, IPG.year, Literal(d.date_issued[:4], datatype=XSD.gYear), d.passage,
+            self.stmt(e, _T.year, Literal(d.date_issued[:4], datatype=XSD.gYear), d.passage,
                       d.date_issued_span, 0.7)  # fmt: skip
         if d.date_in_force:
             self.stmt(e, ELI.first_date_entry_in_force, Literal(d.date_in_force,
                       datatype=XSD.date), d.passage, d.date_in_force_span, 0.7)  # fmt: skip
         if d.valid_from and d.valid_until:
-            self.stmt(e, IPG.validFrom, Literal(d.valid_from, datatype=XSD.gYear), d.passage,
+            self.stmt(e, _T.validFrom, Literal(d.valid_from, datatype=XSD.gYear), d.passage,
                       d.years_span, d.confidence)  # fmt: skip
-            self.stmt(e, IPG.validUntil, Literal(d.valid_until, datatype=XSD.gYear), d.passage,
+            self.stmt(e, _T.validUntil, Literal(d.valid_until, datatype=XSD.gYear), d.passage,
                       d.years_span, d.confidence)  # fmt: skip
         if not d.linked:
             valid = d.lang == "en" and bool(d.issuers)
@@ -246,33 +269,30 @@ class _Builder:
         span = (f.start, f.end)
         p = f.passage
         passages = [p, *f.extra_passages]
-        for q in passages:
-            self.stmt(o, PROV.wasDerivedFrom, self.d.passage_iri(q), q, span, f.confidence)
+        for q in passages:  # the rdf:type statement below carries the evidence
+            self.g.add((o, PROV.wasDerivedFrom, self.passages[q]))
         surface = re.sub(r"\s+", " ", re.sub(r"<[^>]+>|\*", "", f.surface)).strip()
         passage = self.d.passages[p]
-        if self.d.source.lang == "en":
-            self.stmt(o, RDFS.label, Literal(surface, lang="en"), p, span, f.confidence)
-        else:
-            self.stmt(o, RDFS.label, Literal(surface, lang=self.d.source.lang), p, span,
-                      f.confidence)  # fmt: skip
+        self.g.add((o, RDFS.label, Literal(surface, lang=self.d.source.lang)))
+        if self.d.source.lang != "en":
             words = " ".join(x for x in (_QUALIFIER_EN[f.qualifier], str(f.value), f.unit) if x)
             label = f"Figure in section {passage.section}, paragraph {passage.paragraph}: {words}"
             self.g.add((o, RDFS.label, Literal(label, lang="en")))
         value = Literal(str(f.value), datatype=XSD.decimal)
-        self.stmt(o, IPG.value, value, p, f.value_span, f.confidence)
-        self.stmt(o, IPG.qualifier, IPG[f.qualifier], p, f.qualifier_span or f.value_span,
+        self.stmt(o, _T.value, value, p, f.value_span, f.confidence)
+        self.stmt(o, _T.qualifier, IPG[f.qualifier], p, f.qualifier_span or f.value_span,
                   f.confidence)  # fmt: skip
-        self.stmt(o, IPG.unit, ID[f"unit/{f.unit}"], p, f.unit_span or f.value_span,
+        self.stmt(o, _T.unit, ID[f"unit/{f.unit}"], p, f.unit_span or f.value_span,
                   f.confidence)  # fmt: skip
         if f.date:
-            self.stmt(o, IPG.referenceDate, Literal(f.date, datatype=XSD.date), p,
+            self.stmt(o, _T.referenceDate, Literal(f.date, datatype=XSD.date), p,
                       f.period_span, f.confidence)  # fmt: skip
         elif f.period:
-            self.stmt(o, IPG.referencePeriod, Literal(f.period, datatype=XSD.gYear), p,
+            self.stmt(o, _T.referencePeriod, Literal(f.period, datatype=XSD.gYear), p,
                       f.period_span, f.confidence * (1.0 if f.period_span else 0.7))  # fmt: skip
         for about in f.about:
-            self.stmt(o, IPG.about, URIRef(about), p, f.about_span, f.confidence)
-        self.stmt(o, RDF.type, IPG.Observation, p, span, f.confidence,
+            self.stmt(o, _T.about, URIRef(about), p, f.about_span, f.confidence)
+        self.stmt(o, RDF.type, _T.Observation, p, span, f.confidence,
                   asserted=bool(f.date or f.period))  # fmt: skip
 
 

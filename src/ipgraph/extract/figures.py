@@ -60,7 +60,11 @@ class FoundFigure:
 
 
 def find_figures(
-    text: str, offset: int, excluded: list[tuple[int, int]], chinese: bool = False
+    text: str,
+    offset: int,
+    excluded: list[tuple[int, int]],
+    chinese: bool = False,
+    ordinals_in: list[tuple[int, int]] | None = None,
 ) -> list[FoundFigure]:
     """Figures in one passage.
 
@@ -69,6 +73,8 @@ def find_figures(
         offset: where the passage starts in the clean view (added to every span).
         excluded: view spans not to read numbers in (titles, document numbers, dates).
         chinese: whether to read Chinese numbers and measure words too.
+        ordinals_in: view spans in ``excluded`` where ordinals are read all the same (titles:
+            "the 14th Five-Year Plan").
 
     Returns:
         `FoundFigure` values in text order, spans in view offsets.
@@ -79,13 +85,17 @@ def find_figures(
     found: list[FoundFigure] = []
     taken: list[tuple[int, int]] = list(excluded)
 
-    def free(start: int, end: int) -> bool:
+    def free(start: int, end: int, ordinal: bool = False) -> bool:
+        if ordinal and any(s - offset <= start and end <= e - offset for s, e in ordinals_in or ()):
+            return all(end <= s - offset or start >= e - offset for s, e in found_spans)
         return all(end <= s - offset or start >= e - offset for s, e in taken)
+
+    found_spans: list[tuple[int, int]] = []
 
     patterns = [_ORDINAL, _EN_NUMBER, _SPELLED] + ([_ZH_NUMBER] if chinese else [])
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if not free(match.start(), match.end()):
+            if not free(match.start(), match.end(), pattern is _ORDINAL):
                 continue
             figure = _read(text, match, pattern is _ORDINAL, pattern is _ZH_NUMBER)
             if figure is None:
@@ -100,6 +110,7 @@ def find_figures(
                 figure.qualifier_span = (q[0] + offset, q[1] + offset)
             found.append(figure)
             taken.append((figure.start, figure.end))
+            found_spans.append((figure.start, figure.end))
     found.sort(key=lambda f: f.start)
     return found
 

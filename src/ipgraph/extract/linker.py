@@ -64,6 +64,7 @@ def is_acronym(token: str) -> bool:
     return len(core) >= 2 and core.isupper() and core.isalpha()
 
 
+@lru_cache(maxsize=65536)
 def fold(token: str) -> str:
     """The matching key of an English token: acronyms keep case, words fold case and plural.
 
@@ -153,17 +154,20 @@ class NameTable:
                     return record.label
         return records[0].label if records else iri
 
-    def find(self, text: str, chinese_words: Any = None) -> list[NameMatch]:
+    def find(
+        self, text: str, chinese_words: Any = None, exclude: frozenset[str] = frozenset()
+    ) -> list[NameMatch]:
         """Known names in ``text``, longest first, not overlapping, in text order.
 
         Args:
             text: the (clean) text to search.
             chinese_words: optional callable giving the set of jieba word boundaries of a text;
                 by default jieba is asked when a short Chinese name is found.
+            exclude: IRIs not to match (to find the names inside a known title).
         """
-        found = self._find_en(text)
+        found = self._find_en(text, exclude)
         if _CJK.search(text):
-            found += self._find_zh(text, chinese_words or _jieba_boundaries)
+            found += self._find_zh(text, chinese_words or _jieba_boundaries, exclude)
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[NameMatch] = []
         last_end = -1
@@ -173,7 +177,7 @@ class NameTable:
                 last_end = match.end
         return kept
 
-    def _find_en(self, text: str) -> list[NameMatch]:
+    def _find_en(self, text: str, exclude: frozenset[str]) -> list[NameMatch]:
         toks = tokens(text)
         keys = [fold(t) for t, _, _ in toks]
         out: list[NameMatch] = []
@@ -183,8 +187,8 @@ class NameTable:
             best: tuple[int, list[NameRecord]] | None = None
             j = i
             while node is not None:
-                if "" in node:
-                    best = (j, node[""])
+                if "" in node and _allowed(node[""], exclude):
+                    best = (j, _allowed(node[""], exclude))
                 j += 1
                 if j >= len(toks):
                     break
@@ -199,7 +203,7 @@ class NameTable:
             i = end_tok + 1
         return out
 
-    def _find_zh(self, text: str, boundaries: Any) -> list[NameMatch]:
+    def _find_zh(self, text: str, boundaries: Any, exclude: frozenset[str]) -> list[NameMatch]:
         out: list[NameMatch] = []
         cut: set[int] | None = None
         i, n = 0, len(text)
@@ -209,8 +213,8 @@ class NameTable:
             j = i
             while node is not None:
                 j += 1
-                if "" in node:
-                    best = (j, node[""])
+                if "" in node and _allowed(node[""], exclude):
+                    best = (j, _allowed(node[""], exclude))
                 if j >= n:
                     break
                 node = node.get(text[j])
@@ -237,6 +241,10 @@ class NameTable:
             confidence *= 0.6
         record = next(r for r in records if r.iri == iris[0])
         return NameMatch(start, end, surface, iris[0], record, confidence, tuple(iris[1:]))
+
+
+def _allowed(records: list[NameRecord], exclude: frozenset[str]) -> list[NameRecord]:
+    return [r for r in records if r.iri not in exclude] if exclude else records
 
 
 def _rank(iri: str, records: list[NameRecord]) -> tuple[int, str]:

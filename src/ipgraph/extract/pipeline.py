@@ -8,6 +8,7 @@ written.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def extract(
     run.mint()
     run.set_publisher(publisher)
     run.resolve_issuers()
+    run._dedupe_issuers()
     run.find_figures()
     return run.draft()
 
@@ -126,6 +128,16 @@ class _Run:
         self.new_labels: dict[tuple[str, str], str] = {}
         self.publisher: str | None = None
         self.publisher_is_default = True
+        self._index: dict[int, list[tuple[_Segment, int, int, Mention]]] | None = None
+        self._starts = [seg.start for seg in segments]
+
+    def by_segment(self, seg: _Segment) -> list[tuple[_Segment, int, int, Mention]]:
+        """The mentions of one passage (indexed once the mention list is final)."""
+        if self._index is None:
+            self._index = {}
+            for item in self.mentions:
+                self._index.setdefault(item[0].passage.index, []).append(item)
+        return self._index.get(seg.passage.index, [])
 
     # --- names -------------------------------------------------------------------------------
     def link(self) -> None:
@@ -151,7 +163,7 @@ class _Run:
             body = self.view.text[seg.start : seg.end]
             for name in find_new_names(body, self.reading.chinese):
                 start, end = seg.start + name.start, seg.start + name.end
-                if self._overlaps(start, end):
+                if self._overlaps(seg, start, end):
                     continue
                 known = self.table.lookup(name.label)
                 if not known and name.acronym:
@@ -181,10 +193,10 @@ class _Run:
                 self.mentions.append((seg, start, end, mention))
         self.mentions.sort(key=lambda m: m[1])
 
-    def _overlaps(self, start: int, end: int) -> bool:
-        if any(start < e and s < end for _, s, e, _ in self.mentions):
+    def _overlaps(self, seg: _Segment, start: int, end: int) -> bool:
+        if any(start < e and s < end for sg, s, e, _ in self.mentions if sg is seg):
             return True
-        return any(start < t.end and t.start < end for _, t, _ in self.titles)
+        return any(start < t.end and t.start < end for sg, t, _ in self.titles if sg is seg)
 
     # --- documents ---------------------------------------------------------------------------
     def find_documents(self) -> None:
@@ -201,17 +213,27 @@ class _Run:
             self.titles.append((seg, span, self._document(seg, span)))
         # names inside titles: linked separately, the title itself left out
         kept = []
+        titles_of: dict[int, list[docs.TitleSpan]] = {}
+        for sg, t, _ in self.titles:
+            titles_of.setdefault(sg.passage.index, []).append(t)
         for seg, start, end, mention in self.mentions:
-            inside = [t for _, t, _ in self.titles if start < t.end and t.start < end]
+            near = titles_of.get(seg.passage.index, [])
+            inside = [t for t in near if start < t.end and t.start < end]
             if not inside:
                 kept.append((seg, start, end, mention))
         self.mentions = kept
-        for seg, span, doc in self.titles:
-            inner = self.view.text[span.start : span.end]
-            for match in self.table.find(inner):
-                if match.iri == doc.iri or match.record.cls in DOCUMENT_CLASSES:
+        containers = [(seg, span.start, span.end, doc.iri) for seg, span, doc in self.titles]
+        containers += [
+            (seg, start, end, m.iri)
+            for seg, start, end, m in self.mentions
+            if m.cls.startswith(IPG_NS) and _is_program(m.cls) and len(m.surface.split()) >= 4
+        ]
+        for seg, start, end, iri in containers:
+            inner = self.view.text[start:end]
+            for match in self.table.find(inner, exclude=frozenset({iri})):
+                if match.record.cls in DOCUMENT_CLASSES:
                     continue
-                self._add_match(seg, match, span.start)
+                self._add_match(seg, match, start)
         self.mentions.sort(key=lambda m: m[1])
 
     def _document(self, seg: _Segment, span: docs.TitleSpan) -> DocumentCandidate:
@@ -274,12 +296,13 @@ class _Run:
             self.publisher = counts.most_common(1)[0][0]
 
     def resolve_issuers(self) -> None:
-        orgs = [(s, e, m) for _, s, e, m in self.mentions if m.is_organization]
+        self._index = None
         for seg, span, doc in self.titles:
+            orgs = [(s, e, m) for _, s, e, m in self.by_segment(seg) if m.is_organization]
             sentence = _sentence_at(seg, span.start)
             s_start, s_end = sentence
             s_text = self.view.text[s_start:s_end]
-            others = [(t.start, t.end) for _, t, _ in self.titles]
+            others = [(t.start, t.end) for sg, t, _ in self.titles if sg is seg]
             verb_text = _mask(s_text, s_start, others)
             if not docs.ISSUE_VERBS.search(verb_text):
                 continue
@@ -326,21 +349,30 @@ class _Run:
     def _issuer(self, mention: Mention, confidence: float, cue: str) -> Issuer:
         return Issuer(mention.iri, mention.start, mention.end, confidence, cue)
 
+    def _dedupe_issuers(self) -> None:
+        for _seg, _span, doc in self.titles:
+            best: dict[str, Issuer] = {}
+            for issuer in doc.issuers:
+                if issuer.iri not in best or issuer.confidence > best[issuer.iri].confidence:
+                    best[issuer.iri] = issuer
+            doc.issuers = list(best.values())
+
     # --- figures -----------------------------------------------------------------------------
     def find_figures(self) -> None:
-        excluded = [(t.start, t.end) for _, t, _ in self.titles]
-        for seg, span, doc in self.titles:
-            after = self.view.text[span.end : span.end + 60]
-            number = re.match(r"[》」\"”]?\s*[(（][^)）]{0,40}[)）]", after)
-            if number and doc.number:
-                excluded.append((span.end, span.end + number.end()))
+        self._index = None
         for seg in self.segments:
+            excluded = [(t.start, t.end) for sg, t, _ in self.titles if sg is seg]
+            for sg, span, doc in self.titles:
+                after = self.view.text[span.end : span.end + 60]
+                number = re.match(r"[》」\"”]?\s*[(（][^)）]{0,40}[)）]", after)
+                if sg is seg and number and doc.number:
+                    excluded.append((span.end, span.end + number.end()))
             for s_start, s_end in seg.sentences:
-                for date, d_start, d_end in dates(self.view.text[s_start:s_end]):
+                for _date, d_start, d_end in dates(self.view.text[s_start:s_end]):
                     excluded.append((s_start + d_start, s_start + d_end))
-        for seg in self.segments:
             body = self.view.text[seg.start : seg.end]
-            found = find_figures(body, seg.start, excluded, self.reading.chinese)
+            titles = [(t.start, t.end) for sg, t, _ in self.titles if sg is seg]
+            found = find_figures(body, seg.start, excluded, self.reading.chinese, titles)
             for fig in found:
                 self._figure(seg, fig)
         for seg, _span, doc in self.titles:
@@ -382,9 +414,10 @@ class _Run:
             figure.period = self.info.year
         about = self._about(seg, fig, sentence)
         if about is None:
-            if not self.publisher:
-                return
-            figure.about, figure.confidence = [self.publisher], figure.confidence * 0.5
+            if fig.ordinal:
+                return  # an ordinal numbers a named thing; none here
+            fallback = self.publisher or str(self.info.iri)
+            figure.about, figure.confidence = [fallback], figure.confidence * 0.5
         else:
             figure.about, figure.about_span = [about.iri], (about.start, about.end)
             if fig.ordinal:
@@ -392,11 +425,11 @@ class _Run:
         self.figures.append(figure)
 
     def _about(self, seg: _Segment, fig: FoundFigure, sentence: tuple[int, int]) -> Mention | None:
-        here = [(s, e, m) for sg, s, e, m in self.mentions if sg is seg]
+        here = [(s, e, m) for _sg, s, e, m in self.by_segment(seg)]
         if fig.ordinal:  # "22nd WIPO-CNIPA Award": the thing the ordinal numbers
             for s, e, m in here + [(t.start, t.end, None) for sg, t, _ in self.titles if sg is seg]:
                 if s <= fig.start < e or 0 <= s - fig.end <= 2:
-                    if m is not None and not m.is_document:
+                    if m is not None and not m.is_document and not m.is_organization:
                         return m
                     for _sg, t, d in self.titles:
                         if t.start == s:
@@ -432,9 +465,9 @@ class _Run:
         return self.view.view_offset(raw_start), self.view.view_offset(raw_end)
 
     def _segment_at(self, at: int) -> _Segment | None:
-        for seg in self.segments:
-            if seg.start <= at < seg.end:
-                return seg
+        i = bisect_right(self._starts, at) - 1
+        if i >= 0 and self.segments[i].start <= at < self.segments[i].end:
+            return self.segments[i]
         return None
 
     def draft(self) -> Draft:
@@ -485,6 +518,14 @@ def _first_year(view: str, segments: list[_Segment]) -> str | None:
             if ref and ref[0] == "period":
                 return ref[1]
     return None
+
+
+_PROGRAMS = {"Program", "Campaign", "SpecialPlan", "PilotProject", "Award", "Event"}
+_PROGRAMS |= {"TrainingSession", "ServiceBase", "Mechanism", "Meeting", "Project", "Expo", "BrandDay"}
+
+
+def _is_program(cls: str) -> bool:
+    return cls.removeprefix(IPG_NS) in _PROGRAMS
 
 
 def _doc_mention(doc: DocumentCandidate) -> Mention:

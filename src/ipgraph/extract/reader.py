@@ -55,7 +55,9 @@ def strip_inline(text: str) -> str:
     >>> strip_inline("the 22<sup>nd</sup> **WIPO-CNIPA**\\n Award")
     'the 22nd WIPO-CNIPA Award'
     """
-    return CleanView(text).text
+    if "\n" in text and _CJK.search(text):
+        return CleanView(text).text
+    return re.sub(r"\s+", " ", _TAG.sub("", text.replace("*", ""))).strip()
 
 
 class CleanView:
@@ -163,7 +165,8 @@ def read_text(text: str) -> Reading:
     >>> r.title, r.passages[0].section, r.chinese
     ('标题', '1', True)
     """
-    blocks = _blocks(text)
+    tokens = MarkdownIt("commonmark").parse(text)
+    blocks = _blocks(text, tokens)
     title: str | None = None
     headings = [b for b in blocks if b.level]
     if headings:
@@ -216,7 +219,7 @@ def read_text(text: str) -> Reading:
             flush()
         pending = block
     flush()
-    emphasis = _emphasis(text)
+    emphasis = _emphasis(text, tokens)
     return Reading(text, title, passages, emphasis, is_chinese(text))
 
 
@@ -229,9 +232,7 @@ class _Block:
     in_list: bool = False
 
 
-def _blocks(text: str) -> list[_Block]:
-    md = MarkdownIt("commonmark")
-    tokens = md.parse(text)
+def _blocks(text: str, tokens: list[Token]) -> list[_Block]:
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     blocks: list[_Block] = []
     depth_list = 0
@@ -268,12 +269,11 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _emphasis(text: str) -> list[tuple[int, int]]:
+def _emphasis(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     """Input spans of the contents of ``*emphasis*`` / ``_emphasis_`` (not ``**strong**``)."""
     spans: list[tuple[int, int]] = []
-    md = MarkdownIt("commonmark")
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for token in md.parse(text):
+    for token in tokens:
         if token.type != "inline" or not token.map or not token.children:
             continue
         cursor = line_starts[token.map[0]]
