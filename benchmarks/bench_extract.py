@@ -58,7 +58,9 @@ def labels(graph: Graph, node: URIRef) -> list[str]:
     ]
 
 
-def score(name: str, truth: set[object] | Counter[object], found: Counter[object]) -> dict[str, object]:
+def score(
+    name: str, truth: set[object] | Counter[object], found: Counter[object]
+) -> dict[str, object]:
     truth_c = truth if isinstance(truth, Counter) else Counter(truth)
     hit = sum((truth_c & found).values())
     recall = hit / max(1, sum(truth_c.values()))
@@ -109,9 +111,7 @@ def main() -> int:
     derived = set(curated.subjects(PROV.wasDerivedFrom, None))
     docs_truth = {s for s, t in types.items() if {str(c) for c in t} & DOCUMENT_CLASSES}
     entities_truth = {
-        s
-        for s, t in types.items()
-        if s in derived and s not in docs_truth and not t & NOT_ENTITIES
+        s for s, t in types.items() if s in derived and s not in docs_truth and not t & NOT_ENTITIES
     }
     named = {s for s in entities_truth if any(norm(lb) in view for lb in labels(curated, s))}
     figures_truth: Counter[object] = Counter()
@@ -132,11 +132,16 @@ def main() -> int:
     doc_by_title = {norm(lb): d for d in docs_truth for lb in labels(curated, d)}
 
     print(f"seed: {SEED.name}, {len(text):,} characters; curated: {CURATED.name}")
-    for mode, graph in (("warm (names from the whole graph)", full), ("cold (ontology only)", ontology)):
+    for mode, graph in (
+        ("warm (names from the whole graph)", full),
+        ("cold (ontology only)", ontology),
+    ):
         table = NameTable(names_from_graph(graph))
         draft = extract(text, table, source=SEED.name)
-        print(f"\n{mode}: {len(draft.mentions)} mentions, {len(draft.documents)} documents, "
-              f"{len(draft.figures)} figures; publisher taken to be {short(str(draft.publisher))}")
+        print(
+            f"\n{mode}: {len(draft.mentions)} mentions, {len(draft.documents)} documents, "
+            f"{len(draft.figures)} figures; publisher taken to be {short(str(draft.publisher))}"
+        )
         found_entities = Counter(
             {URIRef(m.iri): 1 for m in draft.linked if m.cls not in DOCUMENT_CLASSES}
         )
@@ -148,9 +153,7 @@ def main() -> int:
             key = iri or URIRef(doc.iri)
             doc_iri[doc.iri] = key
             found_docs[key] = 1
-        found_figures = Counter(
-            (f.value.normalize(), f.qualifier, f.unit) for f in draft.figures
-        )
+        found_figures = Counter((f.value.normalize(), f.qualifier, f.unit) for f in draft.figures)
         found_issuers = Counter(
             {(doc_iri[d.iri], URIRef(i.iri)): 1 for d in draft.documents for i in d.issuers}
         )

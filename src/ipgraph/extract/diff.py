@@ -4,7 +4,8 @@
 >>> from rdflib.namespace import RDFS
 >>> a, b = URIRef("https://w3id.org/ipgraph/id/agency/a"), URIRef("https://w3id.org/ipgraph/draft/agency/b")
 >>> draft, graph = Graph(), Graph()
->>> _ = draft.add((a, RDFS.label, Literal("A", lang="en"))).add((b, RDFS.label, Literal("B", lang="en")))
+>>> _ = draft.add((a, RDFS.label, Literal("A", lang="en")))
+>>> _ = draft.add((b, RDFS.label, Literal("B", lang="en")))
 >>> _ = graph.add((a, RDFS.label, Literal("A", lang="en")))
 >>> d = diff(draft, graph)
 >>> [str(e) for e in d.new_entities], len(d.new_statements), len(d.known)
@@ -63,7 +64,7 @@ def diff(draft: Draft | Graph, graph: Graph) -> DraftDiff:
         is left out.
     """
     g = draft.graph() if isinstance(draft, Draft) else draft
-    bookkeeping = set(g.subjects(RDF.type, RDF.Statement))
+    bookkeeping = set(g.subjects(RDF.subject, None))
     bookkeeping |= set(g.subjects(RDF.type, IPG.Passage)) | set(g.subjects(RDF.type, IPG.Source))
     out = DraftDiff()
     subjects: set[URIRef] = set()

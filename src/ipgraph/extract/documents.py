@@ -9,8 +9,10 @@ follow a cue ("jointly with", "in a concerted effort with", "by", "会同", "联
 when a title is issued in the passive voice without an agent, the report's publisher is the
 issuer (the report speaks of its own work), with a lower confidence.
 
->>> document_class("Notice on Strengthening Patent Navigation"), document_class("关于加强专利导航工作的通知")
-('Notice', 'Notice')
+>>> document_class("Notice on Strengthening Patent Navigation")
+'Notice'
+>>> document_class("关于加强专利导航工作的通知")
+'Notice'
 >>> split_number("Guidelines for Patent Navigation (GB/T 39551-2020)")
 ('Guidelines for Patent Navigation', 'GB/T 39551-2020')
 """
@@ -83,7 +85,9 @@ JOINT = re.compile(
     r"|会同|联合|与|同|和|由|及",
     re.I,
 )
-NOT_ISSUER_BEFORE = re.compile(r"\b(?:according to|pursuant to|under|in line with)\b|根据|按照|依据")
+NOT_ISSUER_BEFORE = re.compile(
+    r"\b(?:according to|pursuant to|under|in line with)\b|根据|按照|依据"
+)
 OTHER_DEPARTMENTS = re.compile(
     r"\band other (?:related |relevant |concerned )?(?:departments|ministries|agencies|authorities)"
     r"|等(?:\d+个|[一二三四五六七八九十]+个)?(?:有关)?(?:部门|单位|部委)",

@@ -1,21 +1,23 @@
 """The draft: candidate facts as an rdflib graph, each statement traced to passage and span.
 
-Why reification. ipgraph keeps provenance per statement, not per node (DESIGN.md), and one
-node gathers statements from several places: a document's title in one sentence, its issuers
-in another, a figure's value, qualifier, unit and period each from their own words. So every
-candidate triple is asserted (the draft is usable as data) *and* described by an
-``rdf:Statement`` (``rdf:subject`` / ``rdf:predicate`` / ``rdf:object``; the type itself is
-entailed by their domain and left out) that carries ``prov:wasDerivedFrom`` the passage, the
-character span it was read from (``nif:beginIndex`` / ``nif:endIndex``, offsets into the input
-text, so the words are ``text[begin:end]``) and a confidence (``itsrdf:taConfidence``). These are the W3C-standard terms for the job (RDF
-reification, PROV-O, NIF 2.0 and ITS 2.0 text analysis), declared in ``ontology/ontology.ttl``,
-so a curator can query "which statements of this draft come from paragraph 3, below 0.7".
-RDF-star would be terser but is not yet RDF 1.1, which rdflib and the SHACL tooling speak; a
-mention node per name would not cover statements whose evidence is several words apart.
+Why reification. ipgraph keeps provenance per statement, not per node (DESIGN.md), and one node
+gathers statements from several places: a document's title in one sentence, its issuers in another,
+a figure's value, qualifier, unit and period each from their own words. So every candidate triple
+is asserted (the draft is usable as data) *and* described by an ``rdf:Statement`` (``rdf:subject``
+/ ``rdf:predicate`` / ``rdf:object``; the type itself is entailed by their domain and left out)
+that carries ``prov:wasDerivedFrom`` the passage, the character span it was read from
+(``nif:beginIndex`` / ``nif:endIndex``, offsets into the input text, so the words are
+``text[begin:end]``) and a confidence (``itsrdf:taConfidence``). These are the W3C-standard terms
+for the job (RDF reification, PROV-O, NIF 2.0 and ITS 2.0 text analysis), declared in
+``ontology/ontology.ttl``, so a curator can query "which statements of this draft come from
+paragraph 3, below 0.7". RDF-star would be terser but is not yet RDF 1.1, which rdflib and the
+SHACL tooling speak; a mention node per name would not cover statements whose evidence is several
+words apart.
 
-Candidates that would not validate are kept as statements only, not asserted: the class of a
-new entity whose name is only Chinese (ipgraph nodes need an English label, and none is
-invented), and the class of a new document with no issuer in the text.
+Candidates that would not validate are kept as statements only, not asserted: everything but the
+name and provenance of a new entity whose name is only Chinese (ipgraph nodes need an English
+label, none is invented, and with RDFS inference any ipg property would type the node), and the
+class of a new document with no issuer in the text.
 
 >>> info = SourceInfo(DRAFT["source/r"], "r", "R", "en", "2021")
 >>> Draft("x", info, [], [], [], []).graph().value(DRAFT["source/r"], DCTERMS.title)
@@ -28,8 +30,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -43,12 +45,38 @@ DRAFT = Namespace("https://w3id.org/ipgraph/draft/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
-_T = SimpleNamespace(**{n: IPG[n] for n in ['Observation', 'Passage', 'Source', 'about', 'heading', 'inSource', 'issuedBy', 'paragraph', 'publishedBy', 'qualifier', 'referenceDate', 'referencePeriod', 'section', 'unit', 'validFrom', 'validUntil', 'value', 'withOtherDepartments', 'year']})
+_T = SimpleNamespace(
+    **{
+        n: IPG[n]
+        for n in [
+            "Observation",
+            "Passage",
+            "Source",
+            "about",
+            "heading",
+            "inSource",
+            "issuedBy",
+            "paragraph",
+            "publishedBy",
+            "qualifier",
+            "referenceDate",
+            "referencePeriod",
+            "section",
+            "unit",
+            "validFrom",
+            "validUntil",
+            "value",
+            "withOtherDepartments",
+            "year",
+        ]
+    }
+)
 _SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
 _DERIVED = PROV.wasDerivedFrom
 _CONFIDENCE = URIRef("http://www.w3.org/2005/11/its/rdf#taConfidence")
 _BEGIN = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex")
 _END = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex")
+_ALWAYS = {RDFS.label, PROV.wasDerivedFrom, SKOS.altLabel}
 _QUALIFIER_EN = {"MoreThan": "more than", "Approximately": "about", "Nearly": "nearly"}
 _QUALIFIER_EN["Exactly"] = ""
 
@@ -137,6 +165,10 @@ class _Builder:
             self.g.bind(prefix, ns)
         self.count = 0
         self.en_label: set[Node] = set()
+        self.unnamed: set[Node] = {
+            URIRef(m.iri) for m in draft.mentions if not m.linked and m.lang != "en"
+        }
+        self.unnamed |= {URIRef(d.iri) for d in draft.documents if not d.linked and d.lang != "en"}
         self.statement_base = str(DRAFT[f"statement/{draft.source.slug}/"])
         self.passages = [draft.passage_iri(p.index) for p in draft.passages]
         self.add = self.g.add
@@ -176,6 +208,8 @@ class _Builder:
         confidence: float,
         asserted: bool = True,
     ) -> None:
+        if asserted and (s in self.unnamed or o in self.unnamed) and p not in _ALWAYS:
+            asserted = False  # RDFS inference would type the node, which has no English label
         if asserted:
             self.g.add((s, p, o))
         self.count += 1

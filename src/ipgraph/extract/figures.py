@@ -5,9 +5,11 @@ returns view offsets; the pipeline maps them back to the input. A figure is prop
 its unit is named (a bare number is more often an identifier than a statistic) and its
 qualifier is one ipgraph has (figures stated as "less than" are left out).
 
->>> [(f.surface, f.value, f.qualifier, f.unit) for f in find_figures(
-...     "In 2021, over 23,000 transactions were made, up nearly 30%.", 0, [])]
-[('over 23,000 transactions', Decimal('23000'), 'MoreThan', 'transaction'), ('nearly 30%', Decimal('30'), 'Nearly', 'percent')]
+>>> figures = find_figures("In 2021, over 23,000 transactions were made, up nearly 30%.", 0, [])
+>>> [(f.surface, f.value, f.qualifier, f.unit) for f in figures][0]
+('over 23,000 transactions', Decimal('23000'), 'MoreThan', 'transaction')
+>>> [(f.surface, f.value, f.qualifier, f.unit) for f in figures][1]
+('nearly 30%', Decimal('30'), 'Nearly', 'percent')
 """
 
 from __future__ import annotations
@@ -79,8 +81,11 @@ def find_figures(
     Returns:
         `FoundFigure` values in text order, spans in view offsets.
 
-    >>> [(f.value, f.unit, f.qualifier) for f in find_figures("约8.4万家企业，超过3500亿元", 0, [], True)]
-    [(Decimal('84000.0'), 'enterprise', 'Approximately'), (Decimal('350000000000'), 'yuan', 'MoreThan')]
+    >>> found = find_figures("约8.4万家企业，超过3500亿元", 0, [], True)
+    >>> [(f.value, f.unit, f.qualifier) for f in found][0]
+    (Decimal('84000'), 'enterprise', 'Approximately')
+    >>> [(f.value, f.unit, f.qualifier) for f in found][1]
+    (Decimal('350000000000'), 'yuan', 'MoreThan')
     """
     found: list[FoundFigure] = []
     taken: list[tuple[int, int]] = list(excluded)
@@ -157,7 +162,7 @@ def _read(text: str, match: re.Match[str], ordinal: bool, zh: bool) -> FoundFigu
         value = value  # 亿元 / 万元: the scale is already in the number's match or the unit word
         unit_word = text[unit_span[0] : unit_span[1]] if unit_span else ""
         if unit_word in ("亿元", "万元"):
-            value *= Decimal(10) ** (8 if unit_word == "亿元" else 4)
+            value = (value * Decimal(10) ** (8 if unit_word == "亿元" else 4)).quantize(Decimal(1))
     q_match = qualifier_match(before)
     qualifier = "Exactly"
     q_span: tuple[int, int] | None = None

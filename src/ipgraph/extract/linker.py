@@ -295,7 +295,7 @@ def load_jieba() -> Any:
     """jieba with its bundled dictionary, quiet (nothing is downloaded)."""
     import logging
 
-    import jieba
+    import jieba  # type: ignore[import-untyped]
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
@@ -333,7 +333,8 @@ def names_from_graph(graph: Graph) -> list[NameRecord]:
     """The name table of a graph: every label, alternative label and local id of its entities.
 
     One SPARQL query over ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` and
-    ``eli:id_local``; vocabulary terms (classes, properties, schemes) are left out.
+    ``eli:id_local``; vocabulary terms (classes, properties, schemes, qualifiers) and
+    bookkeeping nodes (sources, passages, observations, units, measures) are left out.
     Alternative labels written like acronyms get the kind ``acronym``.
 
     Args:
@@ -355,6 +356,8 @@ def names_from_graph(graph: Graph) -> list[NameRecord]:
         subject, predicate, name, cls = row  # type: ignore[misc]
         if not isinstance(subject, URIRef) or not isinstance(name, Literal):
             continue
+        if str(subject).startswith(IPG_NS) or (cls is not None and str(cls) in _NOT_ENTITIES):
+            continue  # vocabulary individuals (qualifiers, schemes) and bookkeeping nodes
         kind = _KIND[str(predicate)]
         text = str(name)
         if kind == "altLabel" and is_acronym(text):

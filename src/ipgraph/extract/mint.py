@@ -50,8 +50,25 @@ _ZH_ORG = re.compile(
     r"(?:委员会|联合会|基金会|检察院|研究院|研究所|办公室|科学院|工程院|总署|协会|学会|联盟|大学|学院|法院|集团|公司"
     r"|中心|局|部|委|署|厅|院)$"
 )
-_ZH_QUOTED = re.compile(r"“(?P<t>[^”\n]{1,20})”(?P<s>[\u3400-\u9fff]{0,8}?(?:专项行动|行动|工程|计划|项目|活动|机制))")
-_ZH_STOP = {"会同", "联合", "与", "和", "及", "等", "由", "同", "以及", "印发", "发布", "对", "在", "向"}
+_ZH_QUOTED = re.compile(
+    r"“(?P<t>[^”\n]{1,20})”(?P<s>[\u3400-\u9fff]{0,8}?(?:专项行动|行动|工程|计划|项目|活动|机制))"
+)
+_ZH_STOP = {
+    "会同",
+    "联合",
+    "与",
+    "和",
+    "及",
+    "等",
+    "由",
+    "同",
+    "以及",
+    "印发",
+    "发布",
+    "对",
+    "在",
+    "向",
+}
 
 
 @dataclass
@@ -110,7 +127,7 @@ def _english(view: str) -> list[NewName]:
             hi = i
             j = i + 1
             while j < len(toks) and _joined(view, toks[j - 1], toks[j]):
-                if not (toks[j][0] in _CONNECT - {"the"} or _is_cap(toks[j][0])):
+                if not (toks[j][0] in _CONNECT - {"the", "in"} or _is_cap(toks[j][0])):
                     break
                 if toks[j][0][0] == "(":
                     break
@@ -119,7 +136,7 @@ def _english(view: str) -> list[NewName]:
                 j += 1
             if hi == lo and kind == "org":
                 break  # a lone "Office": not a name
-            if lo > 0 and toks[lo][1] > 0 and view[toks[lo][1] - 1] in "“\"":
+            if lo > 0 and toks[lo][1] > 0 and view[toks[lo][1] - 1] in '“"':
                 break  # inside quotes: a quoted name
             start, end = toks[lo][1], toks[hi][2]
             label = view[start:end]
@@ -156,7 +173,7 @@ def _is_cap(token: str) -> bool:
 
 def _chinese(view: str) -> list[NewName]:
     jieba = load_jieba()
-    import jieba.posseg as pseg  # after load_jieba, so the dictionary is initialised
+    import jieba.posseg as pseg  # type: ignore[import-untyped]  # after load_jieba, so the dictionary is initialised
 
     del jieba
     found: list[NewName] = []
@@ -178,9 +195,11 @@ def _chinese(view: str) -> list[NewName]:
                 # inside a name only between two nouns that are not whole names themselves
                 if lo - 2 < 0 or _ZH_ORG.search(words[lo - 2][0]) or lo == i:
                     break
-            elif not re.fullmatch(r"[\u3400-\u9fff]+", prev) or not pflag.startswith(("n", "j")):
-                break
-            elif _ZH_ORG.search(prev) and len(prev) > 1:
+            elif (
+                not re.fullmatch(r"[\u3400-\u9fff]+", prev)
+                or not pflag.startswith(("n", "j"))
+                or (_ZH_ORG.search(prev) and len(prev) > 1)
+            ):
                 break
             lo -= 1
         start, end = offsets[lo], offsets[i] + len(word)

@@ -4,7 +4,7 @@ Everything here works on plain strings and returns plain values; nothing is gues
 text does not say.
 
 >>> parse_number("23,000"), parse_number("5.01 million"), parse_number("8.4万")
-(Decimal('23000'), Decimal('5010000.00'), Decimal('84000.0'))
+(Decimal('23000'), Decimal('5010000'), Decimal('84000'))
 >>> parse_number("3500亿"), parse_number("350 billion"), parse_number("five")
 (Decimal('350000000000'), Decimal('350000000000'), Decimal('5'))
 >>> qualifier_before("a total of over "), qualifier_before("截至目前约")
@@ -52,7 +52,9 @@ _QUALIFIER_BEFORE = re.compile(
     rf"|(?P<LessThan>{_LESS}))\s*(?:a total of\s*|共|计|达|为)?$",
     re.I,
 )
-_QUALIFIER_AFTER = re.compile(r"^\s*(?:(?P<MoreThan>余|多|以上|or more|-?plus)|(?P<Approximately>左右))")
+_QUALIFIER_AFTER = re.compile(
+    r"^\s*(?:(?P<MoreThan>余|多|以上|or more|-?plus)|(?P<Approximately>左右))"
+)
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -74,7 +76,8 @@ _END_OF_MONTH = re.compile(
 )
 _AS_OF_DATE = re.compile(r"(?:as of|as at|by|截至|截止)\s*(?:到\s*)?$", re.I)
 _PERIOD = re.compile(
-    r"(?:\b(?:in|during|throughout|for)\s+(?:the\s+(?:year|whole year of)\s+)?(?P<y>(?:19|20)\d{2})\b"
+    r"(?:\b(?:in|during|throughout|for)\s+(?:the\s+(?:year|whole year of)\s+)?"
+    r"(?P<y>(?:19|20)\d{2})\b"
     r"(?![-–/]\d)|(?P<zy>(?:19|20)\d{2})年(?![底末\d]|\d{1,2}月))",
     re.I,
 )
@@ -111,15 +114,20 @@ def parse_number(text: str) -> Decimal:
             value = Decimal(digits)
         except InvalidOperation as exc:  # pragma: no cover - the pattern admits digits only
             raise ValueError(f"not a number: {text!r}") from exc
-        return value * scale if scale else value
+        return _tidy(value * scale if scale else value)
     if re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿点]+", raw):
-        import cn2an
+        import cn2an  # type: ignore[import-untyped]
 
         try:
-            return Decimal(str(cn2an.cn2an(raw, "smart")))
+            return _tidy(Decimal(str(cn2an.cn2an(raw, "smart"))))
         except ValueError as exc:
             raise ValueError(f"not a number: {text!r}") from exc
     raise ValueError(f"not a number: {text!r}")
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """An integral value without trailing zeros (5.01 million is 5010000, not 5010000.00)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def qualifier_before(before: str) -> str | None:
@@ -185,8 +193,7 @@ def reference_span(text: str) -> tuple[str, str, int, int] | None:
             hits.append((start, "date", date, end))
     if not hits:
         for match in _PERIOD.finditer(text):
-            year = match["y"] or match["zy"]
-            hits.append((match.start(), "period", year, match.end()))
+            hits.append((match.start(), "period", match["y"] or match["zy"], match.end()))
     if not hits:
         return None
     start, kind, value, end = min(hits)

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ipgraph.errors import DataError
 from ipgraph.extract import documents as docs
@@ -181,7 +182,9 @@ class _Run:
                     cls = IPG_NS + name.cls
                     kind = _KIND_OF_CLASS.get(name.cls, "program")
                     key = (kind, name.label)
-                    iri = self.new_labels.setdefault(key, str(DRAFT[f"{kind}/{slugify(name.label)}"]))
+                    iri = self.new_labels.setdefault(
+                        key, str(DRAFT[f"{kind}/{slugify(name.label)}"])
+                    )
                     mention = Mention(
                         raw[0], raw[1], surface, iri, name.label, cls, False, name.confidence,
                         seg.passage.index, name.lang,
@@ -244,8 +247,11 @@ class _Run:
         after = self.view.text[span.end : span.end + 60]
         number_span: tuple[int, int] | None = None
         if number:
-            at = shown.find("GB", len(label))
-            number_span = self.view.raw_span(span.start + at, span.end)
+            std_in = docs.STANDARD.search(shown, len(label))
+            if std_in:
+                number_span = self.view.raw_span(
+                    span.start + std_in.start(), span.start + std_in.end()
+                )
         else:
             near = re.match(r"[》」*\"”]?\s*[(（]?\s*(" + docs.DOC_NUMBER.pattern + ")", after)
             std = re.match(r"[》」*\"”]?\s*[(（]?\s*(" + docs.STANDARD.pattern + ")", after)
@@ -265,7 +271,11 @@ class _Run:
         title_raw = self.view.raw_span(span.start, title_end)
         lang = "zh" if re.search(r"[\u3400-\u9fff]", label) else "en"
         if known:
-            iri, linked, cls_iri = known[0].iri, True, self.table.cls.get(known[0].iri, IPG_NS + cls)
+            iri, linked, cls_iri = (
+                known[0].iri,
+                True,
+                self.table.cls.get(known[0].iri, IPG_NS + cls),
+            )
         else:
             iri, linked, cls_iri = str(DRAFT[f"document/{slugify(label)}"]), False, IPG_NS + cls
         doc = DocumentCandidate(
@@ -276,7 +286,9 @@ class _Run:
         years = docs.YEARS.search(shown)
         if years and doc.cls == IPG_NS + "Plan":
             doc.valid_from, doc.valid_until = years["a"], years["b"]
-            doc.years_span = self.view.raw_span(span.start + years.start(), span.start + years.end())
+            doc.years_span = self.view.raw_span(
+                span.start + years.start(), span.start + years.end()
+            )
         return doc
 
     # --- issuers -----------------------------------------------------------------------------
@@ -329,9 +341,10 @@ class _Run:
                     agent = agent or cue[0].lower() in ("by", "由")
             after = self.view.text[span.end : s_end]
             passive = docs.PASSIVE.search(after) or (self.reading.chinese and not subject)
-            if not subject and not agent and passive and self.publisher:
-                if self.publisher not in {i.iri for i in doc.issuers}:
-                    doc.issuers.append(Issuer(self.publisher, doc.start, doc.end, 0.6, "publisher"))
+            named = {i.iri for i in doc.issuers}
+            default = self.publisher
+            if default and not subject and not agent and passive and default not in named:
+                doc.issuers.append(Issuer(default, doc.start, doc.end, 0.6, "publisher"))
             other = docs.OTHER_DEPARTMENTS.search(s_text)
             if other:
                 doc.with_other_departments = True
@@ -521,7 +534,15 @@ def _first_year(view: str, segments: list[_Segment]) -> str | None:
 
 
 _PROGRAMS = {"Program", "Campaign", "SpecialPlan", "PilotProject", "Award", "Event"}
-_PROGRAMS |= {"TrainingSession", "ServiceBase", "Mechanism", "Meeting", "Project", "Expo", "BrandDay"}
+_PROGRAMS |= {
+    "TrainingSession",
+    "ServiceBase",
+    "Mechanism",
+    "Meeting",
+    "Project",
+    "Expo",
+    "BrandDay",
+}
 
 
 def _is_program(cls: str) -> bool:
@@ -535,9 +556,7 @@ def _doc_mention(doc: DocumentCandidate) -> Mention:
     )  # fmt: skip
 
 
-def _dec(value: str) -> object:
-    from decimal import Decimal
-
+def _dec(value: str) -> Decimal:
     return Decimal(value)
 
 

@@ -165,8 +165,8 @@ def read_text(text: str) -> Reading:
     >>> r.title, r.passages[0].section, r.chinese
     ('标题', '1', True)
     """
-    tokens = MarkdownIt("commonmark").parse(text)
-    blocks = _blocks(text, tokens)
+    md_tokens = MarkdownIt("commonmark").parse(text)
+    blocks = _blocks(text, md_tokens)
     title: str | None = None
     headings = [b for b in blocks if b.level]
     if headings:
@@ -183,9 +183,9 @@ def read_text(text: str) -> Reading:
         if blocks and _looks_like_title(blocks[0].text):
             title = blocks.pop(0).text
     for block in blocks:  # plain-text numbered headings
-        if not block.level and not block.in_list and _NUMBERED_HEADING.match(block.text):
-            if len(block.text) <= 100 and not block.text.endswith(_TERMINAL):
-                block.level = section_level
+        plain = not block.level and not block.in_list and len(block.text) <= 100
+        if plain and _NUMBERED_HEADING.match(block.text) and not block.text.endswith(_TERMINAL):
+            block.level = section_level
     heading_texts = {_norm(b.text) for b in blocks if b.level}
     heading_texts |= {_norm(_split_number(b.text)[1]) for b in blocks if b.level}
     passages: list[Passage] = []
@@ -206,9 +206,9 @@ def read_text(text: str) -> Reading:
             flush()
             if block.level <= section_level:
                 seq += 1
-                number, rest = _split_number(block.text)
+                number, words = _split_number(block.text)
                 section = number or f"s{seq:02d}"
-                heading, counter = rest, 0
+                heading, counter = words, 0
             continue
         if block.in_list and _norm(block.text) in heading_texts:
             continue  # a table of contents
@@ -219,7 +219,7 @@ def read_text(text: str) -> Reading:
             flush()
         pending = block
     flush()
-    emphasis = _emphasis(text, tokens)
+    emphasis = _emphasis(text, md_tokens)
     return Reading(text, title, passages, emphasis, is_chinese(text))
 
 
@@ -316,7 +316,7 @@ def _split_number(heading: str) -> tuple[str, str]:
         return "", heading
     number = match["num"]
     if re.fullmatch(r"[一二三四五六七八九十]+", number):
-        import cn2an
+        import cn2an  # type: ignore[import-untyped]
 
         number = str(cn2an.cn2an(number, "normal"))
     elif number.startswith("第"):

@@ -119,12 +119,12 @@ def _pieces(text: str, start: int, end: int, spans: list[_Span]) -> list[dict[st
     events.sort(key=lambda e: (e[0], e[1], -(e[3].start if e[3] else 0)))
     pieces: list[dict[str, str]] = []
     at = start
-    for pos, _order, kind, span in events:
+    for pos, _order, kind, marked in events:
         if pos > at:
             pieces.append({"kind": "text", "text": text[at:pos]})
             at = pos
-        if kind == "open" and span is not None:
-            pieces.append({"kind": "open", "css": span.css, "title": span.title})
+        if kind == "open" and marked is not None:
+            pieces.append({"kind": "open", "css": marked.css, "title": marked.title})
         else:
             pieces.append({"kind": "close"})
     if at < end:
