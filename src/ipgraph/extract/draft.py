@@ -49,6 +49,8 @@ _T = SimpleNamespace(
     **{
         n: IPG[n]
         for n in [
+            "Unit",
+            "UnitScheme",
             "Observation",
             "Passage",
             "Source",
@@ -76,6 +78,16 @@ _DERIVED = PROV.wasDerivedFrom
 _CONFIDENCE = URIRef("http://www.w3.org/2005/11/its/rdf#taConfidence")
 _BEGIN = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex")
 _END = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex")
+NEW_UNITS = {
+    "yuan": ("yuan (CNY)", "元", "Renminbi yuan; values are in yuan (3500亿元 is 350000000000)."),
+    "item": (
+        "item (count)",
+        "件/项/个",
+        "A count of things (patents, applications, projects) with no more specific unit; "
+        "what is counted is said by ipg:about.",
+    ),
+}
+"""Units figures need that the ontology does not define yet; a draft that uses one defines it."""
 _ALWAYS = {RDFS.label, PROV.wasDerivedFrom, SKOS.altLabel}
 _QUALIFIER_EN = {"MoreThan": "more than", "Approximately": "about", "Nearly": "nearly"}
 _QUALIFIER_EN["Exactly"] = ""
@@ -169,6 +181,7 @@ class _Builder:
             URIRef(m.iri) for m in draft.mentions if not m.linked and m.lang != "en"
         }
         self.unnamed |= {URIRef(d.iri) for d in draft.documents if not d.linked and d.lang != "en"}
+        self.units_added: set[str] = set()
         self.statement_base = str(DRAFT[f"statement/{draft.source.slug}/"])
         self.passages = [draft.passage_iri(p.index) for p in draft.passages]
         self.add = self.g.add
@@ -298,6 +311,16 @@ class _Builder:
             self.stmt(e, RDF.type, URIRef(d.cls), d.passage, title, d.confidence,
                       asserted=valid)  # fmt: skip
 
+    def _unit(self, name: str) -> None:
+        """Define a unit the ontology does not have yet, as a proposal of the draft."""
+        self.units_added.add(name)
+        unit, (en, zh, comment) = ID[f"unit/{name}"], NEW_UNITS[name]
+        self.g.add((unit, RDF.type, _T.Unit))
+        self.g.add((unit, RDFS.label, Literal(en, lang="en")))
+        self.g.add((unit, RDFS.label, Literal(zh, lang="zh")))
+        self.g.add((unit, RDFS.comment, Literal(comment, lang="en")))
+        self.g.add((unit, SKOS.inScheme, _T.UnitScheme))
+
     def _figure(self, n: int, f: Figure) -> None:
         o = DRAFT[f"observation/{self.d.source.slug}/{n}"]
         span = (f.start, f.end)
@@ -316,6 +339,8 @@ class _Builder:
         self.stmt(o, _T.value, value, p, f.value_span, f.confidence)
         self.stmt(o, _T.qualifier, IPG[f.qualifier], p, f.qualifier_span or f.value_span,
                   f.confidence)  # fmt: skip
+        if f.unit in NEW_UNITS and f.unit not in self.units_added:
+            self._unit(f.unit)
         self.stmt(o, _T.unit, ID[f"unit/{f.unit}"], p, f.unit_span or f.value_span,
                   f.confidence)  # fmt: skip
         if f.date:
