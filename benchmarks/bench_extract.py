@@ -97,6 +97,10 @@ def short(item: str) -> str:
     )
 
 
+def pair(document: object, issuer: object) -> str:
+    return f"{document} issued/published by {issuer}"
+
+
 def main() -> int:
     if not SEED.exists():
         print(f"seed text not found: {SEED} (expected the shared seeds next to the repository)")
@@ -155,7 +159,7 @@ def main() -> int:
             found_docs[key] = 1
         found_figures = Counter((f.value.normalize(), f.qualifier, f.unit) for f in draft.figures)
         found_issuers = Counter(
-            {(doc_iri[d.iri], URIRef(i.iri)): 1 for d in draft.documents for i in d.issuers}
+            {pair(doc_iri[d.iri], URIRef(i.iri)): 1 for d in draft.documents for i in d.issuers}
         )
         rows = []
         if mode.startswith("warm"):
@@ -164,8 +168,10 @@ def main() -> int:
         rows.append(score("documents", docs_truth, found_docs))
         rows.append(score("figures (value+qual+unit)", figures_truth, found_figures))
         if mode.startswith("warm"):
-            rows.append(score("issuers (all)", issuers_truth, found_issuers))
-            rows.append(score("issuers (attainable)", attainable_issuers, found_issuers))
+            all_pairs = {pair(d, o) for d, o in issuers_truth}
+            rows.append(score("issuers (all)", all_pairs, found_issuers))
+            attainable = {pair(d, o) for d, o in attainable_issuers}
+            rows.append(score("issuers (attainable)", attainable, found_issuers))
         for row in rows:
             report(row)
 

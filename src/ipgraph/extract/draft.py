@@ -170,7 +170,7 @@ class Draft:
 class _Builder:
     def __init__(self, draft: Draft) -> None:
         self.d = draft
-        self.g = Graph()
+        self.g = Graph(store="SimpleMemory")  # no named graphs needed: faster adds
         for prefix, ns in (("ipg", IPG._NS), ("id", ID), ("eli", ELI), ("prov", PROV),
                            ("skos", SKOS), ("dcterms", DCTERMS), ("nif", NIF),
                            ("itsrdf", ITSRDF), ("draft", DRAFT)):  # fmt: skip
