@@ -1,0 +1,30 @@
+"""Shared helpers of the tests/test_extract_*.py modules: the name table of the bundled data."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph
+
+from ipgraph.extract import NameTable, names_from_graph
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data" / "extract"
+ID = "https://w3id.org/ipgraph/id/"
+DRAFT = "https://w3id.org/ipgraph/draft/"
+
+
+@lru_cache(maxsize=1)
+def bundled_graph() -> Graph:
+    """The ontology and the curated sources, as one plain rdflib graph."""
+    graph = Graph()
+    graph.parse(REPO / "ontology" / "ontology.ttl", format="turtle")
+    for path in sorted((REPO / "ontology" / "sources").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def bundled_names() -> NameTable:
+    return NameTable(names_from_graph(bundled_graph()))
