@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
-from ipgraph.errors import UsageError
+from ipgraph.errors import DataError, UsageError
 from ipgraph.kg_paths import PathMethods
 from ipgraph.kg_views import ViewMethods
 from ipgraph.labels import LabelIndex, Match, pick_label
@@ -36,6 +36,9 @@ from ipgraph.store import Store, open_store
 from ipgraph.terms import subclasses
 from ipgraph.validation import ValidationReport, validate
 from ipgraph.vocab import PREFIXES, bind_prefixes
+
+if TYPE_CHECKING:
+    from ipgraph.extract import Draft, DraftDiff
 
 T = TypeVar("T")
 
@@ -458,6 +461,67 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         named = named_query(name)
         values = named_bindings(named, bindings, self.resolve, self.store.prefixes())
         return self.query(named.text, timeout=timeout, max_rows=max_rows, **values)
+
+    # -- growing the graph ------------------------------------------------------------------
+
+    def extract(
+        self,
+        report: str | Path,
+        *,
+        source: str | None = None,
+        title: str | None = None,
+        publisher: str | None = None,
+        year: str | None = None,
+    ) -> Draft:
+        """Candidate facts of a report (a file, or the text itself) for curation: entities
+        linked to this graph's names, documents, issuers and figures, each with its passage,
+        character span and confidence. See `ipgraph.extract`.
+
+        Args:
+            report: a Markdown or plain-text file (a `Path`, or a string naming an existing
+                file), or the report's text itself; English or Chinese.
+            source: the slug of the draft's `Source` (default: from the file name).
+            title: the report's title (default: its first heading).
+            publisher: the IRI of its publisher (default: the most-mentioned organization).
+            year: its year.
+
+        Raises:
+            DataError: the file cannot be read.
+
+        >>> import ipgraph
+        >>> draft = ipgraph.load().extract("MIIT issued over 3,000 licences in 2022.")
+        >>> [str(m.iri).rsplit("/", 1)[-1] for m in draft.linked]
+        ['miit']
+        """
+        is_file = isinstance(report, Path) or ("\n" not in report and Path(report).is_file())
+        if is_file:
+            path = Path(report)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise DataError(str(path), f"cannot read the report: {exc}") from None
+            source = source or path.stem
+        else:
+            text = str(report)
+        from ipgraph.extract import NameTable, extract, names_from_graph  # jieba etc.: on use
+
+        names = self.cached("extract:names", lambda: NameTable(names_from_graph(self.graph)))
+        return extract(text, names, source=source, title=title, publisher=publisher, year=year)
+
+    def diff(self, draft: str | Path | Graph) -> DraftDiff:
+        """What a draft (a file written by ``ipgraph extract``, or its graph) would add.
+
+        Raises:
+            DataError: the draft file is missing or malformed.
+        """
+        from ipgraph.extract import diff
+
+        if not isinstance(draft, Graph):
+            merged = Graph()
+            for graph in parse_file(Path(draft)).graphs.values():
+                merged += graph
+            draft = merged
+        return diff(draft, self.graph)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDFS
 from rdflib.term import Node
 
 from ipgraph.extract.draft import Draft
@@ -43,6 +43,8 @@ class DraftDiff:
     new_statements: list[Triple] = field(default_factory=list)
     known: list[Triple] = field(default_factory=list)
     provenance: list[Triple] = field(default_factory=list)
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    """The draft's own label of each new entity (English first)."""
 
     def summary(self) -> str:
         """One line per count, for people."""
@@ -83,4 +85,9 @@ def diff(draft: Draft | Graph, graph: Graph) -> DraftDiff:
             out.known_entities.append(s)
         else:
             out.new_entities.append(s)
+            names = sorted(
+                g.objects(s, RDFS.label), key=lambda x: getattr(x, "language", "") != "en"
+            )
+            if names:
+                out.labels[s] = str(names[0])
     return out
