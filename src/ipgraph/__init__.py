@@ -16,9 +16,15 @@ from ipgraph.errors import (
     EntityNotFound,
     IpgraphError,
     NoPath,
+    QueryForbidden,
     QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    UsageError,
 )
+from ipgraph.graph.results import Path
 from ipgraph.kg import KnowledgeGraph, load
+from ipgraph.sparql.result import QueryResult
 from ipgraph.vocab import IPG
 
 try:
@@ -34,7 +40,13 @@ __all__ = [
     "IpgraphError",
     "KnowledgeGraph",
     "NoPath",
+    "Path",
+    "QueryForbidden",
+    "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeout",
+    "ResultTooLarge",
+    "UsageError",
     "__version__",
     "load",
 ]
