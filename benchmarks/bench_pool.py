@@ -23,10 +23,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ipgraph.query import run_query
 from rdflib import Graph, Literal, URIRef
 
 import ipgraph
-from ipgraph.query import run_query
 from ipgraph.sparql.pool import QueryPool
 
 SMALL = "SELECT ?a ?label WHERE { ?a a ipg:Agency ; rdfs:label ?label }"

@@ -9,7 +9,10 @@ few named queries, measures in the same run:
   which is what the endpoint does for a query it has seen (it keeps parsed queries);
 - ``http 1 client``: the same query as GET ``/sparql`` over one keep-alive connection, timed
   per request (p50, p99, requests per second);
-- ``http 8 clients``: eight concurrent keep-alive clients, total requests per second.
+- ``http 8 clients``: eight concurrent keep-alive clients, total requests per second;
+- ``mixed load``: then N clients send ``--mixed`` requests, one in five hostile (bad syntax,
+  an update, ``SERVICE``, over the size limit, an unknown graph), and the p50 / p95 latency
+  of the good ones is printed, with the count of good requests that failed (should be 0).
 
 The overhead ratio is the endpoint's p50 latency divided by the ``in-proc parsed`` p50: what
 HTTP, the protocol handling, the worker thread and the server (with its access log) add to the
@@ -17,7 +20,7 @@ same work. ``vs text`` divides by the ``in-proc text`` p50 instead: below 1 when
 parse cache saves more than HTTP costs. Nothing is asserted; the numbers depend on the machine
 (and on what else runs on it).
 
-Run: ``.venv/bin/python benchmarks/bench_server.py [--requests 200] [--clients 8]``
+Run: ``.venv/bin/python benchmarks/bench_server.py [--requests 200] [--clients 8] [--mixed 2000]``
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from pathlib import Path
 import httpx
 
 import ipgraph
-from ipgraph.sparql import check_query
 
 QUERIES = ["counts-per-class", "joint-documents", "figures", "labels-of-agencies"]
 
@@ -111,10 +113,52 @@ def concurrent_rate(url: str, query: str, clients: int, count: int) -> float:
     return clients * count / (time.perf_counter() - started)
 
 
+def mixed_load(url: str, good: list[str], clients: int, total: int) -> tuple[list[float], int]:
+    """``total`` requests from ``clients`` threads, one in five hostile; returns the seconds of
+    each good request and how many good requests failed."""
+    hostile: list[Callable[[httpx.Client], httpx.Response]] = [
+        lambda c: c.get(url, params={"query": "SELECT * WHERE { ?s "}),
+        lambda c: c.post(url, data={"update": "CLEAR ALL"}),
+        lambda c: c.get(url, params={"query": "SELECT * { SERVICE <http://example.org/> {} }"}),
+        lambda c: c.post(
+            url, content=b"#" * 200_000, headers={"Content-Type": "application/sparql-query"}
+        ),
+        lambda c: c.get(url, params={"query": "ASK {}", "default-graph-uri": "urn:x:none"}),
+    ]
+    seconds: list[float] = []
+    failed = 0
+    lock = threading.Lock()
+
+    def loop(index: int) -> None:
+        nonlocal failed
+        with httpx.Client(trust_env=False, timeout=60) as client:
+            for i in range(index, total, clients):
+                if i % 5 == 0:
+                    status = hostile[(i // 5) % len(hostile)](client).status_code
+                    assert 400 <= status < 500, status
+                    continue
+                started = time.perf_counter()
+                response = client.get(url, params={"query": good[i % len(good)]})
+                took = time.perf_counter() - started
+                with lock:
+                    if response.status_code == 200:
+                        seconds.append(took)
+                    else:
+                        failed += 1
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return seconds, failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="timed requests per query")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--mixed", type=int, default=2_000, help="requests of the mixed load")
     args = parser.parse_args()
 
     kg = ipgraph.load()
@@ -136,7 +180,7 @@ def main() -> None:
                 text = named[name].text
                 rows = len(kg.query(text))
                 local = timings(lambda text=text: kg.query(text).serialize("json"), args.requests)
-                parsed = check_query(text)
+                parsed = kg.check(text)
                 reused = timings(
                     lambda parsed=parsed: kg.query(parsed).serialize("json"), args.requests
                 )
@@ -155,9 +199,19 @@ def main() -> None:
                     f"{rate:>7.0f} {remote_p50 / statistics.median(reused):>7.2f}x "
                     f"{remote_p50 / statistics.median(local):>6.2f}x"
                 )
+        started = time.perf_counter()
+        good, failed = mixed_load(
+            endpoint, [named[name].text for name in queries], args.clients, args.mixed
+        )
+        elapsed = time.perf_counter() - started
     print(
         "\noverhead = http p50 / in-proc parsed p50 (the same work in this process); "
         "vs text = http p50 / in-proc text p50"
+    )
+    print(
+        f"\nmixed load: {args.mixed} requests, {args.clients} clients, 1 in 5 hostile, "
+        f"{args.mixed / elapsed:.0f} req/s; good requests: {len(good)} ok, {failed} failed, "
+        f"p50 {statistics.median(good) * 1e3:.2f} ms, p95 {percentile(good, 0.95) * 1e3:.2f} ms"
     )
 
 

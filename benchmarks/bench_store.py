@@ -148,9 +148,7 @@ def _kg_rest(kg: Any, out: dict[str, Any], local_path: bool) -> None:
     from ipgraph.graph import paths
 
     ends = (kg.resolve(a), kg.resolve(b))
-    out["path (networkx)"], hops = timed(
-        lambda: paths.shortest_path(G, *ends, paths.Constraints())
-    )
+    out["path (networkx)"], hops = timed(lambda: paths.shortest_path(G, *ends, paths.Constraints()))
     out["path hops (networkx)"] = len(hops.hops)
     out["all-paths (<=4, 20)"], _ = timed(lambda: kg.paths(a, b, max_length=4, limit=20))
     try:

@@ -54,11 +54,13 @@ EXPECTED: dict[str, tuple[int, int]] = {
     "ProtocolError": (2, 400),
     "MethodNotAllowed": (2, 405),
     "NotAcceptable": (2, 406),
+    "RequestTimeout": (2, 408),
     "RequestTooLarge": (2, 413),
     "UriTooLong": (2, 414),
     "UnsupportedMediaType": (2, 415),
     "NotFound": (2, 404),
     "QueryFailed": (2, 500),
+    "ServerBusy": (1, 503),
 }
 
 

@@ -190,6 +190,12 @@ class NotAcceptable(ProtocolError):
     http_status = 406
 
 
+class RequestTimeout(ProtocolError):
+    """The request's headers or body arrived too slowly; send the whole request at once."""
+
+    http_status = 408
+
+
 class RequestTooLarge(ProtocolError):
     """The request body is larger than the server accepts (``--max-request-bytes``)."""
 
@@ -221,6 +227,13 @@ class QueryFailed(IpgraphError):
     http_status = 500
 
 
+class ServerBusy(IpgraphError):
+    """The server has as many requests or connections as it takes; retry in a moment."""
+
+    exit_code = 1
+    http_status = 503
+
+
 __all__ = [
     "AmbiguousEntity",
     "DataError",
@@ -239,8 +252,10 @@ __all__ = [
     "QueryForbidden",
     "QuerySyntaxError",
     "QueryTimeout",
+    "RequestTimeout",
     "RequestTooLarge",
     "ResultTooLarge",
+    "ServerBusy",
     "StoreError",
     "UnsupportedMediaType",
     "UriTooLong",

@@ -27,7 +27,10 @@ Safe by default. The service is read-only: updates are refused (403 by POST, 400
 fetched. A query runs at most ``timeout`` seconds (503 after that). A result keeps its first
 ``max_rows`` rows and says so with the header ``X-Ipgraph-Truncated: true`` (the rows sent are
 correct, only incomplete; a client that needs all of them narrows the query or raises
-``--max-rows``). A request body over ``max_request_bytes`` gets 413, a longer query string 414.
+``--max-rows``). A request body over ``max_request_bytes`` gets 413, a longer query string
+414, a body slower than ``body_timeout`` 408; beyond ``max_concurrency`` requests at once the
+answer is 503 (``/health`` is always answered). The connection-level limits (header deadline,
+keep-alive, connection cap) are set by `serve` through `ipgraph.web.transport`.
 Other statuses: 400 bad syntax or parameters, 405 a method other than GET/POST, 406 no
 acceptable format, 415 a POST body of another media type.
 
@@ -59,6 +62,9 @@ from ipgraph.errors import (
     NotFound,
     ProtocolError,
     QueryFailed,
+    RequestTimeout,
+    RequestTooLarge,
+    ServerBusy,
     UsageError,
 )
 
@@ -93,6 +99,8 @@ if TYPE_CHECKING:
     from ipgraph.sparql.named import NamedQuery
 
 __all__ = [
+    "DEFAULT_BODY_TIMEOUT",
+    "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_MAX_REQUEST_BYTES",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
@@ -109,6 +117,10 @@ DEFAULT_MAX_ROWS = 10_000
 """Rows (or triples) a result keeps; beyond them it is truncated and flagged."""
 DEFAULT_MAX_REQUEST_BYTES = 100_000
 """The largest request body (413 beyond) and query string (414 beyond) accepted."""
+DEFAULT_BODY_TIMEOUT = 5.0
+"""Seconds a request body may take to arrive (408 beyond)."""
+DEFAULT_MAX_CONCURRENCY = 32
+"""Requests handled at once (``/health`` aside); one more is answered 503 at once."""
 
 TRUNCATED_HEADER = "X-Ipgraph-Truncated"
 
@@ -154,8 +166,44 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class _Admission:
+    """At most ``limit`` requests in hand at once; one more gets 503 (JSON) without waiting.
+
+    ``/health`` is never refused, so a monitor sees the server up while it sheds load.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_hand = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/health":
+            await self.app(scope, receive, send)
+            return
+        if self.in_hand >= self.limit:
+            busy = ServerBusy(
+                f"the server is handling {self.limit} requests already; retry in a moment "
+                "(the Retry-After header says when)"
+            )
+            await _error_response(busy, {"Retry-After": "1"})(scope, receive, send)
+            return
+        self.in_hand += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_hand -= 1
+
+
+# A request whose body was not read to its end leaves the connection unusable: close it.
+_CLOSES_CONNECTION = (RequestTimeout, RequestTooLarge)
+
+
 def _error_response(error: IpgraphError, headers: Mapping[str, str] | None = None) -> Response:
-    return JSONResponse(error.to_dict(), status_code=error.http_status, headers=headers)
+    extra = dict(headers or {})
+    if isinstance(error, _CLOSES_CONNECTION):
+        extra["Connection"] = "close"
+    return JSONResponse(error.to_dict(), status_code=error.http_status, headers=extra)
 
 
 def _page(text: str, status: int = 200) -> HTMLResponse:
@@ -172,12 +220,14 @@ class _Endpoint:
         timeout: float | None,
         max_rows: int | None,
         max_request_bytes: int,
+        body_timeout: float | None,
         graphs_dir: Path | None,
     ) -> None:
         self.kg = kg
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
+        self.body_timeout = body_timeout
         self.graphs_dir = graphs_dir
         self.page_template = _PAGES.get_template("query.html")
         self.assets = {
@@ -188,7 +238,7 @@ class _Endpoint:
     # /sparql
 
     async def sparql(self, request: Request) -> Response:
-        wanted = await read_request(request, self.max_request_bytes)
+        wanted = await read_request(request, self.max_request_bytes, self.body_timeout)
         if wanted.query is None:
             if request.method == "POST":
                 raise ProtocolError("the request has no query; send query=... or a query body")
@@ -342,6 +392,8 @@ def create_app(
     timeout: float | None = DEFAULT_TIMEOUT,
     max_rows: int | None = DEFAULT_MAX_ROWS,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     graphs_dir: str | Path | None = "graphs/site",
 ) -> Starlette:
     """The ASGI application serving ``kg``: the SPARQL endpoint, the query page, health.
@@ -352,6 +404,10 @@ def create_app(
         max_rows: rows or triples a result keeps (the rest is cut, flagged by the header
             ``X-Ipgraph-Truncated: true``); None for no cap.
         max_request_bytes: the largest request body (413) and query string (414).
+        body_timeout: seconds a request body may take to arrive (408 after, and the
+            connection is closed); None for no limit.
+        max_concurrency: requests handled at once; one more is answered 503 at once
+            (``/health`` is always answered).
         graphs_dir: the directory ``ipgraph render --all`` built, served read-only at
             ``/graphs/`` when it holds an ``index.html``; None to serve no views.
 
@@ -369,6 +425,7 @@ def create_app(
         timeout=timeout,
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
+        body_timeout=body_timeout,
         graphs_dir=folder,
     )
     routes: list[Route | Mount] = [
@@ -383,6 +440,7 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(_SecurityHeaders),
+            Middleware(_Admission, limit=max_concurrency),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
@@ -440,6 +498,12 @@ def serve(
 ) -> None:
     """Serve ``kg`` over HTTP with uvicorn until interrupted (Ctrl-C).
 
+    Every limit is set (`ipgraph.web.transport.server_config`): a request's headers must
+    arrive within 5 s of connecting (408, or the connection is closed), its body within 5 s
+    (408); an idle keep-alive connection is closed after 5 s; 32 requests are handled at once
+    and 1,000 connections held, beyond which the answer is 503 at once; ``/health`` is always
+    answered.
+
     Args:
         kg: the knowledge graph to serve.
         host: the interface to listen on; the default, loopback, keeps it on this machine.
@@ -452,6 +516,8 @@ def serve(
         MissingExtra: starlette or uvicorn is not installed (``pip install 'ipgraph[server]'``).
         UsageError: the address cannot be listened on (in use, or not an address here).
     """
+    from ipgraph.web.transport import server_config
+
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -466,7 +532,7 @@ def serve(
     sock = listen(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5)
+    config = server_config(app, max_request_bytes=max_request_bytes, log_level=log_level)
     server = uvicorn.Server(config)
     if on_ready is not None:
         on_ready(f"http://{shown}:{bound_port}/")

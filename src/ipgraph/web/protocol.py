@@ -33,15 +33,17 @@ from ipgraph.errors import (
     NotAcceptable,
     ProtocolError,
     QueryForbidden,
+    RequestTimeout,
     RequestTooLarge,
     UnsupportedMediaType,
     UriTooLong,
 )
 
 try:
+    import anyio
     from starlette.requests import Request
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides starlette
-    raise MissingExtra("starlette", "server") from exc
+    raise MissingExtra(exc.name or "starlette", "server") from exc
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
@@ -276,17 +278,23 @@ def _content_type(request: Request) -> tuple[str, dict[str, str]]:
     return media.lower(), parsed
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limit: int, timeout: float | None) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise RequestTooLarge(f"the request body is {declared} bytes; the limit is {limit}")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestTooLarge(f"the request body is over the limit of {limit} bytes")
-        chunks.append(chunk)
+    with anyio.move_on_after(timeout) as deadline:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestTooLarge(f"the request body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+    if deadline.cancelled_caught:
+        raise RequestTimeout(
+            f"the request body did not arrive within {timeout:g} s ({size} bytes came); "
+            "send the whole body at once"
+        )
     return b"".join(chunks)
 
 
@@ -313,7 +321,9 @@ def _refuse_update() -> NoReturn:
     raise QueryForbidden("this endpoint is read-only: SPARQL updates are refused")
 
 
-async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
+async def read_request(
+    request: Request, max_bytes: int, body_timeout: float | None = None
+) -> ProtocolRequest:
     """Read a SPARQL 1.1 Protocol query request from GET or POST.
 
     GET takes its parameters from the query string; POST reads a form body
@@ -323,12 +333,13 @@ async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
     Args:
         request: the HTTP request.
         max_bytes: the largest body (413 beyond) and query string (414 beyond).
+        body_timeout: seconds the whole body may take to arrive (408 beyond); None: no limit.
 
     Returns:
         The `ProtocolRequest`; its ``query`` is None when none was given.
 
     Raises:
-        ProtocolError: (400/413/414/415) the request breaks the protocol or the limits.
+        ProtocolError: (400/408/413/414/415) the request breaks the protocol or the limits.
         QueryForbidden: (403) an update.
 
     >>> import asyncio
@@ -349,7 +360,7 @@ async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
         return _from_params(url_params, None)
     media, params = _content_type(request)
     if media == "application/x-www-form-urlencoded":
-        body = await _read_body(request, max_bytes)
+        body = await _read_body(request, max_bytes, body_timeout)
         return _from_params([*url_params, *parse_params(body, "form body")], None)
     if media == "application/sparql-query":
         charset = params.get("charset", "utf-8")
@@ -357,7 +368,7 @@ async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
             raise UnsupportedMediaType(
                 f"the query must be sent as UTF-8, not {charset}; use charset=utf-8"
             )
-        body = await _read_body(request, max_bytes)
+        body = await _read_body(request, max_bytes, body_timeout)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
