@@ -53,15 +53,13 @@ from rdflib.term import Node
 from ipgraph.errors import StoreError, UsageError
 from ipgraph.store.nametext import (
     ABBREVIATIONS,
+    analyze,
     cjk_chars,
     compact,
     edit_distance,
     fold,
     has_cjk,
     in_order_span,
-    initials,
-    latin_words,
-    terms,
 )
 from ipgraph.vocab import ELI
 
@@ -105,7 +103,12 @@ EXACT, ID_PREFIX, ACRONYM, PREFIX, WORDS, CHINESE, IN_ORDER, TYPO = (
 )
 _NUDGE = 0.1  # a type of weight w scales scores by 1 - 0.1 * (1 - w): near-ties only
 _ID_KINDS = ("identifier", "notation")
-_CANDIDATES = 400  # rows read per full-text lookup; enough for `limit` after ranking
+_CANDIDATES = 400  # rows read per lookup; enough for `limit` after ranking
+# A name's rowid is (number of terms << 40 | sequence number): full-text matches come in rowid
+# order, so the first candidates read are the shortest names, which the query covers best.
+_SEQ_BITS = 40
+_SEQ_MASK = (1 << _SEQ_BITS) - 1
+_MAX_SIZE = (1 << 22) - 1
 _SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS graphs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -129,7 +132,7 @@ CREATE TABLE IF NOT EXISTS words (
 CREATE INDEX IF NOT EXISTS words_first ON words (first, size);
 CREATE INDEX IF NOT EXISTS words_last ON words (last, size);
 CREATE VIRTUAL TABLE IF NOT EXISTS name_terms
-    USING fts5 (terms, tokenize = 'porter unicode61 remove_diacritics 2');
+    USING fts5 (terms, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
 """
 
 
@@ -216,6 +219,8 @@ class NameIndex:
                 )
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
+            db.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
         except sqlite3.Error as exc:
@@ -272,8 +277,10 @@ class NameIndex:
                 if gid is None:
                     gid = db.execute("INSERT INTO graphs (name) VALUES (?)", (graph,)).lastrowid
                 assert gid is not None
-                next_id = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM names").fetchone()[0])
-                stored, pending, seen_words = 0, [], set()
+                last = db.execute(f"SELECT COALESCE(MAX(id & {_SEQ_MASK}), 0) FROM names")
+                next_id = int(last.fetchone()[0])
+                stored, pending = 0, []
+                seen_words: set[str] = set()
                 seen_types: set[tuple[str, str]] = set()
                 for record in records:
                     pending.append(record)
@@ -309,8 +316,21 @@ class NameIndex:
             return None
         gid = int(row[0])
         db = self._db
-        db.execute(
-            "DELETE FROM name_terms WHERE rowid IN (SELECT id FROM names WHERE graph = ?)", (gid,)
+        others = db.execute("SELECT 1 FROM names WHERE graph != ? LIMIT 1", (gid,)).fetchone()
+        if others is None:  # the only graph: empty the tables at once (a big reload)
+            db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
+            for table in ("acronyms", "names", "types"):
+                db.execute(f"DELETE FROM {table}")
+            return gid
+        # A contentless full-text table forgets a row given the terms it was indexed with.
+        db.executemany(
+            "INSERT INTO name_terms (name_terms, rowid, terms) VALUES ('delete', ?, ?)",
+            (
+                (rowid, analyze(text).terms)
+                for rowid, text in db.execute(
+                    "SELECT id, text FROM names WHERE graph = ?", (gid,)
+                ).fetchall()
+            ),
         )
         db.execute(
             "DELETE FROM acronyms WHERE name IN (SELECT id FROM names WHERE graph = ?)", (gid,)
@@ -327,23 +347,28 @@ class NameIndex:
         seen_words: set[str],
         seen_types: set[tuple[str, str]],
     ) -> int:
-        names, fts, acronyms, types, words = [], [], [], [], []
+        names: list[tuple[object, ...]] = []
+        fts: list[tuple[int, str]] = []
+        acronyms: list[tuple[str, int]] = []
+        types: list[tuple[int, str, str]] = []
+        words: list[tuple[str, str, str, int]] = []
         for record in records:
             next_id += 1
-            indexed = terms(record.text)
+            name = analyze(record.text)
+            rowid = (min(name.size, _MAX_SIZE) << _SEQ_BITS) | next_id
             names.append(
-                (next_id, gid, record.iri, record.text, record.lang, record.kind,
-                 compact(record.text), len(indexed.split()))
+                (rowid, gid, record.iri, record.text, record.lang, record.kind, name.key,
+                 name.size)
             )  # fmt: skip
-            fts.append((next_id, indexed))
+            fts.append((rowid, name.terms))
             if record.kind not in _ID_KINDS:
-                acronyms.extend((a, next_id) for a in initials(record.text))
+                acronyms.extend((a, rowid) for a in name.acronyms)
             for t in record.types:
                 if (record.iri, t) not in seen_types:
                     seen_types.add((record.iri, t))
                     types.append((gid, record.iri, t))
-            for word in latin_words(record.text):
-                if len(word) >= 3 and word not in seen_words:
+            for word in name.words:
+                if word not in seen_words:
                     seen_words.add(word)
                     words.append((word, word[0], word[-1], len(word)))
         db = self._db
@@ -374,7 +399,9 @@ class NameIndex:
         ...     NameRecord("urn:ndrc", "National Development and Reform Commission", "en", "label"),
         ...     NameRecord("urn:ndrc", "国家发展和改革委员会", "zh", "label")])
         >>> [(h.how, h.matched) for h in index.search("NDRC") + index.search("发改委")]
-        [('acronym', 'National Development and Reform Commission'), ('abbreviation', '国家发展和改革委员会')]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('acronym', 'National Development and Reform Commission'),
+         ('abbreviation', '国家发展和改革委员会')]
         """
         if limit < 1:
             raise UsageError(f"limit must be at least 1, not {limit}")
@@ -400,7 +427,8 @@ class NameIndex:
         characters, typos corrected (``did you mean ...``).
 
         >>> index = NameIndex.open(None)
-        >>> _ = index.replace_graph("urn:g", [NameRecord("urn:mof", "Ministry of Finance", "en", "label")])
+        >>> mof = NameRecord("urn:mof", "Ministry of Finance", "en", "label")
+        >>> _ = index.replace_graph("urn:g", [mof])
         >>> [h.matched for h in index.nearest("Ministry of Magic Finanse")]
         ['Ministry of Finance']
         """
@@ -435,7 +463,7 @@ class NameIndex:
     def _prefix(self, key: str, found: _Found) -> None:
         if len(key) < 3:
             return
-        rows = self._rows("key > ? AND key < ?", (key, key + "\U0010ffff"), "ORDER BY length(key)")
+        rows = self._rows("key > ? AND key < ?", (key, key + "\U0010ffff"), "ORDER BY key")
         for row in rows:
             if row[4] in _ID_KINDS:
                 found.add(row, ID_PREFIX, "identifier")
@@ -487,7 +515,7 @@ class NameIndex:
         options = [self._correct(w) for w in words]
         if not any(options):
             return
-        choices = [(fixes or [word])[:2] for word, fixes in zip(words, options)]
+        choices = [(fixes or [word])[:2] for word, fixes in zip(words, options, strict=True)]
         for fixed in itertools.islice(itertools.product(*choices), 8):
             self._words(" ".join(fixed), found, "typo", TYPO)
 
@@ -502,12 +530,16 @@ class NameIndex:
         rows = self._db.execute(
             "SELECT word FROM words WHERE first = ? AND size BETWEEN ? AND ? UNION "
             "SELECT word FROM words WHERE last = ? AND size BETWEEN ? AND ?",
-            (word[0], len(word) - limit, len(word) + limit)
-            + (word[-1], len(word) - limit, len(word) + limit),
+            (
+                word[0],
+                len(word) - limit,
+                len(word) + limit,
+                word[-1],
+                len(word) - limit,
+                len(word) + limit,
+            ),
         ).fetchall()
-        scored = sorted(
-            (d, w) for (w,) in rows if (d := edit_distance(word, w, limit)) <= limit
-        )
+        scored = sorted((d, w) for (w,) in rows if (d := edit_distance(word, w, limit)) <= limit)
         return [w for _, w in scored] or None
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -519,7 +551,7 @@ class NameIndex:
             args,
         ).fetchall()
 
-    def _fts(self, query: str, order: bool = True) -> list[_Row]:
+    def _fts(self, query: str, order: bool = False) -> list[_Row]:
         ranking = "ORDER BY rank " if order else ""
         try:
             return self._db.execute(

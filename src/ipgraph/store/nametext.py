@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 __all__ = [
     "ABBREVIATIONS",
     "STOPWORDS",
+    "Analyzed",
+    "analyze",
     "compact",
     "edit_distance",
     "fold",
@@ -35,7 +38,13 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 
-STOPWORDS = frozenset("a an and as at by for from in of on the to with".split())
+_PUNCTUATION = {
+    cp: " " for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PSZC"
+}  # punctuation, symbols, separators and controls of the Basic Multilingual Plane → space
+
+STOPWORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "the", "to", "with"]
+)
 """English words left out of acronyms (``MIIT`` = Ministry of Industry and Information
 Technology)."""
 
@@ -63,11 +72,38 @@ def fold(text: str) -> str:
     >>> fold("知识产权强国建设纲要（2021－2035年）")
     '知识产权强国建设纲要 2021 2035年'
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    chars = [
-        " " if unicodedata.category(ch)[0] in "PSZC" and not ch.isspace() else ch for ch in folded
-    ]
-    return _SPACES.sub(" ", "".join(chars)).strip()
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCTUATION)
+    return _SPACES.sub(" ", folded).strip()
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """Everything the index stores about one name, from one `fold`.
+
+    >>> a = analyze("Ministry of Finance")
+    >>> a.key, a.terms, a.size, sorted(a.acronyms), a.words
+    ('ministryoffinance', 'ministry of finance', 3, ['mf', 'mof'], ['ministry', 'finance'])
+    """
+
+    key: str
+    terms: str
+    size: int
+    acronyms: set[str]
+    words: list[str]
+
+
+def analyze(text: str) -> Analyzed:
+    """Fold ``text`` once and derive its key, full-text terms, acronyms and Latin words
+    (those of 3 letters or more, for typo look-ups)."""
+    folded = fold(text)
+    spaced = " ".join(_CJK_CHAR.sub(r" \g<0> ", folded).split())
+    return Analyzed(
+        folded.replace(" ", ""),
+        spaced,
+        len(spaced.split()),
+        _initials(folded),
+        [w for w in _LATIN_WORD.findall(folded) if len(w) >= 3],
+    )
 
 
 def compact(text: str) -> str:
@@ -85,8 +121,7 @@ def terms(text: str) -> str:
     >>> terms("国家知识产权局 (CNIPA)")
     '国 家 知 识 产 权 局 cnipa'
     """
-    spaced = _CJK_CHAR.sub(lambda m: f" {m.group()} ", fold(text))
-    return _SPACES.sub(" ", spaced).strip()
+    return analyze(text).terms
 
 
 def has_cjk(text: str) -> bool:
@@ -127,7 +162,13 @@ def initials(text: str) -> set[str]:
     >>> initials("Finance")
     set()
     """
-    words = [w for w in _WORD.findall(fold(text)) if not has_cjk(w)]
+    return _initials(fold(text))
+
+
+def _initials(folded: str) -> set[str]:
+    if " " not in folded:
+        return set()
+    words = [w for w in _WORD.findall(folded) if not _CJK_CHAR.search(w)]
     if len(words) < 2:
         return set()
     content = [w for w in words if w not in STOPWORDS]
