@@ -8,8 +8,8 @@ synthetic graph (into ``graph/synth``) with ``isql`` (``ld_add`` + ``rdf_loader_
 ``checkpoint``), and stops the server at the end of the session.
 
 Use it from a test module with ``from virtuoso import virtuoso, virtuoso_url``. Without Virtuoso
-installed the fixture skips, except when ``CI`` is set: then it fails, since ``make pytest``
-installs it (``make virtuoso``).
+installed the fixture skips, except when ``CI`` or ``IPGRAPH_REQUIRE_VIRTUOSO`` is set: then it
+fails, since ``make pytest`` installs it first (``make virtuoso``) and sets the latter.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ ISQL_NAMES = ("isql-vt", "isql")
 START_TIMEOUT = 180.0
 SYNTH_TRIPLES = 20_000
 SYNTH_GRAPH = "https://w3id.org/ipgraph/graph/synth"
+REQUIRE_ENV = "IPGRAPH_REQUIRE_VIRTUOSO"
+"""Set (as ``make pytest`` does, having installed it) to fail rather than skip without it."""
 
 _INI = """\
 [Database]
@@ -230,7 +232,7 @@ def bundled_graphs() -> dict[Path, str]:
 
 def _unavailable(reason: str) -> None:
     message = f"{reason}: install Debian's virtuoso-opensource (`make virtuoso`)"
-    if os.environ.get("CI"):
+    if os.environ.get("CI") or os.environ.get(REQUIRE_ENV):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 
