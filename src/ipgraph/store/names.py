@@ -53,6 +53,7 @@ from rdflib.term import Node
 from ipgraph.errors import StoreError, UsageError
 from ipgraph.store.nametext import (
     ABBREVIATIONS,
+    STOPWORDS,
     analyze,
     cjk_chars,
     compact,
@@ -480,7 +481,9 @@ class NameIndex:
         words = fold(text).split()
         if not words:
             return
-        query = " AND ".join(_quote(w) for w in words)
+        # Stop words are in most names: leave them to the coverage score, not the look-up.
+        content = [w for w in words if w not in STOPWORDS] or words
+        query = " AND ".join(_quote(w) for w in content)
         for row in self._fts(query):
             literal = set(fold(row[2]).split())
             kind = how or ("words" if literal.issuperset(words) else "stem")
