@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 IPGRAPH = $(BIN)/ipgraph
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck pytest browser benchmarks clean help
+.PHONY: demo test lint typecheck pytest browser virtuoso benchmarks clean help
 
 help:
 	@echo "make demo        install, then show what the graph holds"
@@ -36,6 +36,17 @@ browser:
 	    apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 	@$(CHROMIUM) --version
+
+# Debian's Virtuoso 7 for the remote-store tests (tests/virtuoso.py starts its own instance on
+# free loopback ports with its own database in a temporary directory; the packaged service is
+# neither configured nor started). debconf would ask for a DBA password: none is needed here.
+virtuoso:
+	@if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null; then \
+	  echo "installing Debian's virtuoso-opensource for the remote-store tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	fi
+	@virtuoso-t -? 2>&1 | sed -n 's/^Version /virtuoso-t /p'
 
 demo: $(VENV)/.installed-base
 	@echo "== ipgraph info"
@@ -81,8 +92,8 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest
+pytest: $(VENV)/.installed-test browser virtuoso
+	IPGRAPH_REQUIRE_VIRTUOSO=1 $(BIN)/python -m pytest
 
 test: lint typecheck pytest
 

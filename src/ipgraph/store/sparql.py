@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.stores.sparqlconnector import SPARQLConnector
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -23,6 +26,49 @@ from ipgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from ipgraph.store.base import Graphs, LoadedGraph, Progress
+
+TIMEOUT_ENV = "IPGRAPH_SPARQL_TIMEOUT"
+"""Seconds to wait for a SPARQL server to connect and to answer (default 30)."""
+
+
+class _FormConnector(SPARQLConnector):
+    """rdflib's SPARQL client, sending queries as a form-encoded POST with a timeout.
+
+    rdflib's ``POST`` sends the query as the body (``application/sparql-query``), which some
+    servers never answer (Virtuoso 7.2), and it opens connections without a timeout, so such a
+    server hangs the caller. A form POST (``application/x-www-form-urlencoded``) is the one
+    request form every SPARQL 1.1 server accepts. Placed after rdflib's `SPARQLStore` in the
+    store classes' bases, so that ``SPARQLStore.query`` reaches this ``query``.
+    """
+
+    timeout: float
+
+    def query(
+        self, query: str, default_graph: str | None = None, named_graph: str | None = None
+    ) -> Result:
+        fields = {"query": query}
+        if default_graph is not None and isinstance(default_graph, (str, URIRef)):
+            fields["default-graph-uri"] = str(default_graph)
+        request = urllib.request.Request(
+            self.query_endpoint or "",
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={
+                "Accept": self.response_mime_types(),
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body, content_type = response.read(), response.headers["Content-Type"]
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(
+                f"SPARQL server {self.query_endpoint} answered HTTP {exc.code}: "
+                f"{detail[0] if detail else exc.reason}"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(_failure(self.query_endpoint or "", exc, self.timeout)) from None
+        return Result.parse(BytesIO(body), content_type=(content_type or "").split(";")[0])
 
 
 class SparqlStore(Store):
@@ -43,25 +89,29 @@ class SparqlStore(Store):
         url: str,
         update: str | None = None,
         graph_store: str | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
     ) -> None:
         from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
         self.query_url = url
         self.update_url = update
         self.store_url = graph_store
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else _env_timeout()
         self._sizes_cache: dict[URIRef, int] | None = None
 
-        class _UpdateStore(SPARQLUpdateStore):
+        class _UpdateStore(SPARQLUpdateStore, _FormConnector):
             def add_graph(self, graph: Graph) -> None:
                 """Graphs come into being when data is loaded; never CREATE them."""
+
+        class _QueryStore(SPARQLStore, _FormConnector):  # type: ignore[misc]
+            pass
 
         backend: SPARQLStore
         if update:
             backend = _UpdateStore(url, update, returnFormat="json", method="POST", autocommit=True)
         else:
-            backend = SPARQLStore(url, returnFormat="json", method="POST")
+            backend = _QueryStore(url, returnFormat="json", method="POST")
+        backend.timeout = self.timeout
         super().__init__(Dataset(store=backend, default_union=True))
         self.spec = f"sparql:{url}"
 
@@ -102,8 +152,8 @@ class SparqlStore(Store):
             return self.dataset.query(
                 text, initNs=dict(PREFIXES), initBindings=cast(dict[str, Any], dict(bindings))
             )
-        except urllib.error.URLError as exc:
-            raise StoreError(f"SPARQL server {self.query_url}: {_reason(exc)}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(_failure(self.query_url, exc, self.timeout)) from None
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         if not self.writable:
@@ -150,8 +200,8 @@ class SparqlStore(Store):
             raise StoreError(
                 f"{method} {url} failed: HTTP {exc.code} {detail[0] if detail else exc.reason}"
             ) from None
-        except urllib.error.URLError as exc:
-            raise StoreError(f"{method} {url} failed: {_reason(exc)}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"{method} {url} failed: {_failure(url, exc, self.timeout)}") from None
 
     def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
@@ -181,6 +231,30 @@ def _construct_labels(result: Result) -> LabelRows:
 
 def _reason(exc: urllib.error.URLError) -> str:
     return str(exc.reason) if hasattr(exc, "reason") else str(exc)
+
+
+def _failure(url: str, exc: BaseException, timeout: float) -> str:
+    """One line saying why a SPARQL server could not be used."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return (
+            f"SPARQL server {url} did not answer within {timeout:g} s "
+            f"(set {TIMEOUT_ENV} to wait longer)"
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        return f"SPARQL server {url} refused the connection; is it running on that port?"
+    return f"SPARQL server {url}: {reason}"
+
+
+def _env_timeout() -> float:
+    value = os.environ.get(TIMEOUT_ENV, "30")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise UsageError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise UsageError(f"{TIMEOUT_ENV}={value!r} must be more than 0 seconds")
+    return seconds
 
 
 def _with_param(url: str, key: str, value: str) -> str:

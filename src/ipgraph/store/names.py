@@ -1,0 +1,685 @@
+"""A persistent name index: entities by English or Chinese name, acronym or identifier.
+
+Built on SQLite's FTS5 (standard library only), in a file beside a store or in memory. The
+names of each named graph are kept apart, so reloading a graph replaces just its names
+(`NameIndex.replace_graph`), and a search costs a few index lookups, never a store scan.
+
+How a query matches, best first (``NameHit.how``):
+
+``exact`` / ``identifier``
+    the whole name or identifier, ignoring case, full-width forms, spaces and punctuation;
+    an identifier also matches by its beginning (``GB/T 39551`` → ``GB/T 39551-2020``).
+``acronym``
+    the initials of a multi-word name (``NDRC``); a well-known Chinese short form
+    (`ABBREVIATIONS`, e.g. 高校 → 高等院校) is ``abbreviation``.
+``prefix``
+    the beginning of a name.
+``words`` / ``stem``
+    every query word is in the name, as written or by its English stem (``university`` →
+    ``universities``); the more of the name the query covers, the higher.
+``chinese``
+    Chinese text inside a name (``大学``), then Chinese characters in order (``发改委`` →
+    国家发展和改革委员会, ``十四五规划``) as ``abbreviation``.
+``typo``
+    a Latin word within two edits of an indexed word (``Minstry of Finance``).
+
+Entity types may weigh less (``type_weights``, e.g. observations 0.5): a weight ``w`` scales a
+score by ``1 - 0.1 * (1 - w)``, enough to put an entity above an observation whose name
+matches about as well, never enough to beat a better way of matching. Remaining ties go to the
+heavier type, then to the shorter name.
+
+>>> index = NameIndex.open(None)
+>>> moe = "https://w3id.org/ipgraph/id/agency/moe"
+>>> index.replace_graph("urn:g", [NameRecord(moe, "Ministry of Education", "en", "label"),
+...                               NameRecord(moe, "教育部", "zh", "label")])
+2
+>>> [(h.iri == moe, h.how) for h in index.search("ministry of educaton")]
+[(True, 'typo')]
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ipgraph.errors import StoreError, UsageError
+from ipgraph.store.nametext import (
+    ABBREVIATIONS,
+    STOPWORDS,
+    analyze,
+    cjk_chars,
+    compact,
+    edit_distance,
+    fold,
+    has_cjk,
+    in_order_span,
+)
+from ipgraph.vocab import ELI
+
+__all__ = ["NAME_PREDICATES", "NameHit", "NameIndex", "NameRecord", "name_records"]
+
+NAME_PREDICATES: dict[URIRef, str] = {
+    RDFS.label: "label",
+    SKOS.prefLabel: "label",
+    SKOS.altLabel: "altLabel",
+    SKOS.hiddenLabel: "altLabel",
+    SKOS.notation: "notation",
+    ELI.id_local: "identifier",
+    DCTERMS.identifier: "identifier",
+}
+"""The predicates whose literals are names, and the kind of name each gives."""
+
+_TERM_TYPES = frozenset(
+    str(t)
+    for t in (
+        OWL.Class,
+        RDFS.Class,
+        RDF.Property,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.Ontology,
+        SKOS.ConceptScheme,
+    )
+)
+
+# Scores of the ways a query matches; within a way, coverage of the name adds up to 0.2.
+EXACT, ID_PREFIX, ACRONYM, PREFIX, WORDS, CHINESE, IN_ORDER, TYPO = (
+    1.0,
+    0.95,
+    0.9,
+    0.85,
+    0.6,
+    0.6,
+    0.5,
+    0.35,
+)
+_NUDGE = 0.1  # a type of weight w scales scores by 1 - 0.1 * (1 - w): near-ties only
+_ID_KINDS = ("identifier", "notation")
+_CANDIDATES = 400  # rows read per lookup; enough for `limit` after ranking
+# A name's rowid is (number of terms << 40 | sequence number): full-text matches come in rowid
+# order, so the first candidates read are the shortest names, which the query covers best.
+_SEQ_BITS = 40
+_SEQ_MASK = (1 << _SEQ_BITS) - 1
+_MAX_SIZE = (1 << 22) - 1
+_SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graphs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS names (
+    id INTEGER PRIMARY KEY, graph INTEGER NOT NULL, iri TEXT NOT NULL, text TEXT NOT NULL,
+    lang TEXT, kind TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS names_graph ON names (graph);
+CREATE INDEX IF NOT EXISTS names_key ON names (key);
+CREATE INDEX IF NOT EXISTS names_iri ON names (iri);
+CREATE TABLE IF NOT EXISTS acronyms (acronym TEXT NOT NULL, name INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS acronyms_acronym ON acronyms (acronym);
+CREATE INDEX IF NOT EXISTS acronyms_name ON acronyms (name);
+CREATE TABLE IF NOT EXISTS types (
+    graph INTEGER NOT NULL, iri TEXT NOT NULL, type TEXT NOT NULL,
+    PRIMARY KEY (iri, type, graph)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS types_type ON types (type, iri);
+CREATE INDEX IF NOT EXISTS types_graph ON types (graph);
+CREATE TABLE IF NOT EXISTS words (
+    word TEXT PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL, size INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS words_first ON words (first, size);
+CREATE INDEX IF NOT EXISTS words_last ON words (last, size);
+CREATE VIRTUAL TABLE IF NOT EXISTS name_terms
+    USING fts5 (terms, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
+"""
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    """One name of one entity, as the index stores it.
+
+    Attributes:
+        iri: the entity.
+        text: the name as written.
+        lang: its language tag (``en``, ``zh``), or None.
+        kind: ``label``, ``altLabel``, ``identifier`` or ``notation``.
+        types: the entity's rdf:type IRIs (for ``types`` filters and tie weights).
+    """
+
+    iri: str
+    text: str
+    lang: str | None
+    kind: str
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """One entity found by `NameIndex.search`.
+
+    Attributes:
+        iri: the entity.
+        score: 1.0 for an exact name, less for looser matches (see the module docs).
+        matched: the name that matched, as written.
+        lang: that name's language.
+        how: ``exact``, ``identifier``, ``acronym``, ``abbreviation``, ``prefix``, ``words``,
+            ``stem``, ``chinese`` or ``typo``.
+    """
+
+    iri: str
+    score: float
+    matched: str
+    lang: str | None
+    how: str
+
+
+_Row = tuple[int, str, str, str | None, str, str, int]  # id, iri, text, lang, kind, key, size
+
+
+class NameIndex:
+    """Names of entities in SQLite FTS5, per named graph; see the module docs.
+
+    Open it with `NameIndex.open`. A file index may be shared by threads of one process.
+    """
+
+    def __init__(
+        self, connection: sqlite3.Connection, type_weights: Mapping[str, float] | None = None
+    ) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+        self.type_weights = dict(type_weights or {})
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None, *, type_weights: Mapping[str, float] | None = None
+    ) -> NameIndex:
+        """Open (creating if new) the index in the file ``path``, or in memory for None.
+
+        Args:
+            path: an SQLite file (``kgdb/names.sqlite``), or None / ``":memory:"``.
+            type_weights: rdf:type IRI → weight in [0, 1] (default 1.0) that nudges hits of
+                near-equal score: e.g. observations 0.5 and passages 0.3 rank below entities.
+
+        Raises:
+            StoreError: the file cannot be opened or is not a name index of this version.
+
+        >>> len(NameIndex.open(None))
+        0
+        """
+        target = ":memory:" if path is None else str(path)
+        try:
+            db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, _SCHEMA_VERSION):
+                raise StoreError(
+                    f"{target} is a name index of version {version}, not {_SCHEMA_VERSION}; "
+                    "delete it and load the data again"
+                )
+            if target != ":memory:":
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
+            db.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the name index {target}: {exc}") from None
+        return cls(db, type_weights)
+
+    def __len__(self) -> int:
+        """How many entities have at least one name."""
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM names").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database (the file keeps the names)."""
+        with self._lock:
+            self._db.close()
+
+    def graphs(self) -> list[str]:
+        """The named graphs that have names in the index, sorted.
+
+        >>> NameIndex.open(None).graphs()
+        []
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name FROM graphs WHERE id IN (SELECT DISTINCT graph FROM names) "
+                "ORDER BY name"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- data in -------------------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, records: Iterable[NameRecord], batch: int = 5000) -> int:
+        """Put ``records`` in place of the names of the named graph ``graph``.
+
+        One transaction: readers see the old names or the new, never a mix. ``records`` is
+        consumed in batches, so it may be a generator over a large file.
+
+        Returns:
+            How many names were stored.
+
+        >>> index = NameIndex.open(None)
+        >>> index.replace_graph("urn:g", [NameRecord("urn:x", "X ray", None, "label")])
+        1
+        >>> index.replace_graph("urn:g", [])
+        0
+        >>> len(index)
+        0
+        """
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                gid = self._drop(graph)
+                if gid is None:
+                    gid = db.execute("INSERT INTO graphs (name) VALUES (?)", (graph,)).lastrowid
+                assert gid is not None
+                last = db.execute(f"SELECT COALESCE(MAX(id & {_SEQ_MASK}), 0) FROM names")
+                next_id = int(last.fetchone()[0])
+                stored, pending = 0, []
+                seen_words: set[str] = set()
+                seen_types: set[tuple[str, str]] = set()
+                for record in records:
+                    pending.append(record)
+                    if len(pending) >= batch:
+                        next_id = self._insert(gid, next_id, pending, seen_words, seen_types)
+                        stored += len(pending)
+                        pending = []
+                self._insert(gid, next_id, pending, seen_words, seen_types)
+                stored += len(pending)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return stored
+
+    def drop_graph(self, graph: str) -> None:
+        """Forget the names of the named graph ``graph`` (nothing happens if it has none).
+
+        >>> NameIndex.open(None).drop_graph("urn:nothing")
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._drop(graph)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _drop(self, graph: str) -> int | None:
+        row = self._db.execute("SELECT id FROM graphs WHERE name = ?", (graph,)).fetchone()
+        if row is None:
+            return None
+        gid = int(row[0])
+        db = self._db
+        others = db.execute("SELECT 1 FROM names WHERE graph != ? LIMIT 1", (gid,)).fetchone()
+        if others is None:  # the only graph: empty the tables at once (a big reload)
+            db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
+            for table in ("acronyms", "names", "types"):
+                db.execute(f"DELETE FROM {table}")
+            return gid
+        # A contentless full-text table forgets a row given the terms it was indexed with.
+        db.executemany(
+            "INSERT INTO name_terms (name_terms, rowid, terms) VALUES ('delete', ?, ?)",
+            (
+                (rowid, analyze(text).terms)
+                for rowid, text in db.execute(
+                    "SELECT id, text FROM names WHERE graph = ?", (gid,)
+                ).fetchall()
+            ),
+        )
+        db.execute(
+            "DELETE FROM acronyms WHERE name IN (SELECT id FROM names WHERE graph = ?)", (gid,)
+        )
+        db.execute("DELETE FROM names WHERE graph = ?", (gid,))
+        db.execute("DELETE FROM types WHERE graph = ?", (gid,))
+        return gid
+
+    def _insert(
+        self,
+        gid: int,
+        next_id: int,
+        records: list[NameRecord],
+        seen_words: set[str],
+        seen_types: set[tuple[str, str]],
+    ) -> int:
+        names: list[tuple[object, ...]] = []
+        fts: list[tuple[int, str]] = []
+        acronyms: list[tuple[str, int]] = []
+        types: list[tuple[int, str, str]] = []
+        words: list[tuple[str, str, str, int]] = []
+        for record in records:
+            next_id += 1
+            name = analyze(record.text)
+            rowid = (min(name.size, _MAX_SIZE) << _SEQ_BITS) | next_id
+            names.append(
+                (rowid, gid, record.iri, record.text, record.lang, record.kind, name.key,
+                 name.size)
+            )  # fmt: skip
+            fts.append((rowid, name.terms))
+            if record.kind not in _ID_KINDS:
+                acronyms.extend((a, rowid) for a in name.acronyms)
+            for t in record.types:
+                if (record.iri, t) not in seen_types:
+                    seen_types.add((record.iri, t))
+                    types.append((gid, record.iri, t))
+            for word in name.words:
+                if word not in seen_words:
+                    seen_words.add(word)
+                    words.append((word, word[0], word[-1], len(word)))
+        db = self._db
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
+        db.executemany("INSERT INTO name_terms (rowid, terms) VALUES (?, ?)", fts)
+        db.executemany("INSERT INTO acronyms VALUES (?, ?)", acronyms)
+        db.executemany("INSERT OR IGNORE INTO types VALUES (?, ?, ?)", types)
+        db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?, ?)", words)
+        return next_id
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(
+        self, text: str, limit: int = 10, types: Collection[str] | None = None
+    ) -> list[NameHit]:
+        """Entities named by ``text``, best first, one hit per entity.
+
+        Args:
+            text: a name or part of one, in English or Chinese, an acronym or an identifier.
+            limit: how many hits at most.
+            types: keep only entities with one of these rdf:type IRIs.
+
+        Raises:
+            UsageError: ``limit`` is below 1.
+
+        >>> index = NameIndex.open(None)
+        >>> _ = index.replace_graph("urn:g", [
+        ...     NameRecord("urn:ndrc", "National Development and Reform Commission", "en", "label"),
+        ...     NameRecord("urn:ndrc", "国家发展和改革委员会", "zh", "label")])
+        >>> [(h.how, h.matched) for h in index.search("NDRC") + index.search("发改委")]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('acronym', 'National Development and Reform Commission'),
+         ('abbreviation', '国家发展和改革委员会')]
+        """
+        if limit < 1:
+            raise UsageError(f"limit must be at least 1, not {limit}")
+        key = compact(text)
+        if not key:
+            return []
+        with self._lock:
+            found = _Found(self._allowed(types))
+            self._exact(key, found)
+            if has_cjk(text):
+                self._chinese(text, found)
+            else:
+                self._acronym(key, found)
+                self._words(text, found)
+            if key and not has_cjk(key[:1]):
+                self._prefix(key, found)
+            if len(found.best) < limit:
+                self._typos(text, found)
+            return self._ranked(found, limit)
+
+    def nearest(self, text: str, limit: int = 5) -> list[NameHit]:
+        """Suggestions for a query that finds nothing: names sharing some of its words or
+        characters, typos corrected (``did you mean ...``).
+
+        >>> index = NameIndex.open(None)
+        >>> mof = NameRecord("urn:mof", "Ministry of Finance", "en", "label")
+        >>> _ = index.replace_graph("urn:g", [mof])
+        >>> [h.matched for h in index.nearest("Ministry of Magic Finanse")]
+        ['Ministry of Finance']
+        """
+        hits = self.search(text, limit)
+        if hits:
+            return hits
+        words = [w for w in fold(text).split() if not has_cjk(w)]
+        with self._lock:
+            corrected = [self._correct(w) or [w] for w in words]
+            wanted = [w for options in corrected for w in options] + list(cjk_chars(text))
+            if not wanted:
+                return []
+            found = _Found(None)
+            query = " OR ".join(_quote(w) for w in wanted)
+            for row in self._fts(query, order=True):
+                present = sum(1 for w in wanted if w[: max(3, len(w) - 2)] in row[5])
+                score = 0.3 * present / len(wanted) * (1 + min(1.0, present / row[6])) / 2
+                found.add(row, score, "typo")
+            return self._ranked(found, limit)
+
+    # -- the ways of matching ----------------------------------------------------------------
+
+    def _exact(self, key: str, found: _Found) -> None:
+        for row in self._rows("key = ?", (key,)):
+            found.add(row, EXACT, "identifier" if row[4] in _ID_KINDS else "exact")
+        for short, expansions in ABBREVIATIONS.items():
+            if key == short:
+                for long in expansions:
+                    for row in self._rows("key = ?", (long,)):
+                        found.add(row, ACRONYM, "abbreviation")
+
+    def _prefix(self, key: str, found: _Found) -> None:
+        if len(key) < 3:
+            return
+        rows = self._rows("key > ? AND key < ?", (key, key + "\U0010ffff"), "ORDER BY key")
+        for row in rows:
+            if row[4] in _ID_KINDS:
+                found.add(row, ID_PREFIX, "identifier")
+            else:
+                found.add(row, PREFIX + 0.1 * len(key) / len(row[5]) - 0.1, "prefix")
+
+    def _acronym(self, key: str, found: _Found) -> None:
+        if not (2 <= len(key) <= 10 and key.isalpha()):
+            return
+        for row in self._rows("id IN (SELECT name FROM acronyms WHERE acronym = ?)", (key,)):
+            found.add(row, ACRONYM, "acronym")
+
+    def _words(self, text: str, found: _Found, how: str = "", base: float = WORDS) -> None:
+        words = fold(text).split()
+        if not words:
+            return
+        # Stop words are in most names: leave them to the coverage score, not the look-up.
+        content = [w for w in words if w not in STOPWORDS] or words
+        query = " AND ".join(_quote(w) for w in content)
+        for row in self._fts(query):
+            literal = set(fold(row[2]).split())
+            kind = how or ("words" if literal.issuperset(words) else "stem")
+            if row[4] in _ID_KINDS and not how:
+                kind = "identifier"
+            found.add(row, base + 0.2 * min(1.0, len(words) / row[6]), kind)
+
+    def _chinese(self, text: str, found: _Found) -> None:
+        chars = cjk_chars(text)
+        other = [w for w in fold(_strip_cjk(text)).split() if w]
+        queries = [(chars, 1.0)] + [
+            (long, 0.97) for long in ABBREVIATIONS.get(chars, ()) if long != chars
+        ]
+        for wanted, factor in queries:
+            extra = "".join(f" AND {_quote(w)}" for w in other)
+            phrase = _quote(" ".join(wanted)) + extra
+            for row in self._fts(phrase):
+                size = max(row[6], len(wanted))
+                how = "chinese" if factor == 1.0 else "abbreviation"
+                found.add(row, factor * (CHINESE + 0.2 * len(wanted) / size), how)
+            if len(wanted) < 2:
+                continue
+            every = " AND ".join(_quote(c) for c in dict.fromkeys(wanted)) + extra
+            for row in self._fts(every):
+                span = in_order_span(wanted, cjk_chars(row[2]))
+                if span is not None:
+                    score = IN_ORDER + 0.1 * len(wanted) / span + 0.1 * len(wanted) / row[6]
+                    found.add(row, factor * score, "abbreviation")
+
+    def _typos(self, text: str, found: _Found) -> None:
+        words = [w for w in fold(text).split() if not has_cjk(w)]
+        options = [self._correct(w) for w in words]
+        if not any(options):
+            return
+        choices = [(fixes or [word])[:2] for word, fixes in zip(words, options, strict=True)]
+        for fixed in itertools.islice(itertools.product(*choices), 8):
+            self._words(" ".join(fixed), found, "typo", TYPO)
+
+    def _correct(self, word: str) -> list[str] | None:
+        """Indexed words within two edits of ``word`` (closest first), or None when ``word``
+        is itself indexed, not made of letters, or too short to guess."""
+        if len(word) < 4 or not word.isalpha() or not word.isascii():
+            return None
+        if self._db.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone():
+            return None
+        limit = 1 if len(word) <= 5 else 2
+        rows = self._db.execute(
+            "SELECT word FROM words WHERE first = ? AND size BETWEEN ? AND ? UNION "
+            "SELECT word FROM words WHERE last = ? AND size BETWEEN ? AND ?",
+            (
+                word[0],
+                len(word) - limit,
+                len(word) + limit,
+                word[-1],
+                len(word) - limit,
+                len(word) + limit,
+            ),
+        ).fetchall()
+        scored = sorted((d, w) for (w,) in rows if (d := edit_distance(word, w, limit)) <= limit)
+        return [w for _, w in scored] or None
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _rows(self, where: str, args: tuple[object, ...], order: str = "") -> list[_Row]:
+        return self._db.execute(
+            f"SELECT id, iri, text, lang, kind, key, size FROM names WHERE {where} {order} "
+            f"LIMIT {_CANDIDATES}",
+            args,
+        ).fetchall()
+
+    def _fts(self, query: str, order: bool = False) -> list[_Row]:
+        ranking = "ORDER BY rank " if order else ""
+        try:
+            return self._db.execute(
+                "SELECT n.id, n.iri, n.text, n.lang, n.kind, n.key, n.size FROM names n "
+                "JOIN (SELECT rowid FROM name_terms WHERE name_terms MATCH ? "
+                f"{ranking}LIMIT {_CANDIDATES}) m ON m.rowid = n.id",
+                (query,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            return []
+
+    def _allowed(self, types: Collection[str] | None) -> set[str] | None:
+        if not types:
+            return None
+        marks = ", ".join("?" for _ in types)
+        rows = self._db.execute(
+            f"SELECT DISTINCT iri FROM types WHERE type IN ({marks})", tuple(types)
+        )
+        return {r[0] for r in rows}
+
+    def _ranked(self, found: _Found, limit: int) -> list[NameHit]:
+        weights = self._weights(list(found.best)) if self.type_weights else {}
+        scored = [
+            (score * (1 - _NUDGE * (1 - weights.get(iri, 1.0))), iri, row, how)
+            for iri, (score, row, how) in found.best.items()
+        ]
+        scored.sort(key=lambda h: (-round(h[0], 6), -weights.get(h[1], 1.0), len(h[2][2]), h[1]))
+        return [
+            NameHit(iri, round(score, 4), row[2], row[3], how)
+            for score, iri, row, how in scored[:limit]
+        ]
+
+    def _weights(self, iris: list[str]) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for start in range(0, len(iris), 500):
+            chunk = iris[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for iri, type_ in self._db.execute(
+                f"SELECT iri, type FROM types WHERE iri IN ({marks})", chunk
+            ):
+                if type_ in self.type_weights:
+                    weight = self.type_weights[type_]
+                    weights[iri] = min(weights.get(iri, weight), weight)
+        return weights
+
+
+class _Found:
+    """The best match so far of each entity."""
+
+    def __init__(self, allowed: set[str] | None) -> None:
+        self.allowed = allowed
+        self.best: dict[str, tuple[float, _Row, str]] = {}
+
+    def add(self, row: _Row, score: float, how: str) -> None:
+        iri = row[1]
+        if self.allowed is not None and iri not in self.allowed:
+            return
+        current = self.best.get(iri)
+        if current is None or score > current[0] + 1e-9:
+            self.best[iri] = (score, row, how)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _strip_cjk(text: str) -> str:
+    return "".join(" " if has_cjk(ch) else ch for ch in text)
+
+
+# -- records from RDF -----------------------------------------------------------------------
+
+
+def name_records(
+    graph: Graph, predicates: Mapping[URIRef, str] | None = None
+) -> Iterator[NameRecord]:
+    """The names of the entities of an rdflib graph (vocabulary terms left out).
+
+    Args:
+        graph: a Graph, or a Dataset whose default graph is the union.
+        predicates: predicate → kind of name; `NAME_PREDICATES` by default (add e.g. a
+            former-name property as ``"altLabel"``).
+
+    >>> g = Graph().parse(data='''
+    ...   @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    ...   <urn:moe> a <urn:Ministry> ; skos:prefLabel "教育部"@zh ; skos:altLabel "MOE"@en .''')
+    >>> sorted((r.text, r.kind, r.types) for r in name_records(g))
+    [('MOE', 'altLabel', ('urn:Ministry',)), ('教育部', 'label', ('urn:Ministry',))]
+    """
+    kinds = dict(predicates or NAME_PREDICATES)
+    triples: Iterator[tuple[Node, Node, Node]] = (
+        (s, p, o) for p in [*kinds, RDF.type] for s, o in graph.subject_objects(p)
+    )
+    return records_from_triples(triples, kinds)
+
+
+def records_from_triples(
+    triples: Iterable[tuple[Node, Node, Node]], predicates: Mapping[URIRef, str] | None = None
+) -> Iterator[NameRecord]:
+    """`NameRecord`s from a stream of triples (any order; only names and types are kept).
+
+    For building an index from a large file or a SPARQL result without an rdflib graph.
+
+    >>> from rdflib import Literal, URIRef
+    >>> x = URIRef("urn:x")
+    >>> [r.kind for r in records_from_triples([(x, ELI.id_local, Literal("GB/T 1-2020"))])]
+    ['identifier']
+    """
+    kinds = dict(predicates or NAME_PREDICATES)
+    names: dict[str, list[tuple[str, str | None, str]]] = {}
+    types: dict[str, list[str]] = {}
+    for s, p, o in triples:
+        if not isinstance(s, URIRef):
+            continue
+        if p == RDF.type:
+            if isinstance(o, URIRef):
+                types.setdefault(str(s), []).append(str(o))
+        elif isinstance(o, Literal) and p in kinds:
+            entry = (str(o), o.language, kinds[p])  # type: ignore[index]
+            listed = names.setdefault(str(s), [])
+            if entry not in listed:
+                listed.append(entry)
+    for iri, entries in names.items():
+        entity_types = tuple(sorted(set(types.get(iri, ()))))
+        if _TERM_TYPES.intersection(entity_types):
+            continue
+        for text, lang, kind in entries:
+            yield NameRecord(iri, text, lang, kind, entity_types)

@@ -1,0 +1,210 @@
+"""The remote SPARQL store against a real Virtuoso 7 (Debian's package; `tests/virtuoso.py`):
+read commands through the CLI, timeouts, and the bounded remote name search."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ipgraph.cli import cli
+from ipgraph.errors import StoreError
+from ipgraph.store import open_store
+from ipgraph.store.remote_names import remote_name_search, text_index_available
+from ipgraph.vocab import GRAPH, ID
+
+if TYPE_CHECKING:
+    from virtuoso import VirtuosoServer
+
+pytestmark = pytest.mark.slow
+pytest_plugins = ["virtuoso"]  # the `virtuoso` and `virtuoso_url` fixtures (tests/virtuoso.py)
+
+MIIT = str(ID["agency/miit"])
+IPGRAPH = str(Path(sys.executable).parent / "ipgraph")  # the console script, as users run it
+
+
+@pytest.fixture
+def remote(virtuoso_url: str) -> Callable[..., Result]:
+    """Run an ``ipgraph`` command in-process against the Virtuoso store."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        result = runner.invoke(cli, [*args, "--store", f"sparql:{virtuoso_url}"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.output,
+            result.exception,
+        )
+        return result
+
+    return invoke
+
+
+def test_virtuoso_holds_the_loaded_graphs(virtuoso_url: str) -> None:
+    store = open_store(f"sparql:{virtuoso_url}")
+    names = set(store.graph_names())
+    assert {GRAPH["ontology"], GRAPH["cnipa-ar2021-ch4"]} <= names
+    assert 19_000 < store.graph_size(GRAPH["synth"]) < 21_000
+
+
+def test_query_answers_over_form_post(virtuoso_url: str) -> None:
+    # The regression: rdflib's direct POST (application/sparql-query) hung on Virtuoso.
+    store = open_store(f"sparql:{virtuoso_url}")
+    start = time.monotonic()
+    assert bool(store.query("ASK { ?s ?p ?o }"))
+    rows = list(store.query('SELECT ?s WHERE { ?s skos:altLabel "MIIT"@en }'))
+    assert [str(r[0]) for r in rows] == [MIIT]  # type: ignore[index]
+    assert time.monotonic() - start < 10
+
+
+def test_info(remote: Callable[..., Result]) -> None:
+    result = remote("info", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["triples"] > 20_000
+    assert summary["entities"] > 100
+
+
+def test_find(remote: Callable[..., Result]) -> None:
+    result = remote("find", "MIIT", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["iri"] == MIIT
+    zh = remote("find", "工信部", "--format", "json")
+    assert json.loads(zh.output)[0]["iri"] == MIIT
+
+
+def test_show(remote: Callable[..., Result]) -> None:
+    result = remote("show", "MIIT")
+    assert result.exit_code == 0, result.output
+    assert "Ministry of Industry and Information Technology" in result.output
+    assert "工业和信息化部" in result.output
+
+
+def test_query(remote: Callable[..., Result]) -> None:
+    result = remote(
+        "query",
+        'SELECT ?zh WHERE { ?a skos:altLabel "MIIT"@en ; rdfs:label ?zh FILTER(lang(?zh) = "zh") }',
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert "工业和信息化部" in result.output
+    named = remote("query", "--name", "joint-documents", "--format", "json")
+    assert named.exit_code == 0, named.output
+    assert json.loads(named.output)
+
+
+def test_path(remote: Callable[..., Result]) -> None:
+    result = remote("path", "MOF", "Zhejiang", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "zhejiang" in result.output and "agency/mof" in result.output
+
+
+def test_neighbors(remote: Callable[..., Result]) -> None:
+    result = remote("neighbors", "CNIPA", "--depth", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "agency/cnipa" in result.output
+
+
+def test_query_as_a_whole_process(virtuoso_url: str) -> None:
+    done = subprocess.run(
+        [IPGRAPH, "query", "ASK { ?s ?p ?o }", "--store", f"sparql:{virtuoso_url}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "true" in done.stdout.lower()
+
+
+# -- failures are one clear line, never a hang ------------------------------------------------
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_server_that_never_answers_times_out(
+    silent_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPGRAPH_SPARQL_TIMEOUT", "1")
+    store = open_store(f"sparql:{silent_server}")
+    start = time.monotonic()
+    with pytest.raises(StoreError, match=r"did not answer within 1 s") as info:
+        store.query("ASK {}")
+    assert time.monotonic() - start < 5
+    assert "\n" not in str(info.value)
+
+
+def test_a_refused_connection_is_one_line() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nobody listens there
+    store = open_store(f"sparql:http://127.0.0.1:{port}/sparql")
+    with pytest.raises(StoreError, match="refused the connection"):
+        store.query("ASK {}")
+
+
+def test_cli_reports_a_timeout_and_exits(silent_server: str) -> None:
+    done = subprocess.run(
+        [IPGRAPH, "find", "MIIT", "--store", f"sparql:{silent_server}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "IPGRAPH_SPARQL_TIMEOUT": "1"},
+    )
+    assert done.returncode != 0
+    assert "did not answer within 1 s" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# -- remote name search ---------------------------------------------------------------------
+
+
+def test_remote_name_search_without_and_with_the_text_index(virtuoso: VirtuosoServer) -> None:
+    store = open_store(f"sparql:{virtuoso.url}")
+    if not text_index_available(store):  # out of the box: no literal is text-indexed
+        hits = remote_name_search(store, "Industry and Information", limit=5)
+        assert MIIT in [h.iri for h in hits]
+        assert {h.how for h in hits} <= {"exact", "contains"}
+        virtuoso.enable_text_index()
+    assert text_index_available(store)
+    for query in ("Industry and Information", "MIIT", "工信部", "信息化"):
+        hits = remote_name_search(store, query, limit=5)
+        assert MIIT in [h.iri for h in hits], query
+        assert {h.how for h in hits} <= {"exact", "bif:contains"}
+    assert len(remote_name_search(store, "synthetic", limit=7)) == 7
