@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[int, int]] = {
     "QueryForbidden": (2, 403),
     "QueryTimeout": (1, 503),
     "ResultTooLarge": (1, 413),
+    "QueryCrashed": (1, 500),
     "StoreError": (2, 500),
     "ProtocolError": (2, 400),
     "MethodNotAllowed": (2, 405),

@@ -156,10 +156,18 @@ class QueryTimeout(QueryError):
 
 
 class ResultTooLarge(QueryError):
-    """The result has more rows than the configured cap."""
+    """The query needed more memory than its cap (or its result more rows than allowed)."""
 
     exit_code = 1
     http_status = 413
+
+
+class QueryCrashed(QueryError):
+    """The query engine crashed or was killed while running the query; only the worker process
+    that ran it was lost (it is replaced), and other queries are unaffected."""
+
+    exit_code = 1
+    http_status = 500
 
 
 class StoreError(IpgraphError):
@@ -247,6 +255,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "ProtocolError",
+    "QueryCrashed",
     "QueryError",
     "QueryFailed",
     "QueryForbidden",

@@ -394,6 +394,7 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         """
         self.close()
         self._workers = (workers, memory_mb)
+        self._query_pool()  # start warming now, not on the first query
 
     def _query_pool(self) -> QueryPool[Store] | None:
         if self._workers is None:

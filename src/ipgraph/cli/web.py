@@ -15,6 +15,7 @@ from ipgraph.cli.common import (
     data_options,
     open_graph,
 )
+from ipgraph.sparql.pool import DEFAULT_MEMORY_MB
 
 
 @cli.command()
@@ -58,6 +59,22 @@ from ipgraph.cli.common import (
     help="Largest request body (HTTP 413) and query string (HTTP 414).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes that run queries (default: the number of CPUs, at least 2). A "
+    "query out of time is stopped by killing its worker; the server goes on.",
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Memory a query may use beyond the loaded data (HTTP 413 beyond).",
+)
+@click.option(
     "--graphs",
     "graphs_dir",
     default="graphs/site",
@@ -73,6 +90,8 @@ def serve(
     timeout: float,
     max_rows: int,
     max_request_bytes: int,
+    workers: int | None,
+    memory_mb: int,
     graphs_dir: str,
     data_files: Sequence[str],
     store: str | None,
@@ -84,7 +103,8 @@ def serve(
     Turtle, N-Triples, JSON-LD by Accept or ?format=). / is a query page with the named
     queries as examples; /health reports status; /graphs/ serves the rendered graph views.
     The endpoint is read-only: updates, SERVICE, LOAD and FROM <url> are refused. Runs until
-    Ctrl-C. Needs the server extra: pip install 'ipgraph[server]'.
+    Ctrl-C. Each query runs in a worker process with a hard time limit and a memory cap, so
+    a runaway query never stalls the server. Needs the server extra: pip install 'ipgraph[server]'.
 
     \b
     Example:
@@ -118,4 +138,6 @@ def serve(
         max_request_bytes=max_request_bytes,
         graphs_dir=graphs_dir,
         on_ready=ready,
+        workers=workers,
+        memory_mb=memory_mb,
     )

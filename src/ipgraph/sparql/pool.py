@@ -54,7 +54,14 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
-from ipgraph.errors import IpgraphError, QueryError, QueryTimeout, ResultTooLarge, UsageError
+from ipgraph.errors import (
+    IpgraphError,
+    QueryCrashed,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    UsageError,
+)
 
 __all__ = ["DEFAULT_MEMORY_MB", "QueryPool", "default_workers"]
 
@@ -383,7 +390,7 @@ class QueryPool(Generic[T]):
             if sentinel in ready:
                 raise self._death(worker, "while running the query")
 
-    def _death(self, worker: _Worker, when: str) -> QueryError:
+    def _death(self, worker: _Worker, when: str) -> QueryCrashed | ResultTooLarge:
         """The error for a worker that died (its process is reaped here)."""
         worker.process.join(timeout=1)
         code = worker.process.exitcode
@@ -393,11 +400,11 @@ class QueryPool(Generic[T]):
         if code == -signal.SIGABRT and self.memory_mb is not None:
             return self._memory_error(f" (it aborted, {cause}, most likely out of memory)")
         if code == -signal.SIGKILL:
-            return QueryError(
+            return QueryCrashed(
                 f"the query's worker process was killed {when} (SIGKILL: out of memory, or "
                 "stopped by the system); the pool replaced it"
             )
-        return QueryError(
+        return QueryCrashed(
             f"the query crashed its worker process {when} ({cause}); the pool replaced it "
             "and other queries are unaffected; simplify the query"
         )

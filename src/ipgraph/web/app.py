@@ -67,6 +67,7 @@ from ipgraph.errors import (
     ServerBusy,
     UsageError,
 )
+from ipgraph.sparql.pool import DEFAULT_MEMORY_MB
 
 try:
     import jinja2
@@ -495,8 +496,14 @@ def serve(
     graphs_dir: str | Path | None = "graphs/site",
     on_ready: Callable[[str], None] | None = None,
     log_level: str = "info",
+    workers: int | None = None,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
 ) -> None:
     """Serve ``kg`` over HTTP with uvicorn until interrupted (Ctrl-C).
+
+    Queries run in worker processes (`KnowledgeGraph.use_workers`): a query past its time
+    limit or memory cap is stopped by killing its worker (503 / 413 with a JSON body), a crash
+    of the query engine ends only that worker, and the server keeps answering meanwhile.
 
     Every limit is set (`ipgraph.web.transport.server_config`): a request's headers must
     arrive within 5 s of connecting (408, or the connection is closed), its body within 5 s
@@ -511,6 +518,8 @@ def serve(
         timeout, max_rows, max_request_bytes, graphs_dir: as for `create_app`.
         on_ready: called with the base URL (``http://127.0.0.1:8000/``) once listening.
         log_level: uvicorn's log level (``info`` logs each request).
+        workers: query worker processes (default: the number of CPUs, at least 2).
+        memory_mb: MB a query may use beyond the loaded data (None: no cap).
 
     Raises:
         MissingExtra: starlette or uvicorn is not installed (``pip install 'ipgraph[server]'``).
@@ -530,6 +539,7 @@ def serve(
         graphs_dir=graphs_dir,
     )
     sock = listen(host, port)
+    kg.use_workers(workers, memory_mb)  # forked now, before uvicorn starts its threads
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     config = server_config(app, max_request_bytes=max_request_bytes, log_level=log_level)
@@ -540,6 +550,7 @@ def serve(
         server.run(sockets=[sock])
     finally:
         sock.close()
+        kg.close()
 
 
 def listen(host: str, port: int) -> socket.socket:
