@@ -28,10 +28,12 @@ from ipgraph.labels import LabelIndex, Match, pick_label
 from ipgraph.loader import parse_file
 from ipgraph.refs import References
 from ipgraph.sparql.check import ParsedQuery
+from ipgraph.sparql.limits import check_limits
 from ipgraph.sparql.named import NamedQuery, named_bindings, named_queries, named_query
 from ipgraph.sparql.pool import DEFAULT_MEMORY_MB, QueryPool
 from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
+from ipgraph.sparql.scan import QueryKind, scan_query
 from ipgraph.store import Store, open_store
 from ipgraph.terms import subclasses
 from ipgraph.validation import ValidationReport, validate
@@ -414,6 +416,19 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             self._pool.close()
             self._pool = None
         self._workers = None
+
+    def query_kind(self, sparql: str) -> QueryKind:
+        """The form of a query (SELECT, ASK, CONSTRUCT, DESCRIBE) from a cheap token scan, with
+        what is refused before parsing refused here too (too long or nested, update, SERVICE);
+        a text the scan cannot place is parsed (`check`).
+
+        >>> import ipgraph
+        >>> ipgraph.load().query_kind("PREFIX x: <urn:x#> CONSTRUCT WHERE { ?s x:p ?o }")
+        'CONSTRUCT'
+        """
+        check_limits(sparql)
+        kind = scan_query(sparql).kind
+        return kind if kind is not None else self.check(sparql).kind
 
     def check(self, sparql: str) -> ParsedQuery:
         """Parse and safety-check a query as `query` would run it here (cached per text).

@@ -69,7 +69,8 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "js
 @click.option(
     "--timeout",
     metavar="S",
-    default=DEFAULT_TIMEOUT,
+    type=str,
+    default=str(DEFAULT_TIMEOUT),
     show_default=True,
     callback=lambda _ctx, _param, value: check_timeout(value),
     help="Stop the query after S seconds (exit 1); the worker running it is killed.",

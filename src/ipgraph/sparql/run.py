@@ -102,10 +102,35 @@ def run_query(
     check_timeout(timeout)
     if max_rows is not None and max_rows < 0:
         raise UsageError(f"the row limit must be zero or more, not {max_rows}")
+    graphs = (
+        [URIRef(str(g)) for g in default_graphs or ()],
+        [URIRef(str(g)) for g in named_graphs or ()],
+    )
+    if pool is not None:  # parsed in the worker too, under the same time limit
+        source = text.text if isinstance(text, ParsedQuery) else text
+        limit = timeout if timeout is not None else DEFAULT_TIMEOUT
+        return pool.run(evaluate, source, dict(bindings or {}), graphs, max_rows, timeout=limit)
+    return _with_time_limit(lambda: evaluate(store, text, bindings, graphs, max_rows), timeout)
+
+
+def evaluate(
+    store: Store,
+    text: str | ParsedQuery,
+    bindings: Mapping[str, Any] | None,
+    graphs: tuple[list[URIRef], list[URIRef]],
+    max_rows: int | None,
+) -> QueryResult:
+    """Check, bind and run a query on a store: what `run_query` does within its time limit,
+    and the unit of work a worker process runs (module-level and picklable, see
+    `ipgraph.sparql.pool`), so that even parsing a hostile text is bounded.
+
+    >>> from ipgraph.store import MemoryStore
+    >>> evaluate(MemoryStore(), "ASK { ?s ?p ?o }", {}, ([], []), None).boolean
+    False
+    """
     parsed = text if isinstance(text, ParsedQuery) else store.check(text)
     init = _bindings(parsed, bindings, store.prefixes())
-    default = [URIRef(str(g)) for g in default_graphs or ()]
-    named = [URIRef(str(g)) for g in named_graphs or ()]
+    default, named = graphs
     if default or named or parsed.from_graphs or parsed.from_named_graphs:
         known = store.graph_names()
         if default or named:
@@ -114,36 +139,7 @@ def run_query(
         else:
             check_graphs(parsed.from_graphs, known, "FROM")
             check_graphs(parsed.from_named_graphs, known, "FROM NAMED")
-    if pool is not None:
-        return pool.run(
-            evaluate,
-            parsed.text,
-            init,
-            (default, named),
-            max_rows,
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-        )
-    return _with_time_limit(
-        lambda: store.execute(parsed, init, (default, named), max_rows), timeout
-    )
-
-
-def evaluate(
-    store: Store,
-    text: str,
-    bindings: Mapping[str, Identifier],
-    graphs: tuple[list[URIRef], list[URIRef]],
-    max_rows: int | None,
-) -> QueryResult:
-    """Check and run a query on a store: the unit of work a worker process runs (module-level
-    and picklable, see `ipgraph.sparql.pool`). A forked worker finds the parent's parse in its
-    copy of the cache, so the text is parsed once.
-
-    >>> from ipgraph.store import MemoryStore
-    >>> evaluate(MemoryStore(), "ASK { ?s ?p ?o }", {}, ([], []), None).boolean
-    False
-    """
-    return store.execute(store.check(text), bindings, graphs, max_rows)
+    return store.execute(parsed, init, (default, named), max_rows)
 
 
 class _Cancelled(BaseException):

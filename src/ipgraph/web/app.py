@@ -256,14 +256,14 @@ class _Endpoint:
         """Check, run and serialise the query (in a worker thread)."""
         assert wanted.query is not None
         try:
-            # Checked once per text and process, with the prefixes of the data too (agency:,
-            # doc:, ...), as `ipgraph query` binds them; each run evaluates its own copy, so
-            # concurrent requests never share evaluation state. The protocol's data set is
-            # checked like FROM: a graph the store does not hold is refused, never fetched.
-            parsed = self.kg.check(wanted.query)
-            fmt = choose_format(parsed.kind, wanted.format, accept)  # 406 before running
+            # The query's form comes from the token scan (update and SERVICE refused there);
+            # parsing and evaluation happen where the time limit holds (a worker process
+            # under `ipgraph serve`). The protocol's data set is checked like FROM: a graph
+            # the store does not hold is refused, never fetched.
+            kind = self.kg.query_kind(wanted.query)
+            fmt = choose_format(kind, wanted.format, accept)  # 406 before running
             result = self.kg.query(
-                parsed,
+                wanted.query,
                 timeout=self.timeout,
                 max_rows=self.max_rows,
                 default_graphs=wanted.default_graphs or None,
