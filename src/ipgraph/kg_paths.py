@@ -1,26 +1,26 @@
 """The facade's questions about connections: projection, paths, neighbours, centrality.
 
 `KnowledgeGraph` inherits these methods; they resolve references (`ipgraph.refs`) and call the
-algorithms of `ipgraph.graph` with plain IRIs.
+algorithms of `ipgraph.graph` with plain IRIs. networkx and the algorithms are imported when a
+method first needs them: `import ipgraph` and commands such as ``find`` never load them.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import networkx as nx
 from rdflib import Dataset, URIRef
 
 from ipgraph.errors import NoPath, UsageError
-from ipgraph.graph import paths as graph_paths
-from ipgraph.graph import rank as graph_rank
-from ipgraph.graph import results as graph_results
-from ipgraph.graph.projection import build_projection, export_projection, normalize_include
-from ipgraph.graph.search import local_graph
-from ipgraph.refs import References
-from ipgraph.store.base import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ipgraph.graph import results as graph_results
+    from ipgraph.refs import References
+    from ipgraph.store.base import Store
 
 __all__ = ["PathMethods"]
 
@@ -71,6 +71,8 @@ class PathMethods:
         >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
         '教育部'
         """
+        from ipgraph.graph.projection import build_projection, normalize_include
+
         groups = normalize_include(include)
         key = "projection:" + ",".join(groups)
         return self.cached(key, lambda: build_projection(self.graph, groups))
@@ -107,6 +109,10 @@ class PathMethods:
         >>> print(ipgraph.load().path("MOF", "CNIPA").to_text(lang="zh"))  # doctest: +ELLIPSIS
         财政部 ←合作单位— ... —发起单位→ 国家知识产权局
         """
+        from ipgraph.graph import paths as graph_paths
+        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.search import local_graph
+
         start, end = self.resolve(a), self.resolve(b)
         if self.store.persistent and not via and not avoid:
             # A large or remote store: search from both ends by store lookups and project
@@ -165,6 +171,8 @@ class PathMethods:
         >>> len(found[0]) <= len(found[-1]) <= 3
         True
         """
+        from ipgraph.graph import paths as graph_paths
+
         G = self.projection(include)
         start, end = self.refs.endpoint(G, a), self.refs.endpoint(G, b)
         rules = self.refs.constraints(G, via, avoid)
@@ -211,6 +219,8 @@ class PathMethods:
         >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
         True
         """
+        from ipgraph.graph import paths as graph_paths
+
         G = self.projection(include)
         center = self.refs.endpoint(G, a)
         classes = self.refs.constraints(G, via=types)
@@ -241,6 +251,8 @@ class PathMethods:
         >>> ipgraph.load().rank("degree", type="ipg:Agency", limit=1)[0].label
         'China National Intellectual Property Administration'
         """
+        from ipgraph.graph import rank as graph_rank
+
         G = self.projection(include)
         classes = self.refs.constraints(G, via=type)
         if classes.via_predicates:
@@ -257,6 +269,8 @@ class PathMethods:
         >>> sum(len(c) for c in groups) == kg.projection().number_of_nodes()
         True
         """
+        from ipgraph.graph import rank as graph_rank
+
         return self.cached(
             "communities:" + ",".join(sorted([include] if isinstance(include, str) else include)),
             lambda: graph_rank.communities(self.projection(include)),
@@ -272,4 +286,6 @@ class PathMethods:
         >>> ipgraph.load().export_projection("gexf").startswith("<gexf")
         True
         """
+        from ipgraph.graph.projection import export_projection
+
         return export_projection(self.projection(include), format, self.curie)

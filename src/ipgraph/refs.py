@@ -13,17 +13,21 @@ from __future__ import annotations
 import contextlib
 import difflib
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from ipgraph.errors import EntityNotFound, UsageError
-from ipgraph.graph import paths
 from ipgraph.labels import LabelIndex
 from ipgraph.terms import subclasses
 from ipgraph.vocab import ID, PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ipgraph.graph.paths import Constraints
 
 __all__ = ["References", "as_list"]
 
@@ -144,6 +148,8 @@ class References:
             AmbiguousEntity: several entities match.
             UsageError: the reference names something the projection leaves out.
         """
+        from ipgraph.graph import paths  # networkx: loaded on first use
+
         if isinstance(ref, URIRef) and ref in G:
             return ref  # resolved already
         iri = self.resolve(ref)
@@ -155,7 +161,7 @@ class References:
         G: nx.MultiDiGraph,
         via: Iterable[str | URIRef] | str | None = None,
         avoid: Iterable[str | URIRef] | str | None = None,
-    ) -> paths.Constraints:
+    ) -> Constraints:
         """Turn ``via`` / ``avoid`` references into `Constraints`.
 
         Each reference is a class (``ipg:PolicyDocument``, or just ``PolicyDocument``), a
@@ -165,6 +171,8 @@ class References:
             UsageError: a reference is neither a class nor a predicate of the graph (nor, for
                 ``avoid``, an entity).
         """
+        from ipgraph.graph import paths  # networkx: loaded on first use
+
         return paths.constraints(
             via=[self._term(G, ref, entities=False) for ref in as_list(via)],
             avoid=[self._term(G, ref, entities=True) for ref in as_list(avoid)],
@@ -173,6 +181,8 @@ class References:
     def _term(
         self, G: nx.MultiDiGraph, ref: str | URIRef, entities: bool
     ) -> tuple[str, URIRef, str]:
+        from ipgraph.graph import paths  # networkx: loaded on first use
+
         candidates: list[URIRef] = []
         if isinstance(ref, URIRef):
             candidates.append(ref)

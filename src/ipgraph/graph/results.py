@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import URIRef
 
 from ipgraph.errors import UsageError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "LANGS",
