@@ -7,7 +7,7 @@ and nothing waits. Two layouts:
   (Fruchterman-Reingold, seeded, so the same view always looks the same). A component larger
   than `CORE` nodes lays out its `CORE` best-connected nodes that way and places each other
   node next to the neighbours already placed, breadth first: linear in the number of nodes,
-  so that views of ten thousand nodes are laid out in about a second. The components are then
+  so that views of ten thousand nodes are laid out in seconds. The components are then
   packed in rows, and nodes closer than their sizes allow are pushed apart.
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
   ``y`` the path (lane) a node first appears on.
@@ -32,14 +32,13 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from scipy.spatial import cKDTree
 
 __all__ = ["CORE", "SPACING", "force_layout", "path_layout"]
 
 SPACING = 120.0
 """The typical length of a link, in pixels at zoom 1."""
 
-CORE = 300
+CORE = 200
 """Nodes of a component laid out by force; the others are placed beside their neighbours."""
 
 _GAP = 34.0  # room left between two nodes' discs, beside their sizes: a label
@@ -190,6 +189,8 @@ def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.nda
     """Push apart the nodes whose discs (plus a gap) overlap, a few rounds at most."""
     if len(points) < 2:
         return points
+    from scipy.spatial import cKDTree  # imported when needed: a second to load
+
     points = points.copy()
     reach = 2 * float(sizes.max()) + _GAP
     for _ in range(rounds):

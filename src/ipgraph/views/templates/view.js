@@ -100,7 +100,9 @@
         customScalingFunction: function (min, max, total, value) {
           return BIG === SMALL ? 0 : (value - SMALL) / (BIG - SMALL);
         },
-        label: { enabled: true, min: 12, max: 26, maxVisible: 22, drawThreshold: 8 }
+        // Big views shrink a lot on screen: their hubs get labels large enough to show.
+        label: { enabled: true, min: 12, maxVisible: 20, drawThreshold: 8,
+                 max: data.nodes.length <= 300 ? 22 : Math.min(64, 22 + data.nodes.length / 40) }
       }
     },
     edges: {
