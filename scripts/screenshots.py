@@ -83,8 +83,9 @@ def main() -> None:
                 box = page.locator("#graph").bounding_box()
                 assert box is not None
                 page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-                page.mouse.move(1, 1)
-                page.wait_for_timeout(800)  # the tooltip goes
+                # Away from the node, still over the canvas: vis-network hides its tooltip.
+                page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
+                page.wait_for_timeout(800)
             target = options.out / f"{name}.png"
             page.screenshot(path=str(target))
             page.close()
