@@ -1,4 +1,6 @@
-"""Take the README's screenshots from the real rendering: docs/img/overview.png and path.png.
+"""Take the README's screenshots from the real rendering, in docs/img/: overview.png (the whole
+graph), neighbourhood.png (CNIPA, two links, CNIPA clicked: its neighbours lit), path.png (MIIT
+to universities: paths left to right) and large.png (a 2,000-node synthetic view).
 
 Renders the views with ipgraph, opens them from file:// in headless Chromium (Debian's, driven
 by Playwright), waits until the layout has settled and the physics has stopped, and saves a
@@ -21,6 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 import ipgraph
+from ipgraph import data, synth
 from ipgraph.views.html import write_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,20 +53,39 @@ def main() -> None:
     if not has_cjk_font():
         print("screenshots: no CJK font found; Chinese labels will show as boxes", file=sys.stderr)
     kg = ipgraph.load()
+    with tempfile.TemporaryDirectory() as folder:
+        synth.write(Path(folder) / "synthetic.nt", 30_000, seed=1)
+        synthetic = ipgraph.load(
+            data.vocabulary_file(), Path(folder) / "synthetic.nt", bundled=False
+        )
+        large = synthetic.view(max_nodes=2000)
     shots = {
         "overview": kg.view(),
-        "path": kg.view(path=("MOF", "Zhejiang")),
+        "neighbourhood": kg.view("CNIPA", depth=2),
+        "path": kg.view(path=("MIIT", "universities")),
+        "large": large,
     }
     options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=options.chromium, args=ARGS)
         for name, view in shots.items():
             page_file = write_html(view, Path(folder) / f"{name}.html")
-            page = browser.new_page(viewport={"width": 1200, "height": 720})
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(page_file.as_uri())
             page.wait_for_function("window.ipgraph && window.ipgraph.ready", timeout=60_000)
             if name == "path":  # show what a click reveals: the details of the start
                 page.evaluate(f"ipgraph.showNode({view.meta['focus'][0]!r})")
+            if name == "neighbourhood":  # a click: the details, the neighbours lit
+                centre = view.meta["focus"][0]
+                point = page.evaluate(
+                    f"ipgraph.network.canvasToDOM(ipgraph.network.getPosition({centre!r}))"
+                )
+                box = page.locator("#graph").bounding_box()
+                assert box is not None
+                page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+                # Away from the node, still over the canvas: vis-network hides its tooltip.
+                page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
+                page.wait_for_timeout(800)
             target = options.out / f"{name}.png"
             page.screenshot(path=str(target))
             page.close()

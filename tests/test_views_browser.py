@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
@@ -61,17 +62,20 @@ def views(kg: ipgraph.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) 
         "agencies": kg.view(agencies=True),
         "query": kg.view(query="CONSTRUCT { ?d ipg:issuedBy ?a } WHERE { ?d ipg:issuedBy ?a }"),
         "fixed": kg.view(layout="fixed"),
+        "physics": kg.view(layout="physics"),
+        "moe": kg.view("MOE", depth=1),
+        "lanes": kg.view(path=("MIIT", "universities")),
         "evil": ipgraph.load(evil_file).view(),
     }
     return {name: (write_html(view, folder / f"{name}.html"), view) for name, view in built.items()}
 
 
-def open_view(browser: Browser, path: Path) -> Opened:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def open_view(browser: Browser, path: Path, width: int = 1280, height: int = 800) -> Opened:
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     opened = Opened(page)
 
     def guard(route: Route, request: Request) -> None:
-        if request.url.startswith("file://"):
+        if request.url.startswith(("file://", "data:")):
             route.continue_()
         else:
             opened.blocked.append(request.url)
@@ -83,6 +87,8 @@ def open_view(browser: Browser, path: Path) -> Opened:
     page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
     page.goto(path.as_uri())
     page.wait_for_function("window.ipgraph && window.ipgraph.ready === true", timeout=60_000)
+    first = page.evaluate("ipgraph.firstFrame")
+    print(f"{path.name}: first frame drawn {first:.0f} ms after navigation")  # never asserted
     return opened
 
 
@@ -97,7 +103,7 @@ def opened(
     result.page.close()
 
 
-ALL = ["overview", "neighbourhood", "path", "agencies", "query", "fixed", "evil"]
+ALL = ["overview", "neighbourhood", "path", "agencies", "query", "fixed", "physics", "evil"]
 
 
 @pytest.mark.parametrize("opened", ALL, indirect=True)
@@ -196,6 +202,192 @@ def test_the_built_site_opens_offline(
     page.wait_for_function("window.ipgraph && window.ipgraph.ready === true", timeout=60_000)
     assert all(url.startswith("file://") for url in requests)
     page.close()
+
+
+def positions(opened: Opened) -> dict[str, tuple[float, float]]:
+    found = opened.js("ipgraph.network.getPositions()")
+    return {key: (round(p["x"], 3), round(p["y"], 3)) for key, p in found.items()}
+
+
+def click_node(opened: Opened, node: str, clicks: int = 1) -> None:
+    point = opened.js(f"ipgraph.network.canvasToDOM(ipgraph.network.getPosition({node!r}))")
+    box = opened.page.locator("#graph").bounding_box()
+    assert box is not None
+    opened.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"], click_count=clicks)
+
+
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_hiding_and_showing_classes_and_relations_keeps_every_position(opened: Opened) -> None:
+    before = positions(opened)
+    for group in opened.js("ipgraph.data.legend.map(function (g) { return g.key; })"):
+        box = opened.page.locator(f'#legend input[data-group="{group}"]')
+        box.uncheck()
+        assert set(positions(opened)) < set(before)
+        box.check()
+    relation = opened.page.locator("#relations input").first
+    edges = opened.js("ipgraph.network.body.edgeIndices.length")
+    relation.uncheck()
+    assert opened.js("ipgraph.network.body.edgeIndices.length") < edges
+    relation.check()
+    assert positions(opened) == before
+
+
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_first_frame_is_fitted_and_still(opened: Opened) -> None:
+    assert opened.js("ipgraph.network.physics.options.enabled") is False
+    assert opened.js("ipgraph.network.getScale()") > 0.5  # labels readable, not a speck
+    box = opened.page.locator("#graph").bounding_box()
+    assert box is not None
+    dom = opened.js(
+        "Object.values(ipgraph.network.getPositions()).map(function (p) {"
+        " return ipgraph.network.canvasToDOM(p); })"
+    )
+    xs, ys = [p["x"] for p in dom], [p["y"] for p in dom]
+    assert min(xs) >= 0 and max(xs) <= box["width"] and min(ys) >= 0 and max(ys) <= box["height"]
+    # The drawing uses the canvas: most of its width or height.
+    assert (max(xs) - min(xs)) / box["width"] > 0.6 or (max(ys) - min(ys)) / box["height"] > 0.6
+    before = positions(opened)
+    opened.page.wait_for_timeout(500)
+    assert positions(opened) == before
+
+
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_click_highlights_neighbours_and_background_clears(
+    opened: Opened, kg: ipgraph.KnowledgeGraph
+) -> None:
+    miit = str(kg.resolve("MIIT"))
+    click_node(opened, miit)
+    neighbours = set(opened.js(f"ipgraph.network.getConnectedNodes({miit!r})"))
+    assert set(opened.js("ipgraph.highlighted()")) == neighbours | {miit}
+    assert "工业和信息化部" in opened.page.inner_text("#details")
+    box = opened.page.locator("#graph").bounding_box()
+    assert box is not None
+    opened.page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # empty corner
+    assert "工业和信息化部" not in opened.page.inner_text("#details")
+    assert len(opened.js("ipgraph.highlighted()")) == opened.js("ipgraph.nodes.length")
+
+
+@pytest.mark.parametrize("opened", ["moe"], indirect=True)
+def test_double_click_expands_and_hide_hides(
+    opened: Opened, views: dict[str, Any], kg: ipgraph.KnowledgeGraph
+) -> None:
+    view: View = views["moe"][1]
+    before = positions(opened)
+    beyond: dict[str, set[str]] = {node: set() for node in view.node_ids()}
+    for e in view.reserve["edges"]:
+        for here, there in ((e["from"], e["to"]), (e["to"], e["from"])):
+            if here in beyond and there not in beyond:
+                beyond[here].add(there)
+    cnipa = max(sorted(beyond), key=lambda node: len(beyond[node]))  # the most to add
+    ring = beyond[cnipa]
+    assert ring, "MOE's neighbours have neighbours of their own"
+    click_node(opened, cnipa, clicks=2)
+    after = positions(opened)
+    assert set(after) == set(before) | ring
+    assert {key: after[key] for key in before} == before  # nothing already drawn moved
+    assert opened.js("ipgraph.network.body.edgeIndices.length") > len(view.edges)
+    legend = opened.page.inner_text("#legend")
+    assert "(0)" not in legend
+    opened.js(f"ipgraph.hide({cnipa!r})")
+    assert cnipa not in positions(opened)
+    opened.page.click("#unhide")
+    assert cnipa in positions(opened)
+    opened.page.click("#reset")
+    assert positions(opened) == before
+
+
+@pytest.mark.parametrize("opened", ["lanes", "path"], indirect=True)
+def test_paths_read_left_to_right(opened: Opened, views: dict[str, Any]) -> None:
+    view: View = views[opened.page.url.rsplit("/", 1)[-1].removesuffix(".html")][1]
+    x = {key: p[0] for key, p in positions(opened).items()}
+    y = {key: p[1] for key, p in positions(opened).items()}
+    hop = {n["id"]: n["hop"] for n in view.nodes}
+    start, end = view.meta["focus"]
+    assert x[start] == min(x.values()) < max(x.values()) == x[end]
+    assert y[start] == y[end]
+    for a in hop:
+        for b in hop:
+            if hop[a] < hop[b]:
+                assert x[a] < x[b]
+
+
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_keyboard_search_moves_the_camera_only_on_enter(opened: Opened) -> None:
+    page = opened.page
+    camera = opened.js("[ipgraph.network.getViewPosition(), ipgraph.network.getScale()]")
+    page.fill("#search", "ministry")
+    first = opened.js("ipgraph.network.getSelectedNodes()")
+    assert len(first) == 1
+    assert opened.js("[ipgraph.network.getViewPosition(), ipgraph.network.getScale()]") == camera
+    assert page.locator("#matches li").count() > 1
+    page.press("#search", "ArrowDown")
+    second = opened.js("ipgraph.network.getSelectedNodes()")
+    assert second != first
+    assert page.locator('#matches li[aria-selected="true"]').count() == 1
+    page.press("#search", "ArrowUp")
+    assert opened.js("ipgraph.network.getSelectedNodes()") == first
+    assert opened.js("[ipgraph.network.getViewPosition(), ipgraph.network.getScale()]") == camera
+    page.press("#search", "Enter")
+    centre = opened.js("ipgraph.network.getViewPosition()")
+    target = opened.js(f"ipgraph.network.getPosition({first[0]!r})")
+    assert abs(centre["x"] - target["x"]) < 1 and abs(centre["y"] - target["y"]) < 1
+
+
+@pytest.mark.parametrize("opened", ["agencies"], indirect=True)
+def test_png_and_graphml_downloads(opened: Opened, views: dict[str, Any], tmp_path: Path) -> None:
+    with opened.page.expect_download() as caught:
+        opened.page.click("#png")
+    png = Path(caught.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert caught.value.suggested_filename == "agencies.png"
+    assert (0xC0, 0x39, 0x2B) in png_colours(png)  # the agencies are in the picture
+    with opened.page.expect_download() as caught:
+        opened.page.click("#graphml")
+    target = tmp_path / "agencies.graphml"
+    caught.value.save_as(target)
+    graph = nx.read_graphml(target)
+    view: View = views["agencies"][1]
+    assert set(graph.nodes) == view.node_ids()
+    assert graph.number_of_edges() == len(view.edges)
+    weights = sorted(d["weight"] for _, _, d in graph.edges(data=True))
+    assert weights == sorted(e["weight"] for e in view.edges)
+    assert opened.blocked == []
+
+
+def test_narrow_screens_collapse_the_panel(browser: Browser, views: dict[str, Any]) -> None:
+    opened = open_view(browser, views["overview"][0], width=420, height=800)
+    page = opened.page
+    graph = page.locator("#graph").bounding_box()
+    assert graph is not None and graph["width"] >= 400
+    panel = page.locator("#panel").bounding_box()
+    assert panel is not None and panel["x"] + panel["width"] <= 0  # slid out of sight
+    page.click("#panel-toggle")
+    page.wait_for_timeout(300)
+    panel = page.locator("#panel").bounding_box()
+    assert panel is not None and panel["x"] >= 0 and panel["width"] <= 420
+    page.fill("#search", "工信部")
+    assert "工业和信息化部" in page.inner_text("#details")
+    assert opened.errors == [] and opened.blocked == []
+    page.close()
+
+
+def test_a_2000_node_view_opens_with_every_node(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from ipgraph import synth
+
+    folder = tmp_path_factory.mktemp("big")
+    synth.write(folder / "synthetic.nt", 30_000, seed=1)
+    big = ipgraph.load(folder / "synthetic.nt", bundled=False).view(max_nodes=2000)
+    page_file = write_html(big, folder / "big.html")
+    opened = open_view(browser, page_file, width=1400, height=900)
+    assert opened.js("ipgraph.network.body.nodeIndices.length") == len(big.nodes) == 2000
+    assert opened.js("ipgraph.network.physics.options.enabled") is False
+    assert any(
+        "\n" in label for label in opened.js("ipgraph.nodes.map(function (n) { return n.label; })")
+    )
+    assert opened.errors == [] and opened.blocked == []
+    opened.page.close()
 
 
 def png_colours(data: bytes) -> set[tuple[int, int, int]]:

@@ -6,6 +6,8 @@ tests/test_views_browser.py (Chromium); the site of named views in tests/test_vi
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,7 +103,8 @@ def test_tooltip_rows_give_type_labels_figures_and_source(kg: ipgraph.KnowledgeG
     for node in with_figures:
         summary = kg.entity(node["id"])
         texts = [text for name, text in node["info"] if name == "figure"]
-        assert any(str(summary.figures[0]) in text for text in texts)
+        # Labelled as in the summary; the value formatted by datatype (tests below).
+        assert any(text.startswith(f"{summary.figures[0].label}: ") for text in texts)
         sources = [text for name, text in node["info"] if name == "source"]
         many = len(summary.provenance)
         assert len(sources) == (many if many <= 4 else 5)  # four, then "... and N more"
@@ -262,3 +265,68 @@ def test_unknown_entity_lists_near_misses(kg: ipgraph.KnowledgeGraph) -> None:
 def test_view_repr_and_spec_kind() -> None:
     assert ViewSpec().kind == "overview" and ViewSpec(path=("a", "b")).kind == "path"
     assert repr(View("overview", "overview", "t", "d")) == "<View 'overview': 0 nodes, 0 edges>"
+
+
+def test_tooltips_format_values_by_datatype(kg: ipgraph.KnowledgeGraph) -> None:
+    # Regression: a plan's last year read "exactly 2,035 calendar year".
+    outline = kg.view(
+        "Outline to Boost China's Competitiveness in the Area of Intellectual Property"
+    )
+    node = next(n for n in outline.nodes if n["id"] in outline.meta["focus"])
+    figures = [text for name, text in node["info"] if name == "figure"]
+    assert any(text.endswith("exactly 2035 (2021)") for text in figures), figures
+    assert not any("2,035" in text or "calendar year" in text for text in figures)
+    amounts = [t for n in kg.view().nodes for name, t in n["info"] if name == "figure"]
+    assert any(re.search(r"\d{1,3}(,\d{3})+", text) for text in amounts)  # 23,000
+
+
+def test_agency_line_widths_are_proportional_to_joint_work(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view(agencies=True)
+    ratios = {edge["width"] / edge["weight"] for edge in view.edges}
+    assert len(ratios) == 1
+    assert {e["weight"] for e in view.edges} != {1}, "some pairs worked together more than once"
+    for edge in view.edges:
+        listed = [t for name, t in edge["info"] if name in ("document", "program")]
+        assert edge["weight"] == len(listed)
+    assert "joint" in view.meta["widths"]
+
+
+def test_views_carry_positions_so_the_first_frame_is_the_last(kg: ipgraph.KnowledgeGraph) -> None:
+    for view in (kg.view(), kg.view("CNIPA", depth=2), kg.view(agencies=True)):
+        assert view.meta["layout"] == "fixed"
+        points = [(n["x"], n["y"]) for n in view.nodes]
+        assert len(set(points)) == len(points)
+        # No two discs overlap.
+        for i, a in enumerate(view.nodes):
+            for b in view.nodes[i + 1 :]:
+                assert math.dist((a["x"], a["y"]), (b["x"], b["y"])) >= a["size"] + b["size"] - 1
+    assert kg.view().nodes == kg.view().nodes  # seeded: the same view, the same drawing
+
+
+def test_path_views_run_left_to_right_one_lane_per_path(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view(path=("MIIT", "universities"))
+    start, end = (str(kg.resolve(r)) for r in ("MIIT", "universities"))
+    x = {n["id"]: n["x"] for n in view.nodes}
+    assert x[start] == min(x.values()) and x[end] == max(x.values())
+    for edge in view.edges:  # every link joins neighbouring columns
+        assert abs(x[edge["from"]] - x[edge["to"]]) == 300.0
+    lanes = {n["lane"] for n in view.nodes}
+    assert len(lanes) > 1, "MIIT and universities are linked in several ways"
+    column = [n for n in view.nodes if n["hop"] == 1]
+    assert len({n["y"] for n in column}) == len(column)
+
+
+def test_views_embed_the_next_ring_for_expansion(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view("MOE", depth=1)
+    shown = view.node_ids()
+    more = {n["id"] for n in view.reserve["nodes"]}
+    assert more and not more & shown
+    overview = kg.view(max_nodes=None)
+    g = nx.Graph((e["from"], e["to"]) for e in overview.edges)
+    ring = {other for node in shown for other in g[node]} - shown
+    assert more == ring  # under the cap: every neighbour of a drawn node
+    for edge in view.reserve["edges"]:
+        assert edge["from"] in more or edge["to"] in more
+        assert {edge["from"], edge["to"]} <= shown | more
+    assert {n["group"] for n in view.reserve["nodes"]} <= {e["key"] for e in view.legend}
+    assert kg.view(max_nodes=None).reserve == {"nodes": [], "edges": []}

@@ -26,19 +26,19 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ipgraph.entity import figure, passage
+from ipgraph.entity import passage
 from ipgraph.errors import UsageError
-from ipgraph.views.layout import place_by_class
+from ipgraph.views.layout import force_layout, path_layout
 from ipgraph.views.model import (
     DEFAULT_MAX_NODES,
     EDGE_LABEL_LIMIT,
     GROUPS,
-    PHYSICS_LIMIT,
     VIS_VERSION,
     View,
     ViewSpec,
     group_of,
 )
+from ipgraph.views.text import figure_text, format_literal
 from ipgraph.vocab import IPG
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ _PROGRAM_ROLES = (IPG.launchedBy, IPG.organizedBy, IPG.carriedOutBy, IPG.inCoope
 _MAX_FIGURES = 6
 _MAX_SOURCES = 4
 _MAX_PATHS = 20
+_JOINT_WIDTH = 2.0  # agencies view: line width per joint document or program
+RESERVE_LIMIT = 200
+"""Nodes one link away from a view, embedded in its page for double-click expansion."""
 
 
 # -- building views -------------------------------------------------------------------------
@@ -147,6 +150,7 @@ class _Builder:
         label: str | None = None,
         info: list[list[str]] | None = None,
         width: float = 1.0,
+        weight: int = 1,
     ) -> None:
         """Add the edge ``subject —predicate→ obj`` (once), adding its ends as nodes."""
         source, target = self.node(subject), self.node(obj)
@@ -165,6 +169,7 @@ class _Builder:
             "predicate": str(predicate),
             "label": name,
             "width": width,
+            "weight": weight,
             "info": rows,
         }
 
@@ -204,8 +209,8 @@ class _Builder:
         if (iri, RDF.type, IPG.Observation) in graph and isinstance(iri, URIRef):
             figures.insert(0, iri)
         for obs in sorted(figures)[:_MAX_FIGURES]:
-            fig = figure(graph, obs, kg.label)
-            info.append(["figure", f"{fig.label}: {fig}" if obs != iri else str(fig)])
+            text = figure_text(graph, obs, kg.label)
+            info.append(["figure", f"{kg.label(obs)}: {text}" if obs != iri else text])
         if len(figures) > _MAX_FIGURES:
             info.append(["figure", f"… and {len(figures) - _MAX_FIGURES} more"])
         sources = sorted(
@@ -259,10 +264,14 @@ class _Builder:
         for node in nodes:
             node["degree"] = degree[node["id"]]
             node["size"] = round(10 + 5 * math.sqrt(degree[node["id"]]), 1)
-        fixed = layout == "fixed" or (layout == "auto" and len(nodes) > PHYSICS_LIMIT)
-        if fixed:
-            place_by_class(nodes)
+        fixed = layout != "physics"
+        if fixed and kind == "path" and all("hop" in node for node in nodes):
+            path_layout(nodes)
+        elif fixed:
+            force_layout(nodes, edges)
+        reserve = self._reserve(nodes, edges, kind)
         counts = Counter(n["group"] for n in nodes)
+        present = set(counts) | {n["group"] for n in reserve["nodes"]}
         legend = [
             {
                 "key": g.key,
@@ -273,7 +282,7 @@ class _Builder:
                 "count": counts[g.key],
             }
             for g in GROUPS
-            if counts[g.key]
+            if g.key in present
         ]
         meta = {
             "focus": [f for f in self.focus if f in {n["id"] for n in nodes}],
@@ -285,8 +294,63 @@ class _Builder:
             "layout": "fixed" if fixed else "physics",
             "edge_labels": len(edges) <= EDGE_LABEL_LIMIT,
             "vis_network": VIS_VERSION,
+            "sizes": "number of links",
+            "widths": (
+                "number of joint documents and programs"
+                if kind == "agencies"
+                else "links of the shortest connections"
+                if kind == "path"
+                else None
+            ),
         }
-        return View(kind, name, title, description, nodes, edges, legend, meta)
+        return View(kind, name, title, description, nodes, edges, legend, meta, reserve)
+
+    def _reserve(
+        self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], kind: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The nodes one link away in the projection, for expansion: best linked first."""
+        projection = _projection(self.kg)
+        shown = {node["id"] for node in nodes}
+        links: Counter[Any] = Counter()
+        for key in shown:
+            iri = URIRef(key)
+            if iri in projection:
+                for other in {*projection.successors(iri), *projection.predecessors(iri)}:
+                    if str(other) not in shown:
+                        links[other] += 1
+        chosen = sorted(links, key=lambda n: (-links[n], str(n)))[:RESERVE_LIMIT]
+        extra = {str(n): self._describe(n, projection.nodes[n].get("types")) for n in chosen}
+        known = shown | set(extra)
+        found: dict[str, dict[str, Any]] = {}
+        for node in chosen:
+            for subject, obj, data in [
+                *projection.out_edges(node, data=True),
+                *projection.in_edges(node, data=True),
+            ]:
+                key = f"{subject} {data['predicate']} {obj}"
+                if str(subject) in known and str(obj) in known and key not in found:
+                    name = data.get("label_en") or self.kg.label(data["predicate"])
+                    ends = [
+                        (self.nodes.get(k) or extra[k])["label"] for k in (str(subject), str(obj))
+                    ]
+                    found[key] = {
+                        "id": f"r{len(found)}",
+                        "from": str(subject),
+                        "to": str(obj),
+                        "predicate": str(data["predicate"]),
+                        "label": name,
+                        "width": 1.0,
+                        "weight": 1,
+                        "info": [
+                            ["relation", f"{ends[0]} —{name}→ {ends[1]}"],
+                            ["predicate", self.kg.curie(data["predicate"])],
+                        ],
+                    }
+        degree = _degrees([*edges, *found.values()])
+        for node in extra.values():
+            node["degree"] = degree[node["id"]]
+            node["size"] = round(10 + 5 * math.sqrt(degree[node["id"]]), 1)
+        return {"nodes": list(extra.values()), "edges": list(found.values())}
 
 
 # -- the five kinds of view -------------------------------------------------------------------
@@ -359,9 +423,13 @@ def _path(kg: KnowledgeGraph, builder: _Builder, a: str, b: str) -> tuple[str, s
     found = kg.paths(a, b, max_length=length, limit=_MAX_PATHS)
     routes = [route for route in found if len(route.hops) == length] or [shortest]
     builder.focus += [builder.node(start), builder.node(end)]
-    for route in routes:
+    for lane, route in enumerate(routes):
         for hop in route.hops:
             builder.edge(hop.subject, hop.predicate, hop.object, width=3.0)
+        # Where the node is drawn: x from the links to the start, y from the first path.
+        for index, stop in enumerate(route.nodes):
+            builder.nodes[str(stop)].setdefault("hop", index)
+            builder.nodes[str(stop)].setdefault("lane", lane)
     if found.truncated:
         builder.notices.append(
             f"Only the first {len(routes)} shortest connections are drawn; there may be more."
@@ -410,7 +478,8 @@ def _agencies(kg: KnowledgeGraph, builder: _Builder) -> tuple[str, str, str]:
             second,
             label=" + ".join(parts),
             info=rows,
-            width=round(1 + 1.5 * math.log2(len(works)), 2) if works else 1.0,
+            width=_JOINT_WIDTH * len(works),  # the legend's "thicker means more joint work"
+            weight=len(works),
         )
     return (
         "agencies",
@@ -431,7 +500,7 @@ def _query(kg: KnowledgeGraph, builder: _Builder, sparql: str) -> tuple[str, str
                 continue
             key = builder.node(subject, _types(kg, constructed, subject))
             if isinstance(obj, Literal):
-                builder.extra_info[key].append([kg.label(predicate), str(obj)])
+                builder.extra_info[key].append([kg.label(predicate), format_literal(obj)])
             elif predicate != RDF.type:
                 builder.node(obj, _types(kg, constructed, obj))
                 builder.edge(subject, predicate, obj)
@@ -475,7 +544,7 @@ def _short_label(label: str, alt: Sequence[str]) -> str:
     return _shorten(label)
 
 
-def _shorten(text: str, size: int = 36) -> str:
+def _shorten(text: str, size: int = 30) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 

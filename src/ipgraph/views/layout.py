@@ -1,42 +1,217 @@
 """Where the nodes of a view go: positions computed in Python before the page opens.
 
->>> nodes = [{"id": "a", "group": "agency", "degree": 1, "label": "A"},
-...          {"id": "b", "group": "region", "degree": 1, "label": "B"}]
->>> place_by_class(nodes)
->>> all("x" in node and "y" in node for node in nodes)
+A page draws its first frame with every node in place and the physics off, so nothing moves
+and nothing waits. Two layouts:
+
+- `force_layout`: each connected component laid out with networkx's ``spring_layout``
+  (Fruchterman-Reingold, seeded, so the same view always looks the same). A component larger
+  than `CORE` nodes lays out its `CORE` best-connected nodes that way and places each other
+  node next to the neighbours already placed, breadth first: linear in the number of nodes,
+  so that views of ten thousand nodes are laid out in seconds. The components are then
+  packed in rows, and nodes closer than their sizes allow are pushed apart.
+- `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
+  ``y`` the path (lane) a node first appears on.
+
+Units are the page's pixels at zoom 1: a link is about `SPACING` long.
+
+>>> nodes = [{"id": "a", "size": 10}, {"id": "b", "size": 10}, {"id": "c", "size": 10}]
+>>> edges = [{"from": "a", "to": "b"}, {"from": "b", "to": "c"}]
+>>> force_layout(nodes, edges)
+>>> all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in nodes)
 True
+>>> len({(node["x"], node["y"]) for node in nodes})
+3
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from ipgraph.views.model import GROUPS
+import networkx as nx
+import numpy as np
 
-__all__ = ["place_by_class"]
+__all__ = ["CORE", "SPACING", "force_layout", "path_layout"]
+
+SPACING = 120.0
+"""The typical length of a link, in pixels at zoom 1."""
+
+CORE = 200
+"""Nodes of a component laid out by force; the others are placed beside their neighbours."""
+
+_GAP = 34.0  # room left between two nodes' discs, beside their sizes: a label
+_COLUMN = 300.0  # path views: room for a label between two hops
+_LANE = 120.0
 
 
-def place_by_class(nodes: list[dict[str, Any]]) -> None:
-    """Precomputed positions: one cluster per class, best-connected nodes at its centre.
+def force_layout(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]]) -> None:
+    """Write ``x`` and ``y`` into every node: a force layout packed to a landscape page.
 
-    Pure Python and linear in the number of nodes, so that views of many thousand nodes open
-    at once with the physics off (networkx's force layouts need numpy, and are quadratic).
+    Args:
+        nodes: node dicts with ``id`` and ``size`` (the drawn radius); ``x`` and ``y`` are set.
+        edges: edge dicts with ``from`` and ``to``.
     """
-    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    graph = nx.Graph()
+    graph.add_nodes_from((node["id"], {"size": node.get("size", 10.0)}) for node in nodes)
+    graph.add_edges_from((edge["from"], edge["to"]) for edge in edges if edge["from"] != edge["to"])
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    blocks = [_component(graph.subgraph(component)) for component in components]
+    placed = _pack(blocks)
+    order = [node["id"] for node in nodes]
+    points = np.array([placed[key] for key in order], dtype=float).reshape(-1, 2)
+    sizes = np.array([float(node.get("size", 10.0)) for node in nodes])
+    points = _separate(points, sizes)
+    for node, (x, y) in zip(nodes, points.tolist(), strict=True):
+        node["x"], node["y"] = round(x, 1), round(y, 1)
+
+
+def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
+    """Write ``x`` and ``y`` for a path view: ``x`` from ``hop``, ``y`` from ``lane``.
+
+    Each node carries ``hop`` (links from the start) and ``lane`` (the first path it lies on);
+    the nodes of one hop are stacked in lane order, centred on the line from start to end.
+
+    >>> nodes = [{"id": "a", "hop": 0, "lane": 0}, {"id": "b", "hop": 1, "lane": 0},
+    ...          {"id": "c", "hop": 1, "lane": 1}, {"id": "d", "hop": 2, "lane": 0}]
+    >>> path_layout(nodes)
+    >>> [(n["x"], n["y"]) for n in nodes]
+    [(0.0, 0.0), (300.0, -60.0), (300.0, 60.0), (600.0, 0.0)]
+    """
+    columns: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
-        by_group[node["group"]].append(node)
+        columns[int(node["hop"])].append(node)
+    for hop, column in columns.items():
+        column.sort(key=lambda n: (n["lane"], n["id"]))
+        middle = (len(column) - 1) / 2
+        for row, node in enumerate(column):
+            node["x"] = round(hop * _COLUMN, 1)
+            node["y"] = round((row - middle) * _LANE, 1)
+
+
+def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
+    """Positions of one connected component, centred on (0, 0), links about `SPACING` long."""
+    size = graph.number_of_nodes()
+    if size == 1:
+        return {next(iter(graph)): (0.0, 0.0)}
+    if size == 2:
+        first, second = sorted(graph)
+        return {first: (-SPACING / 2, 0.0), second: (SPACING / 2, 0.0)}
+    ranked = sorted(graph, key=lambda n: (-graph.degree(n), str(n)))
+    core = graph.subgraph(ranked[:CORE])
+    iterations = 300 if len(core) <= 100 else 150 if len(core) <= 200 else 80
+    # ForceAtlas2 with hubs dissuaded: a hub's many neighbours spread around it instead of
+    # piling up in the middle; node sizes (with room for a label) keep discs apart.
+    room = {n: float(graph.nodes[n].get("size", 10.0)) / SPACING + 0.25 for n in core}
+    raw = nx.forceatlas2_layout(
+        core,
+        max_iter=iterations,
+        seed=7,
+        distributed_action=True,
+        scaling_ratio=4.0,
+        node_size=room,
+    )
+    lengths = [math.dist(raw[a], raw[b]) for a, b in core.edges()]
+    unit = float(np.median(lengths)) if lengths else 1.0
+    scale = SPACING / unit if unit > 0 else SPACING
+    positions = {key: (float(x) * scale, float(y) * scale) for key, (x, y) in raw.items()}
+    if size > len(core):
+        _grow(graph, positions)
+    return _landscape(positions)
+
+
+def _landscape(positions: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
+    """Centre on (0, 0) and turn the longest extent of the drawing to the horizontal."""
+    keys = list(positions)
+    points = np.array([positions[key] for key in keys], dtype=float)
+    points -= points.mean(axis=0)
+    _, vectors = np.linalg.eigh(np.cov(points.T))
+    main = vectors[:, -1]  # the direction of the largest spread
+    angle = -math.atan2(main[1], main[0])
+    turn = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    points = points @ turn.T
+    return {key: (float(x), float(y)) for key, (x, y) in zip(keys, points, strict=True)}
+
+
+def _grow(graph: nx.Graph, positions: dict[Any, tuple[float, float]]) -> None:
+    """Place the nodes outside the core breadth first, each beside the neighbours placed."""
+    cx = sum(x for x, _ in positions.values()) / len(positions)
+    cy = sum(y for _, y in positions.values()) / len(positions)
+    frontier = sorted(positions, key=lambda n: (-graph.degree(n), str(n)))
+    children: dict[Any, int] = defaultdict(int)
     golden = math.pi * (3 - math.sqrt(5))
-    spacing = 28.0
-    clusters = [g.key for g in GROUPS if by_group.get(g.key)]
-    radii = {key: spacing * math.sqrt(len(by_group[key])) for key in clusters}
-    ring = max(radii.values(), default=0) * 1.6 if len(clusters) > 1 else 0.0
-    for index, key in enumerate(clusters):
-        angle = 2 * math.pi * index / max(len(clusters), 1)
-        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
-        members = sorted(by_group[key], key=lambda n: (-n["degree"], n["label"]))
-        for rank, node in enumerate(members):
-            r = spacing * math.sqrt(rank)
-            node["x"] = round(cx + r * math.cos(rank * golden), 1)
-            node["y"] = round(cy + r * math.sin(rank * golden), 1)
+    while frontier:
+        following = []
+        for parent in frontier:
+            px, py = positions[parent]
+            outward = math.atan2(py - cy, px - cx)
+            for child in sorted(graph[parent], key=str):
+                if child in positions:
+                    continue
+                rank = children[parent]
+                children[parent] += 1
+                # Fan the children out around the direction away from the centre.
+                angle = outward + (rank * golden) % (2 * math.pi) - math.pi
+                radius = SPACING * (0.8 + 0.25 * math.sqrt(rank))
+                positions[child] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
+                following.append(child)
+        frontier = following
+
+
+def _pack(blocks: Sequence[dict[Any, tuple[float, float]]]) -> dict[Any, tuple[float, float]]:
+    """Put the components side by side in rows about 1.6 times as wide as the whole is high."""
+    boxes = []
+    for block in blocks:
+        xs = [x for x, _ in block.values()]
+        ys = [y for _, y in block.values()]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs) + SPACING, max(ys) - min(ys) + SPACING))
+    area = sum(w * h for _, _, w, h in boxes)
+    width = max(max((w for _, _, w, _ in boxes), default=0.0), math.sqrt(area * 1.6))
+    placed: dict[Any, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for block, (left, top, w, h) in zip(blocks, boxes, strict=True):
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for key, (bx, by) in block.items():
+            placed[key] = (x + bx - left, y + by - top)
+        x += w
+        row_height = max(row_height, h)
+    if not placed:
+        return placed
+    xs = [p[0] for p in placed.values()]
+    ys = [p[1] for p in placed.values()]
+    mx, my = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {key: (px - mx, py - my) for key, (px, py) in placed.items()}
+
+
+def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.ndarray:
+    """Push apart the nodes whose discs (plus a gap) overlap, a few rounds at most."""
+    if len(points) < 2:
+        return points
+    from scipy.spatial import cKDTree  # imported when needed: a second to load
+
+    points = points.copy()
+    reach = 2 * float(sizes.max()) + _GAP
+    for _ in range(rounds):
+        pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
+        if len(pairs) == 0:
+            break
+        first, second = pairs[:, 0], pairs[:, 1]
+        delta = points[second] - points[first]
+        distance = np.hypot(delta[:, 0], delta[:, 1])
+        wanted = sizes[first] + sizes[second] + _GAP
+        close = distance < wanted
+        if not close.any():
+            break
+        first, second, delta = first[close], second[close], delta[close]
+        distance, wanted = distance[close], wanted[close]
+        # Two nodes on the same spot move apart along a direction fixed by their indices.
+        angle = (first * 7 + second * 13).astype(float)
+        same = distance < 1e-6
+        delta[same] = np.column_stack([np.cos(angle[same]), np.sin(angle[same])])
+        distance[same] = 1.0
+        push = (delta / distance[:, None]) * ((wanted - distance) / 2)[:, None]
+        np.add.at(points, first, -push)
+        np.add.at(points, second, push)
+    return points

@@ -27,7 +27,6 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "EDGE_LABEL_LIMIT",
     "GROUPS",
-    "PHYSICS_LIMIT",
     "VIS_VERSION",
     "Group",
     "View",
@@ -37,9 +36,6 @@ __all__ = [
 
 DEFAULT_MAX_NODES = 500
 """Views larger than this are cut to their best-connected nodes unless asked otherwise."""
-
-PHYSICS_LIMIT = 400
-"""Above this many nodes positions are computed in Python and the physics stays off."""
 
 EDGE_LABEL_LIMIT = 250
 """Above this many edges relation names are shown on hover only, not drawn on the edges."""
@@ -96,14 +92,19 @@ class View:
             ``None``), ``alt`` (acronyms, variants), ``short`` (drawn label), ``group`` (a
             `GROUPS` key), ``types`` (class names), ``degree``, ``size``, ``info`` (tooltip
             rows ``[name, text]``: type, labels, figures, sources) and, when positions are
-            precomputed, ``x`` and ``y``.
+            precomputed, ``x`` and ``y``; in a path view ``hop`` (links from the start) and
+            ``lane`` (the first path the node is on).
         edges: one dict per edge: ``id``, ``from``, ``to`` (node IRIs), ``predicate`` (IRI),
-            ``label`` (the relation's name), ``width`` and ``info`` (tooltip rows).
-        legend: one entry per class present: ``key``, ``label``, ``label_zh``, ``color``,
-            ``shape``, ``count``.
+            ``label`` (the relation's name), ``width``, ``weight`` (in the agencies view the
+            number of joint works; the width is proportional to it) and ``info`` (tooltip rows).
+        legend: one entry per class drawn or in ``reserve``: ``key``, ``label``, ``label_zh``,
+            ``color``, ``shape``, ``count`` (nodes drawn).
         meta: ``focus`` (IRIs to highlight), ``total_nodes``, ``omitted_nodes``, ``total_edges``,
             ``omitted_edges``, ``notice`` (why nodes are missing and how to narrow the view, or
-            ``None``), ``layout`` (``physics`` or ``fixed``), ``edge_labels`` (drawn or not).
+            ``None``), ``layout`` (``physics`` or ``fixed``), ``edge_labels`` (drawn or not),
+            ``sizes`` and ``widths`` (what node sizes and line widths stand for).
+        reserve: ``nodes`` and ``edges`` one link away from the view (same dicts), which the
+            page adds when a node is double-clicked.
     """
 
     kind: str
@@ -114,6 +115,9 @@ class View:
     edges: list[dict[str, Any]] = field(default_factory=list)
     legend: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    reserve: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"nodes": [], "edges": []}
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready data (what the page embeds)."""
@@ -126,6 +130,7 @@ class View:
             "edges": self.edges,
             "legend": self.legend,
             "meta": self.meta,
+            "reserve": self.reserve,
         }
 
     def node_ids(self) -> set[str]:

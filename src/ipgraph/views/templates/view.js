@@ -2,11 +2,15 @@
   "use strict";
   // Every text from the data goes into the page through textContent, never as HTML.
   var data = JSON.parse(document.getElementById("ipgraph-data").textContent);
-  var state = { ready: false, data: data };
+  var state = { ready: false, data: data, firstFrame: null };
   window.ipgraph = state;
   var FONT = getComputedStyle(document.documentElement).getPropertyValue("--font").trim();
   var SHAPES = { dot: "●", hexagon: "⬢", square: "■", diamond: "◆", triangle: "▲",
                  triangleDown: "▼", star: "★" };
+  var INK = "#1f2933", DIM = "rgba(200, 206, 214, 0.35)", DIM_TEXT = "rgba(31, 41, 51, 0.18)";
+  var EDGE = "#9aa5b1", FIT = { maxZoomLevel: 2, animation: false };
+  var fixed = data.meta.layout === "fixed";
+  var directed = data.kind !== "agencies";
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -29,99 +33,128 @@
   }
   function heading(n) { return n.zh ? n.label + " · " + n.zh : n.label; }
 
+  // -- the data: nodes drawn, and the reserve one link away (added on double-click) --------
   var groups = {};
   data.legend.forEach(function (g) { groups[g.key] = g; });
   var focus = {};
   data.meta.focus.forEach(function (id) { focus[id] = true; });
-  var byId = {};
-  var bilingual = data.nodes.length <= 200;
-  var fixed = data.meta.layout === "fixed";
+  var byId = {}, byEdge = {}, home = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; home[n.id] = { x: n.x, y: n.y }; });
+  data.reserve.nodes.forEach(function (n) { byId[n.id] = n; });
+  data.edges.concat(data.reserve.edges).forEach(function (e) { byEdge[e.id] = e; });
+  var sizes = data.nodes.concat(data.reserve.nodes).map(function (n) { return n.size; });
+  var SMALL = Math.min.apply(null, sizes.concat([10])), BIG = Math.max.apply(null, sizes.concat([10]));
 
-  var visNodes = data.nodes.map(function (n) {
-    byId[n.id] = n;
+  function nodeColor(n, on) {
     var g = groups[n.group];
+    if (!on) return { background: DIM, border: DIM, highlight: { background: DIM, border: DIM },
+                      hover: { background: DIM, border: DIM } };
+    return { background: g.color, border: focus[n.id] ? "#111111" : g.color,
+             highlight: { background: "#f4d03f", border: "#111111" },
+             hover: { background: g.color, border: "#111111" } };
+  }
+  function visNode(n) {
     var item = {
       id: n.id,
-      label: bilingual && n.zh ? n.short + "\n" + n.zh : n.short,
+      // Both names at every size; the level of detail below decides which are drawn.
+      label: n.zh && n.zh !== n.short ? n.short + "\n" + n.zh : n.short,
       cls: n.group,
-      shape: g.shape,
-      size: n.size,
+      shape: groups[n.group].shape,
+      value: n.size,
       borderWidth: focus[n.id] ? 4 : 1,
-      color: {
-        background: g.color, border: focus[n.id] ? "#111111" : g.color,
-        highlight: { background: "#f4d03f", border: "#111111" },
-        hover: { background: g.color, border: "#111111" }
-      },
+      color: nodeColor(n, true),
+      font: { color: INK },
       title: card(heading(n), n.info)
     };
     if (typeof n.x === "number") { item.x = n.x; item.y = n.y; }
     return item;
-  });
-  var byEdge = {};
-  var directed = data.kind !== "agencies";
-  var visEdges = data.edges.map(function (e) {
-    byEdge[e.id] = e;
+  }
+  function visEdge(e) {
     return {
-      id: e.id, from: e.from, to: e.to, width: e.width,
+      id: e.id, from: e.from, to: e.to, width: e.width, predicate: e.predicate,
       label: data.meta.edge_labels ? e.label : undefined,
       arrows: directed ? "to" : "",
+      color: { color: EDGE, highlight: INK, hover: "#52606d" },
       title: card(e.label, e.info)
     };
-  });
+  }
 
-  var hidden = {};
-  var nodes = new vis.DataSet(visNodes);
-  var edges = new vis.DataSet(visEdges);
-  var shown = new vis.DataView(nodes, { filter: function (n) { return !hidden[n.cls]; } });
+  var hiddenClass = {}, hiddenRelation = {}, hiddenNode = {};
+  var nodes = new vis.DataSet(data.nodes.map(visNode));
+  var edges = new vis.DataSet(data.edges.map(visEdge));
+  var shown = new vis.DataView(nodes, { filter: function (n) {
+    return !hiddenClass[n.cls] && !hiddenNode[n.id];
+  } });
+  var shownEdges = new vis.DataView(edges, { filter: function (e) {
+    return !hiddenRelation[e.predicate];
+  } });
+  var many = data.nodes.length > 1500;
   var options = {
     autoResize: true,
     nodes: {
-      font: { size: 14, face: FONT, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 3 } }
+      font: { size: 14, face: FONT, color: INK, strokeWidth: 3, strokeColor: "#ffffff" },
+      // Size from the data (its degree); labels grow with it, so that zoomed out only the
+      // best-connected nodes keep a readable label, and zoomed in every node has one.
+      scaling: {
+        min: SMALL, max: BIG,
+        customScalingFunction: function (min, max, total, value) {
+          return BIG === SMALL ? 0 : (value - SMALL) / (BIG - SMALL);
+        },
+        // Big views shrink a lot on screen: their hubs get labels large enough to show.
+        label: { enabled: true, min: 12, maxVisible: 20, drawThreshold: 8,
+                 max: data.nodes.length <= 300 ? 22 : Math.min(64, 22 + data.nodes.length / 40) }
+      }
     },
     edges: {
-      color: { color: "#9aa5b1", highlight: "#1f2933", hover: "#52606d" },
       font: { size: 10, face: FONT, color: "#52606d", strokeWidth: 3, align: "middle" },
+      scaling: { label: { drawThreshold: 9 } },  // relation names only when legible
       smooth: fixed ? false : { type: "dynamic" },
       selectionWidth: 2
     },
-    interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: fixed, keyboard: false },
-    layout: { improvedLayout: !fixed && data.nodes.length <= 100, randomSeed: 7 },
+    interaction: { hover: !many, tooltipDelay: 120, hideEdgesOnDrag: many,
+                   hideEdgesOnZoom: many, keyboard: false },
+    layout: { improvedLayout: false, randomSeed: 7 },
     physics: fixed ? { enabled: false } : {
       enabled: true,
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: {
-        gravitationalConstant: -45, centralGravity: 0.02, springLength: 70, avoidOverlap: 0.6
-      },
-      stabilization: { enabled: true, iterations: 400, updateInterval: 50, fit: true }
+      solver: "barnesHut",
+      barnesHut: { gravitationalConstant: -3000, springLength: 110, avoidOverlap: 0.3 },
+      stabilization: { enabled: true, updateInterval: 50, fit: true,
+                       iterations: Math.max(60, Math.min(400, Math.round(120000 / (data.nodes.length + 1)))) }
     }
   };
-  var network = new vis.Network(document.getElementById("graph"), { nodes: shown, edges: edges }, options);
+  var network = new vis.Network(document.getElementById("graph"),
+                                { nodes: shown, edges: shownEdges }, options);
   state.network = network;
   state.nodes = nodes;
   state.edges = edges;
+  if (fixed) network.fit(FIT);  // the first frame is the final one: fitted, nothing moves
 
   function ready() {
     if (state.ready) return;
     state.ready = true;
     document.body.setAttribute("data-ready", "true");
   }
+  network.once("afterDrawing", function () { state.firstFrame = performance.now(); });
   if (fixed || data.nodes.length === 0) {
     network.once("afterDrawing", ready);
-    if (data.nodes.length === 0) { ready(); }
+    if (data.nodes.length === 0) ready();
   } else {
-    // Physics only to settle the layout, then off: the graph stays still.
+    // --layout physics: settle once, then stop; the graph stays still.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: false });
-      network.fit();
+      network.fit(FIT);
       ready();
     });
   }
 
-  // Header: counts and the notice when the view was cut.
-  var counts = data.nodes.length + " nodes · " + data.edges.length + " links";
-  if (data.meta.omitted_nodes) counts += " (of " + data.meta.total_nodes + " nodes)";
-  document.getElementById("counts").textContent = counts;
+  // -- header: counts and the notice when the view was cut ----------------------------------
+  var counts = document.getElementById("counts");
+  function count() {
+    var text = shown.length + " nodes · " + shownEdges.length + " links";
+    if (data.meta.omitted_nodes) text += " (of " + data.meta.total_nodes + " nodes)";
+    counts.textContent = text;
+  }
+  count();
   if (data.meta.notice) {
     var notice = document.getElementById("notice");
     notice.textContent = data.meta.notice;
@@ -133,96 +166,413 @@
     document.getElementById("graph").appendChild(empty);
   }
 
-  // Details panel.
-  var details = document.getElementById("details");
-  function show(box) { details.replaceChildren(box); }
-  function showNode(id) { var n = byId[id]; if (n) show(card(heading(n), n.info)); }
-  state.showNode = showNode;
-  network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) { var e = byEdge[params.edges[0]]; if (e) show(card(e.label, e.info)); }
-  });
-
-  // Legend, which is also the class filter.
-  var legend = document.getElementById("legend");
-  var boxes = {};
-  data.legend.forEach(function (g) {
-    var item = el("li");
-    var label = el("label");
-    var box = el("input");
-    box.type = "checkbox";
-    box.checked = true;
-    box.setAttribute("data-group", g.key);
-    box.addEventListener("change", function () { hidden[g.key] = !box.checked; shown.refresh(); });
-    boxes[g.key] = box;
-    var swatch = el("span", "swatch", SHAPES[g.shape] || "●");
-    swatch.style.color = g.color;
-    label.appendChild(box);
-    label.appendChild(swatch);
-    label.appendChild(document.createTextNode(g.label + " · " + g.label_zh + " (" + g.count + ")"));
-    item.appendChild(label);
-    legend.appendChild(item);
-  });
-
-  // Search by English or Chinese name, acronym or variant.
-  function norm(text) {
-    return String(text || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  // Filters keep every position: the shown nodes' places are written back to the data
+  // first, so a node hidden and shown again comes back where it was.
+  function keepPositions() {
+    var positions = network.getPositions();
+    var moved = [];
+    Object.keys(positions).forEach(function (id) {
+      var item = nodes.get(id), p = positions[id];
+      if (item && (item.x !== p.x || item.y !== p.y)) moved.push({ id: id, x: p.x, y: p.y });
+    });
+    if (moved.length) nodes.update(moved);
   }
-  var names = data.nodes.map(function (n) {
-    return { id: n.id, keys: [n.label, n.zh].concat(n.alt).filter(Boolean).map(norm) };
+  function refresh() {
+    keepPositions();
+    shown.refresh();
+    shownEdges.refresh();
+    document.getElementById("unhide").hidden = !Object.keys(hiddenNode).length;
+    count();
+    legendCounts();
+    relationCounts();
+  }
+
+  // -- details panel, neighbour highlight -------------------------------------------------
+  var details = document.getElementById("details");
+  var HINT = "Click a node or a link; double-click a node to add its neighbours.";
+  function clearDetails() { details.replaceChildren(el("p", "hint", HINT)); }
+  clearDetails();
+  function button(text, action) {
+    var b = el("button", null, text);
+    b.type = "button";
+    b.addEventListener("click", action);
+    return b;
+  }
+  function showNode(id) {
+    var n = byId[id];
+    if (!n) return;
+    var box = card(heading(n), n.info);
+    var actions = el("div", "actions");
+    var more = unseen(id).length;
+    if (more) actions.appendChild(button("Add " + more + " neighbour" + (more > 1 ? "s" : ""),
+                                         function () { expand(id); }));
+    actions.appendChild(button("Hide", function () { hide(id); }));
+    box.appendChild(actions);
+    details.replaceChildren(box);
+  }
+  state.showNode = showNode;
+
+  var lit = null;
+  function highlight(id) {
+    var on = {};
+    on[id] = true;
+    network.getConnectedNodes(id).forEach(function (other) { on[other] = true; });
+    paint(on, id);
+    lit = id;
+  }
+  function paint(on, centre) {
+    var nodeUpdates = [], edgeUpdates = [];
+    nodes.forEach(function (item) {
+      var active = !on || !!on[item.id];
+      if (item.dim === !active) return;
+      nodeUpdates.push({ id: item.id, dim: !active, color: nodeColor(byId[item.id], active),
+                         font: { color: active ? INK : DIM_TEXT } });
+    });
+    edges.forEach(function (item) {
+      var active = !on || item.from === centre || item.to === centre;
+      if (item.dim === !active) return;
+      edgeUpdates.push({ id: item.id, dim: !active,
+                         color: { color: active ? EDGE : DIM, highlight: INK, hover: "#52606d" },
+                         font: { color: active ? "#52606d" : DIM_TEXT } });
+    });
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+  }
+  function unlight() { if (lit !== null) { paint(null, null); lit = null; } }
+  state.highlighted = function () {
+    return nodes.get({ filter: function (item) { return !item.dim; } }).map(function (i) { return i.id; });
+  };
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      showNode(params.nodes[0]);
+      highlight(params.nodes[0]);
+    } else if (params.edges.length) {
+      unlight();
+      var e = byEdge[params.edges[0]];
+      if (e) details.replaceChildren(card(e.label, e.info));
+    } else {
+      unlight();
+      clearDetails();
+    }
   });
-  if (data.nodes.length <= 2000) {
-    var list = document.getElementById("names");
-    var seen = {};
-    data.nodes.forEach(function (n) {
-      [n.label, n.zh].concat(n.alt).forEach(function (name) {
-        if (name && !seen[name]) { seen[name] = true; var o = el("option"); o.value = name; list.appendChild(o); }
+
+  // -- expand (double-click) and hide -----------------------------------------------------
+  var reserveEdges = {};  // node id -> reserve edges at it
+  data.reserve.edges.forEach(function (e) {
+    (reserveEdges[e.from] = reserveEdges[e.from] || []).push(e);
+    (reserveEdges[e.to] = reserveEdges[e.to] || []).push(e);
+  });
+  var added = {};
+  function unseen(id) {
+    var found = {};
+    (reserveEdges[id] || []).forEach(function (e) {
+      var other = e.from === id ? e.to : e.from;
+      if (!nodes.get(other) || hiddenNode[other]) found[other] = true;
+    });
+    return Object.keys(found);
+  }
+  function expand(id) {
+    var centre = network.getPositions([id])[id];
+    if (!centre) return [];
+    var fresh = unseen(id);
+    var all = network.getPositions(), cx = 0, cy = 0, k = 0;
+    Object.keys(all).forEach(function (key) { cx += all[key].x; cy += all[key].y; k += 1; });
+    var outward = k > 1 ? Math.atan2(centre.y - cy / k, centre.x - cx / k) : 0;
+    var radius = 140 + 20 * Math.sqrt(fresh.length);
+    var spread = Math.min(2 * Math.PI, Math.max(Math.PI / 2, fresh.length * 0.45));
+    var newItems = [];
+    fresh.forEach(function (other, index) {
+      delete hiddenNode[other];
+      if (nodes.get(other)) return;
+      var angle = outward + (fresh.length === 1 ? 0 : spread * (index / (fresh.length - 1) - 0.5));
+      var n = byId[other];
+      n.x = Math.round(centre.x + radius * Math.cos(angle));
+      n.y = Math.round(centre.y + radius * Math.sin(angle));
+      home[other] = { x: n.x, y: n.y };
+      added[other] = true;
+      newItems.push(visNode(n));
+    });
+    if (newItems.length) nodes.add(newItems);
+    var newEdges = [];
+    fresh.forEach(function (other) {
+      (reserveEdges[other] || []).forEach(function (e) {
+        if (!edges.get(e.id) && nodes.get(e.from) && nodes.get(e.to)) newEdges.push(visEdge(e));
       });
     });
+    if (newEdges.length) edges.add(newEdges);
+    refresh();
+    if (lit !== null) highlight(lit);
+    showNode(id);
+    return fresh;
+  }
+  state.expand = expand;
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) expand(params.nodes[0]);
+  });
+  function hide(id) {
+    hiddenNode[id] = true;
+    if (lit === id) unlight();
+    network.unselectAll();
+    clearDetails();
+    refresh();
+  }
+  state.hide = hide;
+  document.getElementById("unhide").addEventListener("click", function () {
+    hiddenNode = {};
+    refresh();
+  });
+
+  // -- toolbar: fit, reset, relax, PNG, GraphML ----------------------------------------------
+  document.getElementById("fit").addEventListener("click", function () { network.fit(FIT); });
+  document.getElementById("reset").addEventListener("click", function () {
+    stopRelax();
+    hiddenClass = {}; hiddenRelation = {}; hiddenNode = {};
+    Object.keys(boxes).forEach(function (key) { boxes[key].checked = true; });
+    Object.keys(relationBoxes).forEach(function (key) { relationBoxes[key].checked = true; });
+    nodes.remove(Object.keys(added));
+    edges.remove(edges.getIds({ filter: function (e) { return e.id.charAt(0) === "r"; } }));
+    added = {};
+    nodes.update(Object.keys(home).filter(function (id) { return nodes.get(id); })
+      .map(function (id) { return { id: id, x: home[id].x, y: home[id].y }; }));
+    unlight();
+    network.unselectAll();
+    clearDetails();
+    shown.refresh(); shownEdges.refresh(); count(); legendCounts(); relationCounts();
+    document.getElementById("unhide").hidden = true;
+    network.fit(FIT);
+  });
+  var relaxButton = document.getElementById("relax"), relaxing = null;
+  function stopRelax() {
+    if (relaxing === null) return;
+    clearTimeout(relaxing);
+    relaxing = null;
+    network.setOptions({ physics: { enabled: false } });
+    keepPositions();
+    relaxButton.setAttribute("aria-pressed", "false");
+  }
+  relaxButton.addEventListener("click", function () {
+    if (relaxing !== null) { stopRelax(); return; }
+    relaxButton.setAttribute("aria-pressed", "true");
+    network.setOptions({ physics: { enabled: true, solver: "barnesHut", stabilization: false,
+      barnesHut: { gravitationalConstant: -3000, springLength: 110, avoidOverlap: 0.3 } } });
+    relaxing = setTimeout(stopRelax, 6000);
+  });
+  function download(name, url) {
+    var a = el("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  document.getElementById("png").addEventListener("click", function () {
+    var source = document.querySelector("#graph canvas");
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height;
+    var context = out.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(source, 0, 0);
+    download(data.name + ".png", out.toDataURL("image/png"));
+  });
+  function xml(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
+  }
+  function graphml() {
+    var positions = network.getPositions();
+    var keys = [["label", "node", "string"], ["zh", "node", "string"], ["class", "node", "string"],
+                ["x", "node", "double"], ["y", "node", "double"], ["relation", "edge", "string"],
+                ["predicate", "edge", "string"], ["weight", "edge", "int"]];
+    var lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'];
+    keys.forEach(function (k) {
+      lines.push('<key id="' + k[0] + '" for="' + k[1] + '" attr.name="' + k[0] +
+                 '" attr.type="' + k[2] + '"/>');
+    });
+    lines.push('<graph id="' + xml(data.name) + '" edgedefault="' +
+               (directed ? "directed" : "undirected") + '">');
+    function field(key, value) {
+      return value === null || value === undefined ? "" :
+        '<data key="' + key + '">' + xml(value) + "</data>";
+    }
+    shown.getIds().forEach(function (id) {
+      var n = byId[id], p = positions[id] || {};
+      lines.push('<node id="' + xml(id) + '">' + field("label", n.label) + field("zh", n.zh) +
+                 field("class", n.group) + field("x", p.x) + field("y", p.y) + "</node>");
+    });
+    var present = {};
+    shown.getIds().forEach(function (id) { present[id] = true; });
+    shownEdges.forEach(function (item) {
+      var e = byEdge[item.id];
+      if (!present[e.from] || !present[e.to]) return;
+      lines.push('<edge id="' + xml(e.id) + '" source="' + xml(e.from) + '" target="' +
+                 xml(e.to) + '">' + field("relation", e.label) + field("predicate", e.predicate) +
+                 field("weight", e.weight) + "</edge>");
+    });
+    lines.push("</graph>", "</graphml>");
+    return lines.join("\n") + "\n";
+  }
+  state.graphml = graphml;
+  document.getElementById("graphml").addEventListener("click", function () {
+    download(data.name + ".graphml",
+             "data:application/graphml+xml;charset=utf-8," + encodeURIComponent(graphml()));
+  });
+
+  // -- filters: classes (the legend) and relations --------------------------------------------
+  var legend = document.getElementById("legend");
+  var boxes = {}, legendText = {};
+  function filterItem(list, swatch, text, onChange) {
+    var item = el("li"), label = el("label"), box = el("input"), words = el("span", null, text);
+    box.type = "checkbox";
+    box.checked = true;
+    box.addEventListener("change", function () { onChange(box.checked); });
+    label.appendChild(box);
+    if (swatch) label.appendChild(swatch);
+    label.appendChild(words);
+    item.appendChild(label);
+    list.appendChild(item);
+    return { box: box, words: words };
+  }
+  data.legend.forEach(function (g) {
+    var swatch = el("span", "swatch", SHAPES[g.shape] || "●");
+    swatch.style.color = g.color;
+    var made = filterItem(legend, swatch, "", function (on) { hiddenClass[g.key] = !on; refresh(); });
+    made.box.setAttribute("data-group", g.key);
+    boxes[g.key] = made.box;
+    legendText[g.key] = made.words;
+  });
+  function legendCounts() {
+    var drawn = {};
+    nodes.forEach(function (item) { drawn[item.cls] = (drawn[item.cls] || 0) + 1; });
+    data.legend.forEach(function (g) {
+      legendText[g.key].textContent = g.label + " · " + g.label_zh + " (" + (drawn[g.key] || 0) + ")";
+      legendText[g.key].parentNode.parentNode.hidden = !drawn[g.key];
+    });
+  }
+  legendCounts();
+  function relationCounts() {
+    var drawn = {};
+    edges.forEach(function (item) { drawn[item.predicate] = (drawn[item.predicate] || 0) + 1; });
+    Object.keys(relationText).forEach(function (predicate) {
+      relationText[predicate].textContent = relationName(predicate) + " (" + (drawn[predicate] || 0) + ")";
+      relationText[predicate].parentNode.parentNode.hidden = !drawn[predicate];
+    });
+  }
+  var encoding = [];
+  if (data.meta.sizes) encoding.push("Node size: " + data.meta.sizes + ".");
+  if (data.meta.widths) encoding.push("Line width: " + data.meta.widths + ".");
+  document.getElementById("encoding").textContent = encoding.join(" ");
+
+  var relations = document.getElementById("relations"), relationBoxes = {}, relationText = {};
+  var byPredicate = {}, drawnEdges = {};
+  data.edges.forEach(function (e) { drawnEdges[e.predicate] = (drawnEdges[e.predicate] || 0) + 1; });
+  data.edges.concat(data.reserve.edges).forEach(function (e) { byPredicate[e.predicate] = e.label; });
+  function relationName(predicate) {
+    return data.kind === "agencies" && predicate.slice(-16) === "collaboratesWith" ?
+      "worked together" : byPredicate[predicate];
+  }
+  Object.keys(byPredicate).sort(function (a, b) {
+    return (drawnEdges[b] || 0) - (drawnEdges[a] || 0) || (a < b ? -1 : 1);
+  }).forEach(function (predicate) {
+    var made = filterItem(relations, null, "", function (on) {
+      hiddenRelation[predicate] = !on;
+      refresh();
+    });
+    made.box.setAttribute("data-predicate", predicate);
+    relationBoxes[predicate] = made.box;
+    relationText[predicate] = made.words;
+  });
+  relationCounts();
+
+  // -- search by English or Chinese name, acronym or variant ----------------------------------
+  // Typing selects the best match and shows it; the camera moves only on Enter or a click on
+  // a match, so that it does not jump at every keystroke. Arrow keys walk the matches.
+  function norm(text) {
+    return String(text || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
   }
   function find(text) {
     var query = norm(text);
     if (!query) return [];
     var found = [];
-    names.forEach(function (entry) {
-      var score = 0;
-      entry.keys.forEach(function (key) {
+    nodes.forEach(function (item) {
+      var n = byId[item.id], score = 0;
+      [n.label, n.zh].concat(n.alt).forEach(function (name) {
+        if (!name) return;
+        var key = norm(name);
         var s = key === query ? 3 : key.indexOf(query) === 0 ? 2 : key.indexOf(query) >= 0 ? 1 : 0;
         if (s > score) score = s;
       });
-      if (score) found.push([score, entry.id]);
+      if (score) found.push([score, n.id]);
     });
     found.sort(function (a, b) {
       return b[0] - a[0] || byId[a[1]].label.length - byId[b[1]].label.length;
     });
     return found.map(function (f) { return f[1]; });
   }
+  state.find = find;
   var search = document.getElementById("search");
   var status = document.getElementById("search-status");
-  var matches = [];
-  var current = 0;
-  function select(index) {
+  var list = document.getElementById("matches");
+  var matches = [], current = 0;
+  function reveal(id) {
+    var n = byId[id];
+    if (hiddenClass[n.group]) { hiddenClass[n.group] = false; boxes[n.group].checked = true; }
+    if (hiddenNode[id]) delete hiddenNode[id];
+    refresh();
+  }
+  function choose(index, move) {
+    current = index;
     var id = matches[index];
-    var group = byId[id].group;
-    if (hidden[group]) { hidden[group] = false; boxes[group].checked = true; shown.refresh(); }
+    reveal(id);
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.2, animation: false });
     showNode(id);
+    if (move) network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
     status.textContent = (index + 1) + " of " + matches.length + ": " + heading(byId[id]) +
-      (matches.length > 1 ? " (Enter: next)" : "");
+      (move ? "" : " (Enter: go to it" + (matches.length > 1 ? "; ↑ ↓: others)" : ")"));
+    Array.prototype.forEach.call(list.children, function (li, i) {
+      li.setAttribute("aria-selected", i === index ? "true" : "false");
+      if (i === index && li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
+    });
+  }
+  function fill() {
+    list.replaceChildren();
+    matches.slice(0, 50).forEach(function (id, index) {
+      var li = el("li", null, heading(byId[id]));
+      li.setAttribute("role", "option");
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(index, true); });
+      list.appendChild(li);
+    });
+    list.hidden = matches.length < 2;
+    search.setAttribute("aria-expanded", list.hidden ? "false" : "true");
   }
   search.addEventListener("input", function () {
     matches = find(search.value);
     current = 0;
-    if (matches.length) { select(0); }
+    fill();
+    if (matches.length) { choose(0, false); }
     else { network.unselectAll(); status.textContent = search.value.trim() ? "no match" : ""; }
   });
   search.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && matches.length) {
+    if (!matches.length) return;
+    var span = Math.min(matches.length, 50);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      current = (current + 1) % matches.length;
-      select(current);
+      choose((current + (event.key === "ArrowDown" ? 1 : span - 1)) % span, false);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      choose(current, true);
+    } else if (event.key === "Escape") {
+      list.hidden = true;
     }
   });
-  state.find = find;
+
+  // -- narrow screens: the panel slides over the graph ----------------------------------------
+  var toggle = document.getElementById("panel-toggle");
+  toggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("panel-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 })();
