@@ -28,6 +28,20 @@ def fresh_kg() -> ipgraph.KnowledgeGraph:
     return ipgraph.load()
 
 
+@pytest.fixture(scope="session")
+def oxigraph_kg(tmp_path_factory: pytest.TempPathFactory) -> ipgraph.KnowledgeGraph:
+    """The bundled graph in an embedded Oxigraph store. Do not add data to it."""
+    return ipgraph.load(store=f"oxigraph:{tmp_path_factory.mktemp('kgdb') / 'store'}")
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def any_kg(request: pytest.FixtureRequest, kg: ipgraph.KnowledgeGraph) -> ipgraph.KnowledgeGraph:
+    """The bundled graph on the memory backend, then on embedded Oxigraph."""
+    if request.param == "memory":
+        return kg
+    return request.getfixturevalue("oxigraph_kg")  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def run() -> Callable[..., Result]:
     """Run the ``ipgraph`` command in-process: ``run("find", "MOE")``."""

@@ -131,3 +131,8 @@ def test_cli_load_into_oxigraph(
     found = run("find", "A thing", "--store", spec)
     assert found.exit_code == 0 and "A thing" in found.output
     assert run("load", "--store", "memory", str(extra)).exit_code == 2
+
+
+def test_max_rows_stops_reading_native_rows(oxigraph_kg: ipgraph.KnowledgeGraph) -> None:
+    result = oxigraph_kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", max_rows=5)
+    assert len(result.rows) == 5 and result.truncated
