@@ -15,6 +15,8 @@ from ipgraph.cli import cli
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from ipgraph.extract import Draft
+
 
 @pytest.fixture(scope="session")
 def kg() -> ipgraph.KnowledgeGraph:
@@ -40,6 +42,24 @@ def any_kg(request: pytest.FixtureRequest, kg: ipgraph.KnowledgeGraph) -> ipgrap
     if request.param == "memory":
         return kg
     return request.getfixturevalue("oxigraph_kg")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def en_draft() -> Draft:
+    """The draft extracted from the English test report (``tests/data/extract/en_report.md``)."""
+    from extract_support import EN_TEXT, bundled_names
+    from ipgraph.extract import extract
+
+    return extract(EN_TEXT, bundled_names(), source="en_report.md")
+
+
+@pytest.fixture(scope="module")
+def zh_draft() -> Draft:
+    """The draft extracted from the Chinese test report (``tests/data/extract/zh_report.md``)."""
+    from extract_support import ZH_TEXT, bundled_names
+    from ipgraph.extract import extract
+
+    return extract(ZH_TEXT, bundled_names(), source="zh_report.md")
 
 
 @pytest.fixture

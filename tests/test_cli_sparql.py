@@ -14,8 +14,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 from rdflib.query import Result
 
+from ipgraph.sparql import named_queries
 from ipgraph.vocab import ID
 
+QUERIES = named_queries()
 MOE = ID["agency/moe"]
 
 
@@ -155,3 +157,33 @@ def test_cli_help_sparql_examples_run(run: RunCli) -> None:
         result = run("query", sparql)
         assert result.exit_code == 0, (sparql, result.stderr)
         assert "row" in result.stderr and result.stdout.strip()
+
+
+def test_list_shows_every_named_query_with_its_title(run: Any) -> None:
+    result = run("query", "--list")
+    assert result.exit_code == 0
+    for query in QUERIES.values():
+        assert query.name in result.stdout
+        assert query.title in result.stdout
+
+
+def test_list_as_json_carries_text_and_params(run: Any) -> None:
+    listed = json.loads(run("query", "--list", "--format", "json").stdout)
+    by_name = {q["name"]: q for q in listed}
+    assert set(by_name) == set(QUERIES)
+    assert by_name["connections"]["params"][0]["kind"] == "entity"
+    assert "SELECT" in by_name["joint-documents"]["text"]
+
+
+def test_cli_runs_a_named_query_with_a_param(run: Any) -> None:
+    result = run("query", "--name", "connections", "--param", "entity=MOF", "--format", "csv")
+    assert result.exit_code == 0
+    assert "https://w3id.org/ipgraph/id/program/special-plan-patent-transfer-commercialization" in (
+        result.stdout
+    )
+
+
+def test_cli_show_prints_the_sparql(run: Any) -> None:
+    result = run("query", "--name", "joint-documents", "--show")
+    assert result.exit_code == 0
+    assert result.stdout == QUERIES["joint-documents"].text
