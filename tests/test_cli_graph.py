@@ -16,8 +16,6 @@ from ipgraph.vocab import ID
 from pagecheck import embedded, tags_of
 
 MOF = ID["agency/mof"]
-
-
 Run = Callable[..., Any]
 
 

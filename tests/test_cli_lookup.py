@@ -10,8 +10,6 @@ from typing import Any
 from click.testing import Result
 
 Run = Callable[..., Result]
-
-
 Writer = Callable[[str, str], Path]
 
 

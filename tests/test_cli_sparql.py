@@ -19,14 +19,8 @@ from ipgraph.vocab import ID
 
 QUERIES = named_queries()
 MOE = ID["agency/moe"]
-
-
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
-
-
 RunCli = Callable[..., Any]
-
-
 DOCS_BY_MOE = "SELECT ?doc ?label WHERE { ?doc ipg:issuedBy agency:moe ; rdfs:label ?label }"
 
 

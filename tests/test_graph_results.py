@@ -12,8 +12,6 @@ from ipgraph.errors import UsageError
 from ipgraph.vocab import ID, IPG
 
 MOF = ID["agency/mof"]
-
-
 SPECIAL_PLAN = ID["program/special-plan-patent-transfer-commercialization"]
 
 

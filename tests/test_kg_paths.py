@@ -14,8 +14,6 @@ from ipgraph.errors import AmbiguousEntity, EntityNotFound, NoPath, UsageError
 from ipgraph.vocab import ID, IPG
 
 MOF = ID["agency/mof"]
-
-
 PASSAGE = ID["passage/cnipa-ar2021-ch4/s02-p1"]
 
 

@@ -10,10 +10,7 @@ from typing import Any
 import pytest
 
 import ipgraph
-from ipgraph.errors import (
-    QueryForbidden,
-    QuerySyntaxError,
-)
+from ipgraph.errors import QueryForbidden, QuerySyntaxError
 from ipgraph.sparql import CHECKED, check_query
 from ipgraph.sparql import check as sparql_check
 from ipgraph.vocab import ID
@@ -56,8 +53,6 @@ def test_queries_parse_safely_from_many_threads(kg: ipgraph.KnowledgeGraph) -> N
 
 
 MOE = ID["agency/moe"]
-
-
 BY_AGENCY = "SELECT ?doc WHERE { ?doc ipg:issuedBy ?org } ORDER BY ?doc"
 
 

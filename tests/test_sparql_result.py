@@ -13,9 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 import ipgraph
-from ipgraph.errors import (
-    UsageError,
-)
+from ipgraph.errors import UsageError
 from ipgraph.sparql import QueryResult
 from ipgraph.vocab import ID
 

@@ -16,11 +16,7 @@ from rdflib import Dataset, Graph, Literal, URIRef, namespace
 from rdflib.namespace import RDFS
 
 import ipgraph
-from ipgraph.errors import (
-    QueryForbidden,
-    QueryTimeout,
-    UsageError,
-)
+from ipgraph.errors import QueryForbidden, QueryTimeout, UsageError
 from ipgraph.sparql.run import run_query
 from ipgraph.store import MemoryStore
 from ipgraph.terms import to_term

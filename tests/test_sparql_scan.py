@@ -8,9 +8,7 @@ import pytest
 from rdflib import Literal
 
 import ipgraph
-from ipgraph.errors import (
-    QueryForbidden,
-)
+from ipgraph.errors import QueryForbidden
 from ipgraph.sparql import check_query
 
 
