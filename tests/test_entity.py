@@ -1,4 +1,4 @@
-"""The entity summary (`ipgraph.entity`): what ``kg.entity`` and ``ipgraph show`` give."""
+"""The entity summary (`ipgraph.entity`): what ``kg.entity`` gives."""
 
 from __future__ import annotations
 

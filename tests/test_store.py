@@ -1,4 +1,4 @@
-"""The store interface (`ipgraph.store.base`): specs, the environment, the memory backend."""
+"""Opening a store (`ipgraph.store.open_store`): specs and the environment variable."""
 
 from __future__ import annotations
 

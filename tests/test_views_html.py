@@ -1,4 +1,5 @@
-"""Graph pages (views/html.py): the HTML page's structure, its escaping, the render command.
+"""Graph pages (views/html.py): the HTML page's structure and its escaping
+(``ipgraph render`` is tested in test_cli_graph.py).
 
 Checked by structure (the embedded JSON, the tags, the absence of external resources), never
 byte for byte; tests/test_views_browser.py opens the pages in Chromium.

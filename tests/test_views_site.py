@@ -1,5 +1,5 @@
-"""The site of named views (views/site.py): graphs/views.toml read and checked, the index page,
-``ipgraph render --all``.
+"""The site of named views (views/site.py): graphs/views.toml read and checked, the index page
+(``ipgraph render --all`` is tested in test_cli_graph.py).
 """
 
 from __future__ import annotations
