@@ -5,11 +5,12 @@ refusals are checked on the memory and the embedded Oxigraph backend alike."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 import ipgraph
-from ipgraph.errors import QueryForbidden
+from ipgraph.errors import QueryForbidden, QuerySyntaxError
 from ipgraph.sparql import check_query
+from ipgraph.sparql.scan import inject_values, scan_query, tokens
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,32 @@ def test_the_words_in_strings_iris_comments_and_names_are_fine(
     result = any_kg.query(text)
     assert len(result.rows) == 1
     assert within in str(result.rows[0][0])
+
+
+def test_the_scan_reports_kind_variables_projection_and_from() -> None:
+    scan = scan_query("PREFIX x: <urn:x#>\nSELECT ?a ?b WHERE { ?a x:p ?b ; x:q ?c }")
+    assert scan.kind == "SELECT"
+    assert scan.projected == ("a", "b")
+    assert scan.variables >= {"a", "b", "c"}
+    assert not scan.has_from
+    assert scan_query("ASK FROM <urn:g> { ?s ?p ?o }").has_from
+    assert scan_query("CONSTRUCT WHERE { ?s ?p ?o }").kind == "CONSTRUCT"
+
+
+def test_tokens_leave_out_spaces_and_comments() -> None:
+    found = [m.group() for m in tokens("ASK # SERVICE in a comment\n{ ?s ?p 'x y' }")]
+    assert found == ["ASK", "{", "?s", "?p", "'x y'", "}"]
+
+
+def test_inject_values_binds_inside_the_where_clause() -> None:
+    x = URIRef("urn:x")
+    text = 'SELECT ?d WHERE { ?d ?p ?a FILTER(?a != "{") }'
+    injected = inject_values(text, {"a": x, "n": Literal(3)})
+    assert injected.startswith("SELECT ?d WHERE { VALUES ( ?a ?n ) { ( <urn:x> ")
+    assert injected.endswith('?d ?p ?a FILTER(?a != "{") }')
+    construct = inject_values("CONSTRUCT { ?a <urn:p> ?o } WHERE { ?a ?q ?o }", {"a": x})
+    assert construct == (
+        "CONSTRUCT { ?a <urn:p> ?o } WHERE { VALUES ( ?a ) { ( <urn:x> ) } ?a ?q ?o }"
+    )
+    with pytest.raises(QuerySyntaxError, match="no WHERE clause"):
+        inject_values("DESCRIBE <urn:x>", {"a": x})
