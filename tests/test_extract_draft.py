@@ -77,7 +77,7 @@ def test_chinese_only_new_entities_are_named_but_not_typed(zh_draft: Draft) -> N
     nfga = URIRef(next(m.iri for m in zh_draft.new if m.label == "国家林业和草原局"))
     assert (nfga, RDF.type, None) not in g
     assert g.value(nfga, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) == Literal(
-        "国家林业和草原局", lang="zh_draft"
+        "国家林业和草原局", lang="zh"
     )
     proposed = [n for n in g.subjects(RDF.subject, nfga) if g.value(n, RDF.predicate) == RDF.type]
     assert [g.value(n, RDF.object) for n in proposed] == [IPG.Agency]
