@@ -15,6 +15,8 @@ from ipgraph.cli import cli
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from ipgraph.extract import Draft
+
 
 @pytest.fixture(scope="session")
 def kg() -> ipgraph.KnowledgeGraph:
@@ -26,6 +28,38 @@ def kg() -> ipgraph.KnowledgeGraph:
 def fresh_kg() -> ipgraph.KnowledgeGraph:
     """A bundled graph of this test's own, free to change."""
     return ipgraph.load()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_kg(tmp_path_factory: pytest.TempPathFactory) -> ipgraph.KnowledgeGraph:
+    """The bundled graph in an embedded Oxigraph store. Do not add data to it."""
+    return ipgraph.load(store=f"oxigraph:{tmp_path_factory.mktemp('kgdb') / 'store'}")
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def any_kg(request: pytest.FixtureRequest, kg: ipgraph.KnowledgeGraph) -> ipgraph.KnowledgeGraph:
+    """The bundled graph on the memory backend, then on embedded Oxigraph."""
+    if request.param == "memory":
+        return kg
+    return request.getfixturevalue("oxigraph_kg")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def en_draft() -> Draft:
+    """The draft extracted from the English test report (``tests/data/extract/en_report.md``)."""
+    from extract_support import EN_TEXT, bundled_names
+    from ipgraph.extract import extract
+
+    return extract(EN_TEXT, bundled_names(), source="en_report.md")
+
+
+@pytest.fixture(scope="module")
+def zh_draft() -> Draft:
+    """The draft extracted from the Chinese test report (``tests/data/extract/zh_report.md``)."""
+    from extract_support import ZH_TEXT, bundled_names
+    from ipgraph.extract import extract
+
+    return extract(ZH_TEXT, bundled_names(), source="zh_report.md")
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "extract"
 ID = "https://w3id.org/ipgraph/id/"
 DRAFT = "https://w3id.org/ipgraph/draft/"
+EN_TEXT = (DATA / "en_report.md").read_text(encoding="utf-8")  # an English report for the tests
+ZH_TEXT = (DATA / "zh_report.md").read_text(encoding="utf-8")  # a Chinese report for the tests
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,6 @@
-"""The entity summary (`ipgraph.entity`): what ``kg.entity`` and ``ipgraph show`` give."""
+"""The entity summary (`ipgraph.entity`): what ``kg.entity`` gives."""
 
 from __future__ import annotations
-
-import json
-from collections.abc import Callable
-from typing import Any
 
 from rdflib.namespace import PROV
 
@@ -22,15 +18,3 @@ def test_a_passage_lists_the_facts_it_supports(kg: ipgraph.KnowledgeGraph) -> No
     supported = {lk.node for lk in summary.incoming if lk.predicate == PROV.wasDerivedFrom}
     assert supported == expected
     assert kg.label(kg.resolve("MOE")) in summary.to_text()
-
-
-def test_show_json_gives_figures_as_numbers(run: Callable[..., Any]) -> None:
-    # Regression: an xsd:decimal figure came out as the string "23000.0" from `show`, but as
-    # the number 23000 from `query --format json`.
-    result = run("show", "obs:transactions-universities-institutes", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    summary = json.loads(result.stdout)
-    values = [figure["value"] for figure in summary["figures"]]
-    assert values == [23000] and isinstance(values[0], int)
-    literal = [link for link in summary["outgoing"] if link["predicate_label"] == "value"]
-    assert [link["value"] for link in literal] == [23000]

@@ -1,13 +1,14 @@
-"""The name table: built from a graph with one query, matched in English and Chinese text."""
+"""The name table (`ipgraph.extract.linker`): built from a graph with one query, matched in
+English and Chinese text; short names do not cut words."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import Graph
 
-from extract_support import ID, bundled_graph, bundled_names
+from extract_support import DRAFT, ID, bundled_graph, bundled_names
 from ipgraph.errors import DataError
-from ipgraph.extract import NameRecord, NameTable, extract, names_from_graph
+from ipgraph.extract import Draft, NameRecord, NameTable, extract, names_from_graph
 
 
 def test_names_from_graph_reads_labels_alt_labels_acronyms_and_ids() -> None:
@@ -64,3 +65,34 @@ def test_empty_text_is_a_data_error() -> None:
     with pytest.raises(DataError, match=r"^empty\.md: the report is empty$"):
         extract("  \n", [], source="empty.md")
     assert Graph() is not None
+
+
+def test_known_entities_are_linked_by_name_and_acronym(en_draft: Draft) -> None:
+    linked = {m.surface: m.iri for m in en_draft.linked}
+    assert linked["CNIPA"] == ID + "agency/cnipa"
+    assert linked["Ministry of Finance"] == ID + "agency/mof"
+    assert linked["Zhejiang"] == ID + "region/zhejiang"
+    assert linked["SMEs"] == ID + "category/smes"
+    assert linked["Geographical Indications"] == ID + "concept/geographical-indication"
+
+
+def test_chinese_names_and_short_forms_are_linked(zh_draft: Draft) -> None:
+    linked = {m.surface: m.iri for m in zh_draft.linked}
+    assert linked["国家知识产权局"] == ID + "agency/cnipa"
+    assert linked["教育部"] == ID + "agency/moe"
+    assert linked["工信部"] == ID + "agency/miit"  # a short form (skos:altLabel)
+    assert linked["浙江省"] == ID + "region/zhejiang"
+    assert linked["上海市"] == ID + "region/shanghai"
+    assert linked["中小企业"] == ID + "category/smes"
+    assert linked["“蓝天”专项整治行动"] == ID + "program/blue-sky-campaign"
+
+
+def test_short_names_do_not_cut_words(zh_draft: Draft) -> None:
+    """浙江 is a province, but not inside 浙江大学, which is proposed as a new organization."""
+    assert not any(
+        m.iri == ID + "region/zhejiang" and m.surface == "浙江" for m in zh_draft.mentions
+    )
+    new = {m.label: m for m in zh_draft.new}
+    assert new["浙江大学"].iri == DRAFT + "org/浙江大学"
+    assert new["国家林业和草原局"].cls.endswith("#Agency")
+    assert new["国家林业和草原局"].lang == "zh"

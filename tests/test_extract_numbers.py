@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from ipgraph.extract.figures import find_figures
 from ipgraph.extract.numbers import parse_number, qualifier_before, reference, unit_after
 
 
@@ -84,18 +83,3 @@ def test_units(after: str, unit: str) -> None:
 )
 def test_reference(text: str, expected: tuple[str, str] | None) -> None:
     assert reference(text) == expected
-
-
-def test_less_than_is_not_proposed() -> None:
-    """ipgraph has no qualifier for "fewer than": such a figure is left out, not changed."""
-    assert find_figures("fewer than 300 enterprises joined", 0, []) == []
-
-
-def test_years_and_identifiers_are_not_figures() -> None:
-    text = "In 2021, the GB/T 39551-2020 standard and the 5G plan for 2021-2035 were issued."
-    assert find_figures(text, 0, []) == []
-
-
-def test_hyphenated_spelled_numbers_are_not_figures() -> None:
-    assert find_figures("the 14th Five-Year Plan period", 0, [])[0].unit == "ordinal"
-    assert len(find_figures("the 14th Five-Year Plan period", 0, [])) == 1

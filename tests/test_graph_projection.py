@@ -4,8 +4,6 @@ that it follows the data, and its GraphML/GEXF export."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -154,28 +152,6 @@ def test_the_superclass_map_includes_the_class_itself_and_its_ancestors(
     assert {IPG.Ministry, IPG.Agency, IPG.Organization} <= superclasses[IPG.Ministry]
 
 
-def test_the_projection_is_cached_and_rebuilt_when_data_is_added(
-    fresh_kg: ipgraph.KnowledgeGraph, write: Callable[[str, str], Path]
-) -> None:
-    before = fresh_kg.projection()
-    assert fresh_kg.projection() is before
-    extra = write(
-        "extra.ttl",
-        """@prefix ipg: <https://w3id.org/ipgraph/ontology#> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        <https://w3id.org/ipgraph/id/document/new-notice> a ipg:Notice ;
-            rdfs:label "A new notice"@en ;
-            ipg:issuedBy <https://w3id.org/ipgraph/id/agency/moe> .
-        """,
-    )
-    fresh_kg.add(extra)
-    after = fresh_kg.projection()
-    assert after is not before
-    notice = ID["document/new-notice"]
-    assert notice not in before
-    assert after.has_edge(notice, fresh_kg.resolve("MOE"), IPG.issuedBy)
-
-
 def test_the_builder_takes_any_rdflib_graph(kg: ipgraph.KnowledgeGraph) -> None:
     # The facts alone, without the vocabulary graph: the same entities and relations.
     facts_only = build_projection(kg.data_graph())
@@ -221,13 +197,6 @@ def test_export_round_trips_through_networkx(kg: ipgraph.KnowledgeGraph, fmt: st
 def test_export_rejects_an_unknown_format(kg: ipgraph.KnowledgeGraph) -> None:
     with pytest.raises(UsageError, match="graphml or gexf"):
         export_projection(kg.projection(), "dot")
-
-
-def test_cli_export_projection_writes_graphml(run: Callable[..., object]) -> None:
-    result = run("export", "--projection", "graphml")
-    assert result.exit_code == 0  # type: ignore[attr-defined]
-    back = nx.read_graphml(io.BytesIO(result.output.encode("utf-8")))  # type: ignore[attr-defined]
-    assert str(ID["agency/mof"]) in back
 
 
 def test_undirected_merges_both_directions_into_one_edge() -> None:

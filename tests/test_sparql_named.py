@@ -137,35 +137,5 @@ def test_named_queries_need_no_prefix_beyond_the_projects() -> None:
         check_query(query.text, prefixes=PREFIXES)
 
 
-def test_list_shows_every_named_query_with_its_title(run: Any) -> None:
-    result = run("query", "--list")
-    assert result.exit_code == 0
-    for query in QUERIES.values():
-        assert query.name in result.stdout
-        assert query.title in result.stdout
-
-
-def test_list_as_json_carries_text_and_params(run: Any) -> None:
-    listed = json.loads(run("query", "--list", "--format", "json").stdout)
-    by_name = {q["name"]: q for q in listed}
-    assert set(by_name) == set(QUERIES)
-    assert by_name["connections"]["params"][0]["kind"] == "entity"
-    assert "SELECT" in by_name["joint-documents"]["text"]
-
-
-def test_cli_runs_a_named_query_with_a_param(run: Any) -> None:
-    result = run("query", "--name", "connections", "--param", "entity=MOF", "--format", "csv")
-    assert result.exit_code == 0
-    assert "https://w3id.org/ipgraph/id/program/special-plan-patent-transfer-commercialization" in (
-        result.stdout
-    )
-
-
-def test_cli_show_prints_the_sparql(run: Any) -> None:
-    result = run("query", "--name", "joint-documents", "--show")
-    assert result.exit_code == 0
-    assert result.stdout == QUERIES["joint-documents"].text
-
-
 def test_result_of_named_query_is_a_query_result(kg: ipgraph.KnowledgeGraph) -> None:
     assert isinstance(kg.query_named("timeline"), QueryResult)

@@ -1,13 +1,12 @@
-"""The store interface (`ipgraph.store.base`): specs, the environment, the memory backend."""
+"""Opening a store (`ipgraph.store.open_store`): specs and the environment variable."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ipgraph.errors import DataError, UsageError
+from ipgraph.errors import UsageError
 from ipgraph.store import OxigraphStore, SparqlStore, open_store
 
 
@@ -25,16 +24,3 @@ def test_environment_variable_chooses_the_store(
     monkeypatch.setenv("IPGRAPH_STORE", "sparql:http://127.0.0.1:9/query")
     store = open_store()
     assert isinstance(store, SparqlStore) and not store.writable
-
-
-@pytest.mark.parametrize("spec", ["memory", "oxigraph:{tmp}/db"])
-def test_missing_or_unknown_file_fails_before_anything_loads(
-    spec: str, tmp_path: Path, write: Callable[[str, str], Path]
-) -> None:
-    store = open_store(spec.format(tmp=tmp_path))
-    good = write("good.ttl", "<urn:a> <urn:p> <urn:b> .\n")
-    with pytest.raises(DataError, match=r"missing.ttl: no such file"):
-        store.load_files([good, tmp_path / "missing.ttl"])
-    with pytest.raises(DataError, match=r"notes.txt: unknown RDF file type"):
-        store.load_files([good, write("notes.txt", "hello")])
-    assert len(store) == 0 and store.graph_names() == []

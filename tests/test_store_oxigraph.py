@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from rdflib import URIRef
 
 import ipgraph
@@ -119,15 +118,6 @@ def test_bindings_need_not_be_projected(tmp_path: Path) -> None:
     assert "VALUES ( ?a )" in inject_values("ASK { ?a ?b ?c }", {"a": cnipa})
 
 
-def test_cli_load_into_oxigraph(
-    run: Callable[..., Result], tmp_path: Path, write: Callable[[str, str], Path]
-) -> None:
-    extra = write("extra.ttl", EXTRA)
-    spec = f"oxigraph:{tmp_path / 'db'}"
-    result = run("load", "--store", spec, str(extra))
-    assert result.exit_code == 0 and "graph/extra\t2 triples" in result.output
-    again = run("load", "--store", spec, str(extra), "-q")
-    assert again.exit_code == 0
-    found = run("find", "A thing", "--store", spec)
-    assert found.exit_code == 0 and "A thing" in found.output
-    assert run("load", "--store", "memory", str(extra)).exit_code == 2
+def test_max_rows_stops_reading_native_rows(oxigraph_kg: ipgraph.KnowledgeGraph) -> None:
+    result = oxigraph_kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", max_rows=5)
+    assert len(result.rows) == 5 and result.truncated

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -48,11 +46,3 @@ def test_realistic_proportions() -> None:
     assert 3 <= agencies <= 10 < documents
     assert count(IPG.Observation) > 0 and count(IPG.Passage) > 0 and count(IPG.City) > 0
     assert set(graph.objects(None, IPG.partOf))  # a region hierarchy
-
-
-def test_cli_synth_writes_a_loadable_file(run: Callable[..., Result], tmp_path: Path) -> None:
-    target = tmp_path / "s.nt"
-    result = run("synth", "--triples", "1000", "--seed", "3", "-o", str(target))
-    assert result.exit_code == 0
-    assert target.read_text(encoding="utf-8").splitlines() == list(synth.generate(1000, seed=3))
-    assert run("synth", "--triples", "200", "--seed", "3").output.count("\n") >= 180

@@ -1,4 +1,5 @@
-"""Graph pages (views/html.py): the HTML page's structure, its escaping, the render command.
+"""Graph pages (views/html.py): the HTML page's structure and its escaping
+(``ipgraph render`` is tested in test_cli_graph.py).
 
 Checked by structure (the embedded JSON, the tags, the absence of external resources), never
 byte for byte; tests/test_views_browser.py opens the pages in Chromium.
@@ -8,12 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
 
 import ipgraph
 from ipgraph.errors import UsageError
@@ -134,57 +132,3 @@ def test_render_writes_to_graphs_by_default(
     monkeypatch.chdir(tmp_path)
     out = kg.render(path=("MOF", "Zhejiang"))
     assert out == Path("graphs/path-mof-zhejiang.html") and out.is_file()
-
-
-# -- the command ------------------------------------------------------------------------------
-
-
-def _written(result: Result) -> dict[str, Any]:
-    assert result.exit_code == 0, result.output
-    path = Path(result.stdout.strip())
-    return embedded(path.read_text(encoding="utf-8"))
-
-
-def test_cli_renders_each_kind_of_view(
-    run: Callable[..., Result], tmp_path: Path, kg: ipgraph.KnowledgeGraph
-) -> None:
-    out = str(tmp_path / "v.html")
-    assert _written(run("render", "-o", out))["kind"] == "overview"
-    neighbourhood = _written(run("render", "CNIPA", "--depth", "2", "-o", out))
-    assert {n["id"] for n in neighbourhood["nodes"]} == kg.view("CNIPA", depth=2).node_ids()
-    assert _written(run("render", "--path", "MOF", "Zhejiang", "-o", out))["kind"] == "path"
-    assert _written(run("render", "--agencies", "-o", out))["kind"] == "agencies"
-    rq = tmp_path / "q.rq"
-    rq.write_text("CONSTRUCT { ?d ipg:issuedBy ?a } WHERE { ?d ipg:issuedBy ?a }", "utf-8")
-    assert _written(run("render", "-f", str(rq), "-o", out))["kind"] == "query"
-    query = "SELECT ?m WHERE { ?m a ipg:Ministry }"
-    assert _written(run("render", "--query", query, "-o", out))["kind"] == "query"
-
-
-def test_cli_cap_goes_to_stderr(run: Callable[..., Result], tmp_path: Path) -> None:
-    result = run("render", "--max-nodes", "5", "-o", str(tmp_path / "v.html"))
-    data = _written(result)
-    assert len(data["nodes"]) == 5
-    assert "left out" in result.stderr and "left out" not in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--depth", "2"], "--depth needs an ENTITY"),
-        (["CNIPA", "--agencies"], "choose one view"),
-        (["--all", "CNIPA"], "--all builds every view"),
-        (["--views", "x.toml"], "--views goes with --all"),
-        (["--query", "ASK { ?s ?p ?o }"], "ASK query has no graph"),
-        (["-f", "no-such.rq"], "cannot read no-such.rq"),
-        (["--query", "SELEC ?x"], "syntax error"),
-        (["Ministry of Magic"], "no entity matches"),
-        (["CNIPA", "--depth", "0"], "depth must be 1 or more"),  # regression: drew depth 1
-    ],
-)
-def test_cli_errors_are_one_line_and_exit_2(
-    run: Callable[..., Result], args: list[str], message: str
-) -> None:
-    result = run("render", *args)
-    assert result.exit_code == 2
-    assert message in result.stderr and result.stderr.count("\n") == 1

@@ -1,5 +1,5 @@
-"""The site of named views (views/site.py): graphs/views.toml read and checked, the index page,
-``ipgraph render --all``.
+"""The site of named views (views/site.py): graphs/views.toml read and checked, the index page
+(``ipgraph render --all`` is tested in test_cli_graph.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 import ipgraph
 from ipgraph.errors import DataError
@@ -87,24 +86,3 @@ def test_a_broken_named_view_names_itself(
     path = _views_file(write, "[views.overview]\nagencies = true\n")
     with pytest.raises(DataError, match="'overview' is defined twice"):
         kg.render_site(path, tmp_path / "site")
-
-
-def test_cli_builds_the_site(run: Callable[..., Result], tmp_path: Path) -> None:
-    result = run("render", "--all", "--views", str(VIEWS_FILE), "-o", str(tmp_path / "site"))
-    assert result.exit_code == 0, result.output
-    index = Path(result.stdout.strip())
-    assert index == tmp_path / "site" / "index.html" and index.is_file()
-    assert (tmp_path / "site" / "mof-zhejiang.html").is_file()
-
-
-def test_cli_site_without_a_views_file_has_the_built_in_views(
-    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = run("render", "--all")
-    assert result.exit_code == 0, result.output
-    assert "no graphs/views.toml here" in result.stderr
-    index = Path(result.stdout.strip())
-    assert index == Path("graphs/site/index.html")
-    links = [a["href"] for tag, a in tags_of(index.read_text("utf-8")) if tag == "a"]
-    assert links == ["overview.html", "agencies.html"]

@@ -36,20 +36,17 @@ import html as html_module
 import io
 import json
 import re
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from click.testing import Result
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 import ipgraph
 from ipgraph import data
-from ipgraph.errors import MissingExtra
 from ipgraph.loader import graph_name
 from ipgraph.vocab import ID, IPG
 from ipgraph.web.app import create_app
@@ -679,38 +676,3 @@ async def test_graph_views_are_served_read_only_when_built(
         assert (await http.post("/graphs/cnipa.html")).status_code == 405
     page = (await (await _client(create_app(kg, graphs_dir=tmp_path))).get("/")).text
     assert "not built yet" not in page
-
-
-# -- the optional extra and the command --------------------------------------------------------
-
-
-def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch, run: Any) -> None:
-    for name in [m for m in sys.modules if m == "starlette" or m.startswith("starlette.")]:
-        monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.delitem(sys.modules, "ipgraph.web.app")
-    with pytest.raises(MissingExtra, match=r"pip install 'ipgraph\[server\]'"):
-        import ipgraph.web.app  # noqa: F401
-    result: Result = run("serve", "--port", "0")
-    assert result.exit_code == 2
-    assert "pip install 'ipgraph[server]'" in result.output
-
-
-def test_serve_refuses_a_busy_port(run: Any) -> None:
-    import socket
-
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen(1)
-        port = busy.getsockname()[1]
-        result = run("serve", "--port", str(port))
-    assert result.exit_code == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in result.output
-    assert "--port" in result.output
-
-
-def test_serve_help_shows_options_and_example(run: Any) -> None:
-    result = run("serve", "--help")
-    assert result.exit_code == 0
-    for option in ("--host", "--port", "--timeout", "--max-rows", "--data", "--store"):
-        assert option in result.output
-    assert "Example:" in result.output and "curl" in result.output

@@ -1,16 +1,21 @@
-"""The foundation commands: info, validate, find, show, export — output and exit codes."""
+"""The data commands (`ipgraph.cli.data`): info, validate, export, load and synth — output
+and exit codes."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import Result
 from rdflib import Dataset, Graph
 
 import ipgraph
+from ipgraph import synth
+from ipgraph.vocab import ID
 
 Run = Callable[..., Result]
 Writer = Callable[[str, str], Path]
@@ -32,55 +37,6 @@ def test_info_counts_classes_and_sources(run: Run, kg: ipgraph.KnowledgeGraph) -
     assert summary["classes"]["ipg:Ministry"] >= 5
     text = run("info").stdout
     assert "entities per class" in text and "ipg:Agency" in text
-
-
-def test_find_acronyms_and_chinese(run: Run) -> None:
-    result = run("find", "工信部", "--format", "json")
-    assert result.exit_code == 0
-    assert (
-        json.loads(result.stdout)[0]["label"] == "Ministry of Industry and Information Technology"
-    )
-    table = run("find", "moe").stdout
-    assert table.splitlines()[2].split()[1:4] == ["Ministry", "of", "Education"]
-    assert "教育部" in table
-
-
-def test_find_with_type_filter(run: Run) -> None:
-    found = json.loads(run("find", "patent", "--type", "ipg:PolicyDocument", "-f", "json").stdout)
-    assert found
-    assert all(any("ontology#" in t for t in m["types"]) for m in found)
-
-
-def test_find_nothing_exits_1(run: Run) -> None:
-    result = run("find", "qqqqxxxxzzzz")
-    assert result.exit_code == 1
-    assert "nothing matches" in result.stderr
-    assert result.stdout == ""
-
-
-def test_show_prints_labels_links_figures_and_sources(run: Run) -> None:
-    result = run("show", "CNIPA")
-    assert result.exit_code == 0
-    out = result.stdout
-    assert "国家知识产权局" in out
-    assert "links in:" in out and "source:" in out
-    mof = json.loads(run("show", "财政部", "--format", "json").stdout)
-    assert mof["labels"]["en"] == ["Ministry of Finance"]
-    assert mof["provenance"], "every agency has a source passage"
-
-
-def test_show_unknown_entity_lists_candidates_exit_2(run: Run) -> None:
-    result = run("show", "Ministry of Finanse")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("ipgraph: error: no entity matches")
-    assert "Ministry of Finance" in result.stderr
-    assert "Traceback" not in result.output
-
-
-def test_show_ambiguous_entity_lists_candidates_exit_2(run: Run) -> None:
-    result = run("show", "Ministry")
-    assert result.exit_code == 2
-    assert "ambiguous" in result.stderr and "Ministry of Education" in result.stderr
 
 
 def test_validate_conforms(run: Run) -> None:
@@ -125,19 +81,44 @@ def test_export_quad_formats_keep_named_graphs(
     assert "https://w3id.org/ipgraph/graph/cnipa-ar2021-ch4" in names
 
 
-def test_data_option_adds_user_files(run: Run, write: Writer) -> None:
-    extra = write(
-        "extra.ttl",
-        '<https://example.org/bureau> <http://www.w3.org/2000/01/rdf-schema#label> "测试局"@zh .\n',
-    )
-    result = run("find", "测试局", "--data", str(extra))
-    assert result.exit_code == 0
-    assert "example.org/bureau" in result.stdout
-
-
 def test_malformed_data_file_is_one_line_exit_2(run: Run, write: Writer) -> None:
     bad = write("bad.ttl", "@prefix x: <http://e/> .\n\nx:a x:b\n")
     result = run("info", "--data", str(bad))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert f"{bad}:" in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_synth_writes_a_loadable_file(run: Callable[..., Result], tmp_path: Path) -> None:
+    target = tmp_path / "s.nt"
+    result = run("synth", "--triples", "1000", "--seed", "3", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").splitlines() == list(synth.generate(1000, seed=3))
+    assert run("synth", "--triples", "200", "--seed", "3").output.count("\n") >= 180
+
+
+EXTRA = """@prefix ex: <https://example.org/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:thing rdfs:label "A thing"@en ; ex:rel <relative/item> .
+"""
+
+
+def test_cli_load_into_oxigraph(
+    run: Callable[..., Result], tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    extra = write("extra.ttl", EXTRA)
+    spec = f"oxigraph:{tmp_path / 'db'}"
+    result = run("load", "--store", spec, str(extra))
+    assert result.exit_code == 0 and "graph/extra\t2 triples" in result.output
+    again = run("load", "--store", spec, str(extra), "-q")
+    assert again.exit_code == 0
+    found = run("find", "A thing", "--store", spec)
+    assert found.exit_code == 0 and "A thing" in found.output
+    assert run("load", "--store", "memory", str(extra)).exit_code == 2
+
+
+def test_cli_export_projection_writes_graphml(run: Callable[..., object]) -> None:
+    result = run("export", "--projection", "graphml")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    back = nx.read_graphml(io.BytesIO(result.output.encode("utf-8")))  # type: ignore[attr-defined]
+    assert str(ID["agency/mof"]) in back

@@ -1,0 +1,84 @@
+"""The lookup commands (`ipgraph.cli.lookup`): find and show — output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+Writer = Callable[[str, str], Path]
+
+
+def test_find_acronyms_and_chinese(run: Run) -> None:
+    result = run("find", "工信部", "--format", "json")
+    assert result.exit_code == 0
+    assert (
+        json.loads(result.stdout)[0]["label"] == "Ministry of Industry and Information Technology"
+    )
+    table = run("find", "moe").stdout
+    assert table.splitlines()[2].split()[1:4] == ["Ministry", "of", "Education"]
+    assert "教育部" in table
+
+
+def test_find_with_type_filter(run: Run) -> None:
+    found = json.loads(run("find", "patent", "--type", "ipg:PolicyDocument", "-f", "json").stdout)
+    assert found
+    assert all(any("ontology#" in t for t in m["types"]) for m in found)
+
+
+def test_find_nothing_exits_1(run: Run) -> None:
+    result = run("find", "qqqqxxxxzzzz")
+    assert result.exit_code == 1
+    assert "nothing matches" in result.stderr
+    assert result.stdout == ""
+
+
+def test_show_prints_labels_links_figures_and_sources(run: Run) -> None:
+    result = run("show", "CNIPA")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "国家知识产权局" in out
+    assert "links in:" in out and "source:" in out
+    mof = json.loads(run("show", "财政部", "--format", "json").stdout)
+    assert mof["labels"]["en"] == ["Ministry of Finance"]
+    assert mof["provenance"], "every agency has a source passage"
+
+
+def test_show_unknown_entity_lists_candidates_exit_2(run: Run) -> None:
+    result = run("show", "Ministry of Finanse")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ipgraph: error: no entity matches")
+    assert "Ministry of Finance" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_show_ambiguous_entity_lists_candidates_exit_2(run: Run) -> None:
+    result = run("show", "Ministry")
+    assert result.exit_code == 2
+    assert "ambiguous" in result.stderr and "Ministry of Education" in result.stderr
+
+
+def test_data_option_adds_user_files(run: Run, write: Writer) -> None:
+    extra = write(
+        "extra.ttl",
+        '<https://example.org/bureau> <http://www.w3.org/2000/01/rdf-schema#label> "测试局"@zh .\n',
+    )
+    result = run("find", "测试局", "--data", str(extra))
+    assert result.exit_code == 0
+    assert "example.org/bureau" in result.stdout
+
+
+def test_show_json_gives_figures_as_numbers(run: Callable[..., Any]) -> None:
+    # Regression: an xsd:decimal figure came out as the string "23000.0" from `show`, but as
+    # the number 23000 from `query --format json`.
+    result = run("show", "obs:transactions-universities-institutes", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    values = [figure["value"] for figure in summary["figures"]]
+    assert values == [23000] and isinstance(values[0], int)
+    literal = [link for link in summary["outgoing"] if link["predicate_label"] == "value"]
+    assert [link["value"] for link in literal] == [23000]
