@@ -125,10 +125,10 @@ def test_backtracking_regex_is_stopped_at_the_limit(pool: QueryPool[Any]) -> Non
     start = time.monotonic()
     with pytest.raises(QueryTimeout, match="longer than 1 s"):
         pool.run(ask, BACKTRACKING, timeout=limit)
-    assert time.monotonic() - start < 1.5 * limit
+    assert time.monotonic() - start < 2 * limit + 1  # at the limit, not when the regex ends
     start = time.monotonic()
     assert pool.run(ask, "ASK { ?s ?p ?o }", timeout=10) is True
-    assert time.monotonic() - start < 1.0  # the other worker was warm
+    assert time.monotonic() - start < 3.0  # the other worker was warm: no minutes-long wait
 
 
 def test_string_doubling_ends_with_a_memory_error(pool: QueryPool[Any]) -> None:
@@ -186,7 +186,7 @@ def test_waiting_for_a_worker_counts_against_the_limit(kg: ipgraph.KnowledgeGrap
         start = time.monotonic()
         with pytest.raises(QueryTimeout, match="became free"):
             pool.run(sleep, 0, timeout=0.5)
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 3.0  # waiting counted against the limit
         busy.join()
 
 
@@ -273,7 +273,7 @@ def test_ctrl_c_exits_promptly_and_leaves_no_workers() -> None:
         start = time.monotonic()
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=10)
-        assert time.monotonic() - start < 2.0
+        assert time.monotonic() - start < 5.0  # at once, not when the query would end
         assert code == 130
         assert "Traceback" not in (process.stderr.read() if process.stderr else "")
         time.sleep(0.2)

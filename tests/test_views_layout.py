@@ -1,5 +1,5 @@
-"""Precomputed positions (`ipgraph.views.layout.place_by_class`): every node placed, no two on
-the same spot, the same places for the same nodes, one cluster per class."""
+"""Positions computed before the page opens (`ipgraph.views.layout`): every node placed on its
+own spot, the same view always drawn the same, neighbours near each other, paths left to right."""
 
 from __future__ import annotations
 
@@ -7,84 +7,68 @@ import math
 import random
 from typing import Any
 
-import ipgraph
-from ipgraph.views.layout import place_by_class
-from ipgraph.views.model import GROUPS
+from ipgraph.views.layout import SPACING, force_layout, path_layout
 
 
-def nodes_of(counts: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {"id": f"{group}-{i}", "group": group, "degree": i % 7, "label": f"{group} {i:04d}"}
-        for group, n in counts.items()
-        for i in range(n)
-    ]
+def graph(n: int, seed: int = 1) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two components: a ring of ``n`` nodes with chords, and a small star."""
+    rng = random.Random(seed)
+    nodes = [{"id": f"n{i}", "size": 10 + (i % 5)} for i in range(n)]
+    edges = [{"from": f"n{i}", "to": f"n{(i + 1) % n}"} for i in range(n)]
+    edges += [{"from": f"n{rng.randrange(n)}", "to": f"n{rng.randrange(n)}"} for _ in range(n // 4)]
+    nodes += [{"id": f"s{i}", "size": 10} for i in range(6)]
+    edges += [{"from": "s0", "to": f"s{i}"} for i in range(1, 6)]
+    return nodes, edges
 
 
-def positions(nodes: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+def spots(nodes: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
     return {n["id"]: (n["x"], n["y"]) for n in nodes}
 
 
-COUNTS = {"agency": 40, "document": 300, "region": 12, "other": 3}
+def test_every_node_gets_its_own_finite_spot() -> None:
+    nodes, edges = graph(300)
+    force_layout(nodes, edges)
+    placed = spots(nodes)
+    assert len(placed) == len(nodes)
+    assert len(set(placed.values())) == len(placed), "two nodes drawn on the same spot"
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in placed.values())
 
 
-def test_every_node_gets_its_own_spot() -> None:
-    nodes = nodes_of(COUNTS)
-    place_by_class(nodes)
-    spots = positions(nodes)
-    assert len(spots) == sum(COUNTS.values())
-    assert len(set(spots.values())) == len(spots), "two nodes drawn on the same spot"
-    assert all(math.isfinite(x) and math.isfinite(y) for x, y in spots.values())
+def test_the_same_view_is_always_drawn_the_same() -> None:
+    first, edges = graph(120)
+    force_layout(first, edges)
+    again, edges_again = graph(120)
+    force_layout(again, edges_again)
+    assert spots(again) == spots(first)
 
 
-def test_the_same_nodes_in_any_order_get_the_same_places() -> None:
-    first = nodes_of(COUNTS)
-    place_by_class(first)
-    shuffled = nodes_of(COUNTS)
-    random.Random(7).shuffle(shuffled)
-    place_by_class(shuffled)
-    assert positions(shuffled) == positions(first)
+def test_linked_nodes_are_nearer_than_nodes_at_random() -> None:
+    nodes, edges = graph(150)
+    force_layout(nodes, edges)
+    at = spots(nodes)
+
+    def distance(a: str, b: str) -> float:
+        return math.dist(at[a], at[b])
+
+    linked = sum(distance(e["from"], e["to"]) for e in edges) / len(edges)
+    rng = random.Random(3)
+    ids = list(at)
+    pairs = [(rng.choice(ids), rng.choice(ids)) for _ in range(500)]
+    anywhere = sum(distance(a, b) for a, b in pairs) / len(pairs)
+    assert linked < anywhere / 2
+    assert linked < 4 * SPACING
 
 
-def test_each_class_is_a_cluster_with_its_best_connected_node_at_the_centre() -> None:
-    nodes = nodes_of(COUNTS)
-    place_by_class(nodes)
-
-    def centre(group: str) -> tuple[float, float]:
-        members = [n for n in nodes if n["group"] == group]
-        return (
-            sum(n["x"] for n in members) / len(members),
-            sum(n["y"] for n in members) / len(members),
-        )
-
-    centres = {group: centre(group) for group in COUNTS}
-    for node in nodes:
-        own = math.dist((node["x"], node["y"]), centres[node["group"]])
-        others = [
-            math.dist((node["x"], node["y"]), c) for g, c in centres.items() if g != node["group"]
-        ]
-        assert own < min(others), node["id"]
-    agencies = sorted(
-        (n for n in nodes if n["group"] == "agency"), key=lambda n: (-n["degree"], n["label"])
-    )
-    core = agencies[0]
-    spread = [math.dist((core["x"], core["y"]), (n["x"], n["y"])) for n in agencies[1:]]
-    assert min(spread) > 0
-    assert math.dist((core["x"], core["y"]), (agencies[-1]["x"], agencies[-1]["y"])) == max(spread)
-
-
-def test_one_class_sits_at_the_origin_and_no_nodes_is_fine() -> None:
-    alone = nodes_of({"region": 5})
-    place_by_class(alone)
-    best = min(alone, key=lambda n: (-n["degree"], n["label"]))
-    assert (best["x"], best["y"]) == (0.0, 0.0)
-    empty: list[dict[str, Any]] = []
-    place_by_class(empty)
-    assert empty == []
-
-
-def test_big_views_of_the_bundled_graph_are_placed(kg: ipgraph.KnowledgeGraph) -> None:
-    view = kg.view(layout="fixed")
-    assert view.meta["layout"] == "fixed"
-    spots = [(n["x"], n["y"]) for n in view.nodes]
-    assert len(set(spots)) == len(spots) == len(view.nodes)
-    assert {g.key for g in GROUPS} >= {n["group"] for n in view.nodes}
+def test_paths_run_left_to_right_in_lanes() -> None:
+    nodes = [
+        {"id": "start", "hop": 0, "lane": 0},
+        {"id": "a", "hop": 1, "lane": 0},
+        {"id": "b", "hop": 1, "lane": 1},
+        {"id": "c", "hop": 2, "lane": 1},
+        {"id": "end", "hop": 3, "lane": 0},
+    ]
+    path_layout(nodes)
+    at = spots(nodes)
+    xs = [at[n["id"]][0] for n in sorted(nodes, key=lambda n: n["hop"])]
+    assert xs == sorted(xs) and at["start"][0] < at["end"][0]
+    assert at["a"][0] == at["b"][0] and at["a"][1] < at["b"][1]  # one column, lanes in order
