@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import faulthandler
 import gc
 import multiprocessing
 import os
@@ -547,6 +548,7 @@ def _worker_main(
     """A worker's life: open the data, cap memory, then run units of work until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    faulthandler.disable()  # a crash is reported once, by the parent, as QueryCrashed
     _die_with_parent(parent)
     gc.freeze()  # inherited objects: keep the collector from touching (copying) their pages
     try:
