@@ -130,7 +130,7 @@ def load_cases(kg: ipgraph.KnowledgeGraph) -> list[Case]:
             403,
         ),
         Case("too-long-uri", _get("ASK {}" + " " * MAX_REQUEST_BYTES), 414),
-        Case("nested", _get("SELECT * WHERE " + "{" * 2_000 + "}" * 2_000), 400),
+        Case("nested", _get("SELECT * WHERE " + "{" * 2_000 + "}" * 2_000), 403),
         Case("load", _form("LOAD <http://example.org/data.ttl>"), 403),
     ]
 

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
 from ipgraph.graph.projection import INCLUDE_GROUPS
@@ -81,9 +81,11 @@ class _PathSearch:
             excluded.update(
                 row[0]
                 for row in self._rows(
-                    "SELECT DISTINCT ?c WHERE { VALUES ?root { "
-                    + _iris(roots)
-                    + " } ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root }"
+                    # One constant end per branch: Virtuoso walks a transitive path only
+                    # from a given start (a VALUES binding does not count).
+                    "SELECT DISTINCT ?c WHERE { "
+                    + " UNION ".join(f"{{ ?c <{RDFS.subClassOf}>* <{root}> }}" for root in roots)
+                    + " }"
                 )
             )
         schema = _iris(sorted(SCHEMA_PREDICATES))
