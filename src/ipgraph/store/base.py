@@ -118,6 +118,10 @@ class Store:
         self._paths: dict[URIRef, str] = {}
         self._names: dict[Path, URIRef] = {}
         bind_prefixes(self.dataset)
+        if self.native_parser:
+            # Set Oxigraph's parser up here: its first use in a forked query worker (see
+            # `worker_view`) hangs, which made every `ipgraph query --store sparql:` time out.
+            self.check("ASK {}")
 
     @property
     def writable(self) -> bool:

@@ -56,11 +56,15 @@ class SparqlStore(Store):
             def add_graph(self, graph: Graph) -> None:
                 """Graphs come into being when data is loaded; never CREATE them."""
 
+        class _ReadStore(SPARQLStore):
+            def add_graph(self, graph: Graph) -> None:
+                """Reading a named graph (`Dataset.graph`) never tries to create it."""
+
         backend: SPARQLStore
         if update:
             backend = _UpdateStore(url, update, returnFormat="json", method="POST", autocommit=True)
         else:
-            backend = SPARQLStore(url, returnFormat="json", method="POST")
+            backend = _ReadStore(url, returnFormat="json", method="POST")
         super().__init__(Dataset(store=backend, default_union=True))
         self.spec = f"sparql:{url}"
 
