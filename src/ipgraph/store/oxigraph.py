@@ -167,7 +167,13 @@ class OxigraphStore(Store):
             from oxrdflib import OxigraphStore as Adapter
         except ImportError:  # pragma: no cover
             raise MissingExtra("oxrdflib", "oxigraph") from None
-        dataset = Dataset(store=Adapter(store=self._ox), default_union=True)
+
+        class _ReadView(Adapter):
+            def add_graph(self, graph: Graph) -> None:
+                """Reading a named graph (`Dataset.graph`) never creates it: the committed
+                data is opened read-only, and writes go through `OxigraphStore` itself."""
+
+        dataset = Dataset(store=_ReadView(store=self._ox), default_union=True)
         self._prefixes = None
         bind_prefixes(dataset)
         for prefix, ns in self.meta.get("prefixes", {}).items():
