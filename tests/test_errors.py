@@ -14,7 +14,9 @@ from ipgraph.errors import IpgraphError
 CLASSES = [
     obj
     for _, obj in inspect.getmembers(errors, inspect.isclass)
-    if issubclass(obj, Exception) and obj.__module__ == errors.__name__
+    if issubclass(obj, Exception)
+    and not issubclass(obj, Warning)  # the warnings have their own root: IpgraphWarning
+    and obj.__module__ == errors.__name__
 ]
 
 
@@ -52,6 +54,7 @@ EXPECTED: dict[str, tuple[int, int]] = {
     "ResultTooLarge": (1, 413),
     "QueryCrashed": (1, 500),
     "StoreError": (2, 500),
+    "StoreBusy": (2, 503),
     "ProtocolError": (2, 400),
     "MethodNotAllowed": (2, 405),
     "NotAcceptable": (2, 406),
@@ -118,3 +121,15 @@ def test_json_bodies_carry_the_details() -> None:
     assert ambiguous["candidates"] == ["a <x>", "b <y>"]
     assert errors.MissingExtra("starlette", "server").http_status == 501
     assert "pip install 'ipgraph[server]'" in str(errors.MissingExtra("starlette", "server"))
+
+
+def test_the_warnings_of_the_module_have_one_root() -> None:
+    warnings_ = [
+        obj
+        for _, obj in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(obj, Warning) and obj.__module__ == errors.__name__
+    ]
+    assert errors.IpgraphWarning in warnings_
+    for cls in warnings_:
+        assert issubclass(cls, errors.IpgraphWarning) and cls.__doc__
+        assert cls.__name__ in errors.__all__

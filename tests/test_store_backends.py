@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,7 @@ from rdflib.compare import isomorphic
 
 import ipgraph
 from ipgraph import synth
+from ipgraph.errors import StoreError, StoreWarning
 from ipgraph.graph import paths
 from ipgraph.graph.projection import build_projection
 from ipgraph.graph.search import local_graph
@@ -42,14 +44,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _serve(location: Path) -> Iterator[str]:
-    """Run a real Oxigraph server over ``location`` on a loopback port; yield its store spec."""
+def _serve(location: Path, read_only: bool = False) -> Iterator[str]:
+    """Run a real Oxigraph server over ``location`` on a loopback port; yield its store spec
+    (read-only: ``serve-read-only``, no update or Graph Store endpoint in the spec)."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     port = _free_port()
     process = subprocess.Popen(
         [
             binary,
-            "serve",
+            "serve-read-only" if read_only else "serve",
             "--location",
             str(location),
             "--bind",
@@ -70,7 +73,10 @@ def _serve(location: Path) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the Oxigraph server did not start") from None
                 time.sleep(0.1)
-        yield f"sparql:{base}/query#update={base}/update&store={base}/store"
+        if read_only:
+            yield f"sparql:{base}/query"
+        else:
+            yield f"sparql:{base}/query#update={base}/update&store={base}/store"
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -240,6 +246,102 @@ def test_cli_commands_run_on_the_backend(
     assert info.exit_code == 0 and f'"store": "{backend_kg.store.kind}"' in info.output
     found = run("query", "ASK { ?d ipg:issuedBy ?a }", "--store", spec)
     assert found.exit_code == 0
+
+
+# -- read-only servers: no update or Graph Store endpoint ----------------------------------------
+
+READ_COMMANDS = [
+    ("info",),
+    ("find", "{name}"),
+    ("show", "{name}"),
+    ("path", "{name}", "{other}"),
+    ("neighbors", "{name}"),
+    ("rank", "--limit", "3"),
+    ("query", "ASK { ?s ?p ?o }"),
+    ("export", "--format", "nt"),
+    ("validate",),
+]
+
+
+@pytest.fixture(scope="module")
+def read_only_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Two read-only Oxigraph servers: one over a store that holds the bundled graph, one
+    over a database with two entities of its own."""
+    import pyoxigraph
+
+    bundled = ipgraph.load(store=f"oxigraph:{tmp_path_factory.mktemp('ro') / 'kgdb'}")
+    own = tmp_path_factory.mktemp("ro-own") / "db"
+    database = pyoxigraph.Store(str(own))
+    database.load(
+        input=b'<http://e/a> <http://www.w3.org/2000/01/rdf-schema#label> "Alpha"@en .\n'
+        b"<http://e/a> <http://e/rel> <http://e/b> .\n"
+        b'<http://e/b> <http://www.w3.org/2000/01/rdf-schema#label> "Beta"@en .\n',
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+        to_graph=pyoxigraph.NamedNode("http://e/g"),
+    )
+    database.flush()
+    del database
+    with (
+        _serve(bundled.store.data_dir, read_only=True) as with_bundled,  # type: ignore[attr-defined]
+        _serve(own, read_only=True) as without,
+    ):
+        yield {"bundled": with_bundled, "own": without}
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("server", ["bundled", "own"])
+def test_read_commands_work_on_a_read_only_server(
+    read_only_servers: dict[str, str],
+    run: Callable[..., Result],
+    server: str,
+    command: tuple[str, ...],
+) -> None:
+    # Regression: every command failed with "the SPARQL store ... is read-only".
+    name, other = ("MOF", "Zhejiang") if server == "bundled" else ("Alpha", "Beta")
+    args = [part.replace("{name}", name).replace("{other}", other) for part in command]
+    result = run(*args, "--store", read_only_servers[server])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and result.stdout
+    noted = [line for line in result.stderr.splitlines() if "warning" in line]
+    if server == "bundled":
+        assert noted == []
+    else:
+        assert len(noted) == 1 and "does not hold ipgraph's bundled graph" in noted[0]
+
+
+def test_read_only_server_in_the_library(read_only_servers: dict[str, str]) -> None:
+    with pytest.warns(StoreWarning, match="read-only and does not hold"):
+        kg = ipgraph.load(store=read_only_servers["own"])
+    assert kg.find("Alpha")[0].label == "Alpha"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StoreWarning)
+        ipgraph.load(store=read_only_servers["bundled"])  # it holds the bundled graph
+    with pytest.raises(StoreError, match="read-only"):
+        ipgraph.load(__file__, store=read_only_servers["bundled"])
+
+
+def test_query_command_in_a_fresh_process_on_a_server(read_only_servers: dict[str, str]) -> None:
+    # Regression: the query worker hung on Oxigraph's parser, set up first in the forked
+    # worker, so `ipgraph query --store sparql:...` always timed out.
+    binary = str(Path(sys.executable).with_name("ipgraph"))
+    spec = read_only_servers["bundled"]
+    done = subprocess.run(
+        [binary, "query", "ASK { ?s ?p ?o }", "--store", spec, "--timeout", "30"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "true", done.stderr
+
+
+def test_data_on_a_read_only_server_is_refused(
+    read_only_servers: dict[str, str], run: Callable[..., Result], tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<http://e/x> <http://e/p> <http://e/y> .\n", encoding="utf-8")
+    result = run("info", "--store", read_only_servers["own"], "--data", str(extra))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "ipgraph load" in result.stderr
 
 
 # -- shortest paths by store lookups (issue 6: no full projection on large stores) ------------

@@ -176,6 +176,30 @@ class StoreError(IpgraphError):
     http_status = 500
 
 
+class StoreBusy(StoreError):
+    """Another process is writing to the store; run again when it has finished."""
+
+    http_status = 503
+
+
+# -- warnings: worth knowing, never a reason to stop ------------------------------------------
+
+
+class IpgraphWarning(UserWarning):
+    """Base of the warnings ipgraph gives (`warnings.warn`); the CLI prints each as one line
+    on stderr."""
+
+
+class DataWarning(IpgraphWarning):
+    """A file loaded as it is, but something in it looks wrong (an ill-typed literal such as
+    ``"abc"^^xsd:integer``); the message names the file and line."""
+
+
+class StoreWarning(IpgraphWarning):
+    """The store answers, but not with everything one may expect (a read-only server that
+    does not hold the bundled graph, a store another process is writing)."""
+
+
 # -- the HTTP endpoint (ipgraph.web) ----------------------------------------------------------
 
 
@@ -245,9 +269,11 @@ class ServerBusy(IpgraphError):
 __all__ = [
     "AmbiguousEntity",
     "DataError",
+    "DataWarning",
     "EntityError",
     "EntityNotFound",
     "IpgraphError",
+    "IpgraphWarning",
     "MethodNotAllowed",
     "MissingExtra",
     "NoPath",
@@ -265,7 +291,9 @@ __all__ = [
     "RequestTooLarge",
     "ResultTooLarge",
     "ServerBusy",
+    "StoreBusy",
     "StoreError",
+    "StoreWarning",
     "UnsupportedMediaType",
     "UriTooLong",
     "UsageError",

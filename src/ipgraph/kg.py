@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from rdflib.term import Node
 
 from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
-from ipgraph.errors import DataError, UsageError
+from ipgraph.errors import DataError, StoreBusy, StoreError, StoreWarning, UsageError
 from ipgraph.kg_paths import PathMethods
 from ipgraph.kg_views import ViewMethods
 from ipgraph.labels import LabelIndex, Match, pick_label
@@ -548,6 +549,13 @@ def load(
 ) -> KnowledgeGraph:
     """Open the ipgraph knowledge graph: the bundled ontology and facts plus your files.
 
+    In memory, everything is parsed now. A persistent store keeps what it loaded: files are
+    loaded again only when they changed. A read-only store (a SPARQL server without update or
+    Graph Store endpoint) is only read: the bundled graph is not pushed there, and if the
+    server does not hold it a `StoreWarning` says so once. While another process writes to an
+    Oxigraph store, the bundled graph is not brought up to date (a `StoreWarning` says so)
+    and the data is read as it was last committed.
+
     Args:
         sources: extra RDF files to merge (Turtle, TriG, N-Triples, N-Quads, JSON-LD).
         store: ``memory`` (default), ``oxigraph:PATH`` or ``sparql:URL``; see the README.
@@ -555,6 +563,8 @@ def load(
 
     Raises:
         DataError: a file is missing or malformed; nothing is loaded then.
+        StoreError: ``sources`` given for a read-only store, or a store another process is
+            writing (`StoreBusy`).
 
     >>> import ipgraph
     >>> kg = ipgraph.load()
@@ -562,10 +572,37 @@ def load(
     True
     """
     kg = KnowledgeGraph(open_store(store))
+    target = kg.store
     files: list[str | Path] = [*data.bundled_files(), *sources] if bundled else list(sources)
-    if files and kg.store.persistent:
-        # A persistent store keeps what it loaded: re-load only files that changed since.
-        kg.store.load_files(files, only_changed=True)
-    elif files:
+    if not files:
+        return kg
+    if not target.persistent:
         kg.add(*files)
+    elif not target.writable:
+        if sources:
+            raise StoreError(
+                f"the store {target.spec} is read-only: {sources[0]} cannot be loaded there; "
+                "give the server's update or Graph Store endpoint (#update=URL or #store=URL)"
+            )
+        if data.ONTOLOGY_GRAPH not in target.graph_names():
+            warnings.warn(
+                StoreWarning(
+                    f"the store {target.spec} is read-only and does not hold ipgraph's bundled "
+                    "graph: answers come from the server's own data"
+                ),
+                stacklevel=2,
+            )
+    else:
+        try:  # a persistent store keeps what it loaded: re-load only files that changed
+            target.load_files(files, only_changed=True)
+        except StoreBusy:
+            if sources:
+                raise
+            warnings.warn(
+                StoreWarning(
+                    f"another process is writing to the store {target.spec}: reading the data "
+                    "as last committed (the bundled graph is not brought up to date)"
+                ),
+                stacklevel=2,
+            )
     return kg

@@ -1,15 +1,24 @@
-"""What every ``ipgraph`` command shares: the group, the data options, output helpers."""
+"""What every ``ipgraph`` command shares: the group, the data options, output helpers.
+
+Text meant for reading (tables, ``show``, ``path``, messages) goes through `printable`, so that
+data cannot drive the terminal: control characters and bidirectional overrides in labels are
+shown as escapes. Data formats (JSON, CSV, RDF) are written as they are, properly encoded.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import IpgraphError, UsageError
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
@@ -19,14 +28,82 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# C0 and C1 controls, DEL, and the marks and overrides that reorder text on a terminal.
+_OTHER_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE_ALL = re.compile("[\x00-\x1f" + _OTHER_UNSAFE + "]")
+_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f" + _OTHER_UNSAFE + "]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, newlines: bool = False) -> str:
+    r"""``text`` safe to print on a terminal: control characters (C0, C1, DEL) and bidi marks
+    and overrides become visible escapes (``\u001b``, ``\r``, ``\u202e``).
+
+    Args:
+        text: any text, usually from the data.
+        newlines: keep line breaks (for multi-line output); otherwise they are escaped too.
+
+    >>> print(printable("\x1b[31mred\x1b[0m\r\u202eevil"))
+    \u001b[31mred\u001b[0m\r\u202eevil
+    >>> print(printable("two\nlines", newlines=True))
+    two
+    lines
+    """
+    pattern = _UNSAFE_BUT_NEWLINE if newlines else _UNSAFE_ALL
+    return pattern.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
+def echo_text(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print text meant for reading, escaped by `printable` (line breaks kept)."""
+    click.echo(printable(text, newlines=True), err=err, nl=nl)
+
+
+class _LiteralNoise(logging.Filter):
+    """Drops rdflib's log records (with a traceback) about ill-typed literals: the loader
+    reports each file's ill-typed literals once, as a warning naming file and line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    click.echo(f"ipgraph: warning: {printable(str(message))}", err=True)
+
+
+@contextmanager
+def _quiet_details() -> Iterator[None]:
+    """While a command runs: each warning is one line on stderr, and rdflib logs no
+    tracebacks about ill-typed literals."""
+    noise = _LiteralNoise()
+    logger = logging.getLogger("rdflib.term")
+    logger.addFilter(noise)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.showwarning = _show_warning
+            yield
+    finally:
+        logger.removeFilter(noise)
+
+
 class IpgraphGroup(click.Group):
-    """Turns every `IpgraphError` into a one-line message and its exit code."""
+    """Turns every `IpgraphError` into a one-line message and its exit code, and every
+    warning into one line on stderr."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _quiet_details():
+                return super().invoke(ctx)
         except IpgraphError as exc:
-            click.echo(f"ipgraph: error: {exc}", err=True)
+            click.echo(f"ipgraph: error: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:  # Ctrl-C: a running query's worker is already stopped
             click.echo("ipgraph: interrupted", err=True)
@@ -67,7 +144,9 @@ def data_options(command: F) -> F:
         multiple=True,
         metavar="FILE",
         type=click.Path(dir_okay=False),
-        help="Add an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD); repeatable.",
+        help="Add an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) for this "
+        "command only; repeatable. Read commands never write to a store: with a persistent "
+        "--store, load files with `ipgraph load` instead.",
     )(command)
     return command
 
@@ -86,10 +165,22 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 
 def open_graph(data_files: Sequence[str], store: str | None) -> KnowledgeGraph:
-    """Load the bundled graph plus the user's files into the chosen store."""
-    from ipgraph.kg import load
+    """Load the bundled graph plus the user's files into the chosen store.
 
-    return load(*data_files, store=store)
+    Raises:
+        UsageError: ``--data`` with a persistent store: a read command never writes to it.
+    """
+    from ipgraph.kg import load
+    from ipgraph.store import open_store
+
+    opened = open_store(store)
+    if data_files and opened.persistent:
+        raise UsageError(
+            f"--data {data_files[0]} would be written into the store {opened.spec}, and read "
+            f"commands never write: run `ipgraph load --store {opened.spec} FILE` first, or "
+            "leave out --store to read the file in memory"
+        )
+    return load(*data_files, store=opened)
 
 
 def echo_json(value: Any) -> None:
@@ -107,7 +198,7 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     def pad(text: str, size: int) -> str:
         return text + " " * (size - width(text))
 
-    cells = [list(headers), *[[str(c) for c in row] for row in rows]]
+    cells = [[printable(str(c)) for c in row] for row in [headers, *rows]]
     sizes = [max(width(row[i]) for row in cells) for i in range(len(headers))]
     lines = [
         "  ".join(pad(c, s) for c, s in zip(row, sizes, strict=True)).rstrip() for row in cells
@@ -131,8 +222,6 @@ def shorten(text: str, width: int = LABEL_WIDTH) -> str:
 def read_text(name: str) -> str:
     """The text of a file, or of stdin for '-'; an unreadable file is a usage error."""
     from pathlib import Path
-
-    from ipgraph.errors import UsageError
 
     if name == "-":
         return sys.stdin.read()

@@ -15,8 +15,10 @@ from ipgraph.cli.common import (
     cli,
     data_options,
     echo_json,
+    echo_text,
     format_option,
     open_graph,
+    printable,
     table,
 )
 
@@ -73,7 +75,7 @@ def validate(
     if output_format == "json":
         echo_json(report.to_dict())
     else:
-        click.echo(report.to_text())
+        echo_text(report.to_text())
     if not report.conforms:
         sys.exit(1)
 
@@ -163,7 +165,7 @@ def load_command(files: Sequence[str], store: str, bundled: bool, quiet: bool) -
         loaded = target.load_files(paths, progress=bar.update)
     target.close()
     for item in loaded:
-        click.echo(f"{item.graph}\t{item.triples} triples\t{item.path}")
+        click.echo(f"{item.graph}\t{item.triples} triples\t{printable(str(item.path))}")
     click.echo(f"{len(target)} triples in {target.spec}", err=True)
 
 

@@ -16,6 +16,7 @@ from ipgraph.cli.common import (
     cli,
     data_options,
     echo_json,
+    echo_text,
     format_option,
     open_graph,
     read_text,
@@ -106,7 +107,7 @@ def path(
         if output_format == "json":
             echo_json(found.to_dict())
         else:
-            click.echo(found.to_text(lang=lang))
+            echo_text(found.to_text(lang=lang))
         return
     results = kg.paths(
         a,
@@ -127,7 +128,7 @@ def path(
         echo_json(results.to_dict())
     else:
         for number, found in enumerate(results, start=1):
-            click.echo(f"{number}. [{len(found)}] {found.to_text(lang=lang)}")
+            echo_text(f"{number}. [{len(found)}] {found.to_text(lang=lang)}")
     if results.reason == "limit":
         click.echo(f"stopped at {len(results)} paths; raise --limit for more", err=True)
     elif results.reason == "time":
@@ -173,7 +174,7 @@ def neighbors(
     if output_format == "json":
         echo_json(found.to_dict())
     else:
-        click.echo(found.to_text(lang=lang))
+        echo_text(found.to_text(lang=lang))
 
 
 @cli.command()
@@ -342,7 +343,7 @@ def render(
             )
             views_path = None
         index = kg.render_site(views_path, output or "graphs/site")
-        click.echo(str(index))
+        echo_text(str(index))
         return
     if views_file is not None:
         raise UsageError("--views goes with --all")
@@ -361,5 +362,5 @@ def render(
     )
     written = write_html(view, output or Path("graphs") / f"{view.name}.html")
     if view.meta["notice"]:
-        click.echo(f"ipgraph: note: {view.meta['notice']}", err=True)
-    click.echo(str(written))
+        echo_text(f"ipgraph: note: {view.meta['notice']}", err=True)
+    echo_text(str(written))

@@ -16,6 +16,7 @@ from ipgraph.cli.common import (
     cli,
     data_options,
     echo_json,
+    echo_text,
     format_option,
     open_graph,
     shorten,
@@ -89,4 +90,4 @@ def show(entity: str, data_files: Sequence[str], store: str | None, output_forma
     if output_format == "json":
         echo_json(summary.to_dict())
     else:
-        click.echo(summary.to_text())
+        echo_text(summary.to_text())

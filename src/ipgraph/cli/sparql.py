@@ -22,6 +22,7 @@ from ipgraph.cli.common import (
     cli,
     data_options,
     echo_json,
+    echo_text,
     open_graph,
     read_text,
     shorten,
@@ -156,7 +157,7 @@ def query(
     except QuerySyntaxError as exc:
         click.echo(f"ipgraph: error: {exc}", err=True)
         if exc.line is not None:
-            click.echo(_caret(text, exc.line, exc.column), err=True)
+            echo_text(_caret(text, exc.line, exc.column), err=True)
         sys.exit(exc.exit_code)
     finally:
         kg.close()
@@ -228,7 +229,7 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
             click.echo("true" if result.boolean else "false")
             return
         if result.is_graph:
-            click.echo(result.serialize("ttl").decode("utf-8"), nl=False)
+            echo_text(result.serialize("ttl").decode("utf-8"), nl=False)
             return
         rows = [[_cell(kg, value) for value in row] for row in result.rows]
         click.echo(table(rows, result.vars))

@@ -194,7 +194,9 @@ def _free_locks_in_child() -> None:
             lock.release()
 
 
-os.register_at_fork(after_in_child=_free_locks_in_child)
+# Oxigraph's parser lives in an empty in-memory store (`_empty_ox_store`); creating one in a
+# forked worker hangs, so it is made in the parent before any fork, once.
+os.register_at_fork(before=lambda: _empty_ox_store(), after_in_child=_free_locks_in_child)
 """The process-wide cache `check_query` answers from (``CHECKED.clear()`` empties it)."""
 
 

@@ -11,6 +11,7 @@ The backends: `MemoryStore` (rdflib, the default), `OxigraphStore` (embedded, pe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,9 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from ipgraph import formats
+from ipgraph import data, formats
 from ipgraph.errors import DataError
-from ipgraph.loader import parse_file, rdf_format
+from ipgraph.loader import check_file, graph_name, parse_file, rdf_format
 from ipgraph.sparql.check import ParsedQuery, check_query
 from ipgraph.sparql.result import QueryResult
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -115,7 +116,14 @@ class Store:
         self.spec: str = getattr(self, "spec", self.kind)
         self.dataset = dataset
         self._paths: dict[URIRef, str] = {}
+        self._names: dict[Path, URIRef] = {}
         bind_prefixes(self.dataset)
+
+    @property
+    def writable(self) -> bool:
+        """Whether loads can write here (a SPARQL server without an update or Graph Store
+        endpoint cannot be written)."""
+        return True
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -183,8 +191,60 @@ class Store:
         for path in files:  # fail before touching anything
             if not path.is_file():
                 raise DataError(str(path), "no such file")
-            rdf_format(path)
+            check_file(path)
+        self._names = self.default_graphs(files)
         return self._load_files(files, only_changed, progress)
+
+    def default_graphs(self, files: Sequence[Path]) -> dict[Path, URIRef]:
+        """The named graph each file's triples go to, by resolved path: ``graph/{file stem}``
+        (`ipgraph.loader.graph_name`), unless that name is ipgraph's bundled graph or belongs
+        to another file (in the store or earlier in ``files``): then ``graph/{stem}-{hash}``,
+        a short hash of the resolved path. A file loaded again keeps its name.
+
+        >>> from ipgraph.store import open_store
+        >>> names = open_store("memory").default_graphs([Path("a/facts.ttl"), Path("b/facts.ttl")])
+        >>> [name.rsplit("/", 1)[-1][:6] for name in names.values()]
+        ['facts', 'facts-']
+        """
+        bundled = {path.resolve(): graph_name(path) for path in data.bundled_files()}
+        reserved = set(bundled.values())
+        owners = {name: Path(source).resolve() for name, source in self._paths.items()}
+        names: dict[Path, URIRef] = {}
+        for path in files:
+            key = path.resolve()
+            if key in bundled:
+                names[key] = bundled[key]
+                continue
+            name = graph_name(path)
+            if name in reserved or owners.get(name, key) != key:
+                digest = hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:8]
+                name = URIRef(f"{name}-{digest}")
+            owners[name] = key
+            names[key] = name
+        return names
+
+    def default_graph(self, path: Path) -> URIRef:
+        """The named graph for a file's triples outside any named graph (see
+        `default_graphs`, worked out when a load starts)."""
+        return self._names.get(path.resolve()) or graph_name(path)
+
+    def check_graphs(self, path: Path, names: Iterable[URIRef]) -> None:
+        """Refuse a user file that names one of the bundled graphs (in TriG or N-Quads):
+        bundled graphs are never shadowed.
+
+        Raises:
+            DataError: naming the file and the graph.
+        """
+        bundled = {path.resolve(): graph_name(path) for path in data.bundled_files()}
+        if path.resolve() in bundled:
+            return
+        for name in names:
+            if name in bundled.values():
+                raise DataError(
+                    str(path),
+                    f"graph <{name}> is the name of ipgraph's bundled graph; give your "
+                    "graph another name",
+                )
 
     def _load_files(
         self, files: list[Path], only_changed: bool, progress: Progress | None
@@ -194,7 +254,9 @@ class Store:
         their own override this."""
         parsed = []
         for path in files:
-            parsed.append(parse_file(path))
+            item = parse_file(path, graph=self.default_graph(path))
+            self.check_graphs(path, item.graphs)
+            parsed.append(item)
             if progress is not None:
                 progress(path.stat().st_size)
         loaded: list[LoadedGraph] = []

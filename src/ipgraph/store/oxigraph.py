@@ -11,12 +11,11 @@ import gc
 import hashlib
 import itertools
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
@@ -24,23 +23,19 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from ipgraph import formats
-from ipgraph.errors import DataError, MissingExtra, StoreError
-from ipgraph.loader import graph_name, rdf_format
+from ipgraph.errors import DataError, MissingExtra, StoreBusy, StoreError
+from ipgraph.loader import rdf_format, token_too_long
 from ipgraph.sparql.check import ParsedQuery, ox_syntax_error
 from ipgraph.sparql.result import QueryResult, collect_graph
 from ipgraph.sparql.scan import inject_values
 from ipgraph.store.base import Graphs, LabelRows, LoadedGraph, Progress, Store, Triple
+from ipgraph.store.directory import META_FILE, StoreDirectory
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-
-META_FILE = "ipgraph.json"
-
-_HANDLES: dict[str, Any] = {}
-"""Open pyoxigraph stores by data directory: RocksDB allows one handle per process."""
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
@@ -93,10 +88,14 @@ class OxigraphStore(Store):
     Reads go to pyoxigraph directly (SPARQL, pattern lookups); the rdflib `Dataset` view is
     oxrdflib's adapter over the same open store, so rdflib-based code sees the same data.
 
-    A write never touches the current data directory: it makes a checkpoint of it (hard links,
-    so it is cheap) as ``data-N+1``, loads into that, and then switches ``ipgraph.json`` to it
-    with one atomic rename. An interrupted or failed load therefore leaves the store as it was;
-    the half-written directory is removed the next time the store is opened.
+    The directory is recognised by the marker in ``ipgraph.json`` (see
+    `ipgraph.store.directory`): a directory holding other files is refused, never written to.
+    Committed data directories are only ever opened read-only. A write holds the writers' lock
+    (`fcntl.flock`) throughout: it makes a checkpoint of the current data directory (hard
+    links, so it is cheap) as a new ``data-N``, loads into that, and then switches
+    ``ipgraph.json`` to it with one atomic rename. An interrupted or failed load therefore
+    leaves the store as it was; the next writer removes the half-written directory. Readers
+    never remove anything, and no writer removes a directory a reader still holds.
     """
 
     kind = "oxigraph"
@@ -108,74 +107,79 @@ class OxigraphStore(Store):
         self.path = Path(path).expanduser()
         self.spec = f"oxigraph:{path}"
         self._ox_module = _pyoxigraph()
-        if self.path.exists() and not self.path.is_dir():
-            raise StoreError(f"{self.path} is a file, not an Oxigraph store directory")
-        if self.path.is_dir() and (self.path / "CURRENT").exists():
-            raise StoreError(
-                f"{self.path} is a bare Oxigraph database; ipgraph keeps its own layout "
-                "(PATH/ipgraph.json + PATH/data-N): point it at a new directory and run "
-                "`ipgraph load` there, or serve this one with `oxigraph serve` and use sparql:"
-            )
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.meta = self._read_meta(self.path)
-        self._remove_stale()
-        self._ox: ox.Store = self._open(self.data_dir)
+        self.directory = StoreDirectory(self.path)
+        self._pin: IO[str] | None = None
+        self.meta: dict[str, Any] = {}
+        self._ox: ox.Store = self._open_current()
         self._prefixes: dict[str, str] | None = None
         super().__init__(self._make_dataset())
         self._paths = {URIRef(k): v for k, v in self.meta.get("paths", {}).items()}
 
     @property
-    def data_dir(self) -> Path:
-        """The current Oxigraph data directory (what ``oxigraph serve --location`` takes)."""
-        return self.path / str(self.meta.get("data", "data-0"))
-
-    def _remove_stale(self) -> None:
-        """Delete data directories left by interrupted or superseded loads."""
-        current = self.data_dir.name
-        for child in self.path.glob("data-*"):
-            if child.name != current and str(child.resolve()) not in _HANDLES:
-                shutil.rmtree(child, ignore_errors=True)
+    def data_dir(self) -> Path | None:
+        """The current Oxigraph data directory (what ``oxigraph serve --location`` takes);
+        None while the store holds no data."""
+        name = self.directory.current(self.meta)
+        return None if name is None else self.path / name
 
     # -- opening -----------------------------------------------------------------------------
 
-    def _open(self, path: Path) -> ox.Store:
-        key = str(path.resolve())
-        if key in _HANDLES:  # one handle per directory and process: RocksDB locks it
-            return cast("ox.Store", _HANDLES[key])
-        try:
-            handle = self._ox_module.Store(str(path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"the Oxigraph store {self.path} is open in another process; stop it "
-                    "(e.g. `ipgraph serve`) or query that process instead"
-                ) from None
-            raise StoreError(f"cannot open the Oxigraph store {path}: {exc}") from None
-        _HANDLES[key] = handle
-        return handle  # type: ignore[no-any-return]
+    def _open_current(self) -> ox.Store:
+        """Read the metadata and open its data directory read-only, holding a shared lock on
+        it so that no writer removes it while this store reads it. Nothing is removed here:
+        only a writer holding the lock removes stale directories."""
+        for _ in range(20):
+            meta = self.directory.read_meta()
+            name = self.directory.current(meta)
+            if name is None:
+                self._set_current(meta, None)
+                return self._ox_module.Store()  # type: ignore[no-any-return]  # no data yet
+            pin = self.directory.pin(name)
+            if pin is None:
+                continue  # a writer replaced it meanwhile: read the metadata again
+            try:
+                handle = self._ox_module.Store.read_only(str(self.path / name))
+            except OSError as exc:
+                pin.close()
+                raise StoreError(f"cannot open the Oxigraph store {self.path}: {exc}") from None
+            self._set_current(meta, pin)
+            return handle  # type: ignore[no-any-return]
+        raise StoreError(
+            f"{self.path / META_FILE} names a data directory that is missing; the store is "
+            "damaged: load into a new directory"
+        )
+
+    def _set_current(self, meta: dict[str, Any], pin: IO[str] | None) -> None:
+        old, self._pin, self.meta = self._pin, pin, meta
+        if old is not None:
+            old.close()
+
+    def _refresh(self) -> None:
+        """Under the writers' lock: follow a write another process committed meanwhile."""
+        meta = self.directory.read_meta()
+        if meta.get("data") != self.meta.get("data") or meta != self.meta:
+            self._ox = self._open_current()
+            self.dataset = self._make_dataset()
+            self._paths = {URIRef(k): v for k, v in self.meta.get("paths", {}).items()}
 
     def _make_dataset(self) -> Dataset:
         try:
             from oxrdflib import OxigraphStore as Adapter
         except ImportError:  # pragma: no cover
             raise MissingExtra("oxrdflib", "oxigraph") from None
-        dataset = Dataset(store=Adapter(store=self._ox), default_union=True)
+
+        class _ReadView(Adapter):
+            def add_graph(self, graph: Graph) -> None:
+                """Reading a named graph (`Dataset.graph`) never creates it: the committed
+                data is opened read-only, and writes go through `OxigraphStore` itself."""
+
+        dataset = Dataset(store=_ReadView(store=self._ox), default_union=True)
         self._prefixes = None
         bind_prefixes(dataset)
         for prefix, ns in self.meta.get("prefixes", {}).items():
             if prefix not in PREFIXES:
                 dataset.bind(prefix, URIRef(ns), override=False)
         return dataset
-
-    @staticmethod
-    def _read_meta(path: Path) -> dict[str, Any]:
-        try:
-            meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{path / META_FILE}: unreadable store metadata ({exc})") from None
-        return meta if isinstance(meta, dict) else {}
 
     def prefixes(self) -> dict[str, str]:
         if self._prefixes is None:
@@ -214,12 +218,16 @@ class OxigraphStore(Store):
                     for s, p, o in graph
                 )
 
-        self._write(write, dict(self.meta))
+        with self.directory.writing():
+            self._refresh()
+            self._write(write, json.loads(json.dumps(self.meta)))
 
-    def _load_files(
+    def _plan(
         self, files: list[Path], only_changed: bool, progress: Progress | None
-    ) -> list[LoadedGraph]:
-        meta = json.loads(json.dumps(self.meta))  # a copy, committed with the data
+    ) -> tuple[dict[str, Any], list[tuple[Path, dict[str, Any]]]]:
+        """A copy of the metadata with the unchanged files' records refreshed, and the files to
+        load with their new records."""
+        meta: dict[str, Any] = json.loads(json.dumps(self.meta))  # committed with the data
         records: dict[str, Any] = meta.setdefault("files", {})
         todo: list[tuple[Path, dict[str, Any]]] = []
         for path in files:
@@ -234,10 +242,43 @@ class OxigraphStore(Store):
                     progress(print_["size"])
                 continue
             todo.append((path, {**print_, "sha256": digest}))
+        return meta, todo
+
+    def _load_files(
+        self, files: list[Path], only_changed: bool, progress: Progress | None
+    ) -> list[LoadedGraph]:
+        meta, todo = self._plan(files, only_changed, None)
+        if not todo and meta.get("files") != self.meta.get("files"):
+            # only modification times changed: note them, unless another process is writing
+            with contextlib.suppress(StoreBusy), self.directory.writing():
+                self._refresh()
+                meta, todo = self._plan(files, only_changed, None)
+                if not todo:
+                    self.directory.save_meta(meta)
+                    self.meta = meta
+        if not todo:  # up to date: nothing written, no lock needed
+            if progress is not None:
+                for path in files:
+                    progress(path.stat().st_size)
+            return []
+        with self.directory.writing():
+            self._refresh()  # another process may have written since this store was opened
+            self._names = self.default_graphs(files)
+            meta, todo = self._plan(files, only_changed, progress)
+            return self._load_todo(meta, todo, progress)
+
+    def _load_todo(
+        self,
+        meta: dict[str, Any],
+        todo: list[tuple[Path, dict[str, Any]]],
+        progress: Progress | None,
+    ) -> list[LoadedGraph]:
+        """Load the planned files into a new data directory (holding the writers' lock)."""
+        records: dict[str, Any] = meta.setdefault("files", {})
         if not todo:
             if records != self.meta.get("files"):
+                self.directory.save_meta(meta)
                 self.meta = meta
-                self._save_meta(self.path, meta)
             return []
         loaded: list[LoadedGraph] = []
 
@@ -270,7 +311,7 @@ class OxigraphStore(Store):
         fmt = rdf_format(path)
         ox_format = getattr(ox.RdfFormat, str(formats.by_name(fmt).oxigraph))
         base = path.resolve().as_uri()
-        default = graph_name(path)
+        default = self.default_graph(path)
         prefixes: dict[str, str] = {}
         try:
             if formats.by_name(fmt).reads_graphs:
@@ -282,6 +323,7 @@ class OxigraphStore(Store):
                     graph = quad.graph_name
                     names.add(default if graph == ox.DefaultGraph() else URIRef(graph.value))
                 prefixes = dict(getattr(parser, "prefixes", {}) or {})
+                self.check_graphs(path, names)
                 for name in names:
                     target.remove_graph(ox.NamedNode(str(name)))
                 default_node = ox.NamedNode(str(default))
@@ -317,17 +359,24 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             reason = str(exc.msg if hasattr(exc, "msg") else exc).split("\n")[0]
             raise DataError(str(path), f"bad {fmt} syntax: {reason}", exc.lineno) from None
+        except MemoryError as exc:  # Oxigraph's parse buffer: a token longer than 16 MiB
+            if "buffer" not in str(exc):
+                raise
+            raise token_too_long(path, fmt) from None
         except (ValueError, OSError) as exc:
             raise DataError(str(path), f"cannot load as {fmt}: {exc}") from None
 
     def _write(self, write: Callable[[Any], None], meta: dict[str, Any]) -> None:
-        """Apply ``write`` to a checkpoint of the store, then make it current (all or nothing)."""
-        number = int(str(meta.get("data", "data-0")).rsplit("-", 1)[-1]) + 1
-        staging = self.path / f"data-{number}"
-        if staging.exists():
-            shutil.rmtree(staging)
+        """Apply ``write`` to a checkpoint of the store, then make it current (all or nothing).
+
+        Holding the writers' lock: stale directories of interrupted writes go first (those no
+        reader holds), the checkpoint is staged in a new ``data-N``, and the metadata switches
+        to it in one atomic rename; the superseded directory goes when no reader holds it.
+        """
+        current = self.directory.current(self.meta)
+        self.directory.remove_stale(keep=current)
+        staging = self.path / self.directory.next_name()
         if any(True for _ in self._ox.quads_for_pattern(None, None, None)):
-            self._ox.flush()
             self._ox.backup(str(staging))  # a checkpoint: hard links, not a copy
         target = self._ox_module.Store(str(staging))
         try:
@@ -340,37 +389,34 @@ class OxigraphStore(Store):
             gc.collect()
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        del target  # close the writable handle: readers open committed directories read-only
+        gc.collect()
         meta["data"] = staging.name
         meta["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-        self._save_meta(self.path, meta)  # the commit point: one atomic rename
-        old = self.data_dir
-        _HANDLES[str(staging.resolve())] = target
-        self.meta = meta
-        self._ox = target
+        self.directory.save_meta(meta)  # the commit point: one atomic rename
+        self._ox = self._open_current()
         self.dataset = self._make_dataset()
-        self._paths = {URIRef(k): v for k, v in meta.get("paths", {}).items()}
-        _HANDLES.pop(str(old.resolve()), None)
-        gc.collect()
-        shutil.rmtree(old, ignore_errors=True)
-
-    @staticmethod
-    def _save_meta(path: Path, meta: dict[str, Any]) -> None:
-        temporary = path / (META_FILE + ".tmp")
-        temporary.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path / META_FILE)
+        self._paths = {URIRef(k): v for k, v in self.meta.get("paths", {}).items()}
+        self.directory.remove_stale(keep=staging.name)
 
     def bind(self, namespaces: Iterable[tuple[str, URIRef]]) -> None:
         namespaces = list(namespaces)
         super().bind(namespaces)
         self._prefixes = None
         stored: dict[str, str] = self.meta.setdefault("prefixes", {})
-        changed = False
-        for prefix, ns in namespaces:
-            if prefix and prefix not in PREFIXES and prefix not in stored:
-                stored[prefix] = str(ns)
-                changed = True
-        if changed and self.path.exists():
-            self._save_meta(self.path, self.meta)
+        fresh = {
+            prefix: str(ns)
+            for prefix, ns in namespaces
+            if prefix and prefix not in PREFIXES and prefix not in stored
+        }
+        if not fresh:
+            return
+        stored.update(fresh)
+        with contextlib.suppress(StoreBusy), self.directory.writing():  # a note, not data
+            meta = self.directory.read_meta()
+            if meta.get("data") == self.meta.get("data"):
+                meta.setdefault("prefixes", {}).update(fresh)
+                self.directory.save_meta(meta)
 
     # -- fast paths ---------------------------------------------------------------------------
 
@@ -486,15 +532,20 @@ class OxigraphStore(Store):
         return None
 
     def worker_view(self) -> Store:
-        """A read-only handle on the current data directory for a forked worker: RocksDB's
-        handle and lock belong to the parent and must not be used across a fork."""
+        """A read-only handle on the current data directory for a forked worker: RocksDB
+        handles must not be used across a fork."""
         view = copy.copy(self)
-        view._ox = self._ox_module.Store.read_only(str(self.data_dir))
+        data_dir = self.data_dir
+        view._ox = (
+            self._ox_module.Store()
+            if data_dir is None
+            else self._ox_module.Store.read_only(str(data_dir))
+        )
         return view
 
     def close(self) -> None:
-        """Flush pending writes to disk (the handle stays shared within the process)."""
-        self._ox.flush()
+        """Nothing to flush: this store reads committed data read-only, and writes close their
+        own handle when they commit."""
 
 
 def _count_graphs(store: Any) -> dict[URIRef, int]:

@@ -17,7 +17,6 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from ipgraph.errors import StoreError, UsageError
-from ipgraph.loader import graph_name
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
 from ipgraph.store.base import LabelRows, Store, reads_graphs
@@ -104,7 +103,8 @@ class SparqlStore(Store):
                 """Graphs come into being when data is loaded; never CREATE them."""
 
         class _QueryStore(SPARQLStore, _FormConnector):  # type: ignore[misc]
-            pass
+            def add_graph(self, graph: Graph) -> None:
+                """Reading a named graph (`Dataset.graph`) never tries to create it."""
 
         backend: SPARQLStore
         if update:
@@ -183,7 +183,7 @@ class SparqlStore(Store):
             # The server keeps no record of files; a file whose graph it already holds is
             # taken as loaded (`ipgraph load` always replaces).
             present = set(self.graph_names())
-            files = [p for p in files if reads_graphs(p) or graph_name(p) not in present]
+            files = [p for p in files if reads_graphs(p) or self.default_graph(p) not in present]
         loaded = super()._load_files(files, False, progress)
         self._sizes_cache = None
         return loaded
