@@ -78,7 +78,7 @@ def test_export_quad_formats_keep_named_graphs(
     parsed = Dataset().parse(data=result.stdout, format=fmt)
     assert len(list(parsed.quads())) == len(list(kg.graph.quads()))
     names = {str(g.identifier) for g in parsed.graphs() if len(g)}
-    assert "https://w3id.org/ipgraph/graph/cnipa-ar2021-ch4" in names
+    assert "https://w3id.org/ipgraph/id/passage/cnipa-ar2021-ch4/s01-p1" in names  # a passage graph
 
 
 def test_malformed_data_file_is_one_line_exit_2(run: Run, write: Writer) -> None:

@@ -103,5 +103,5 @@ def test_to_dicts_gives_plain_json_ready_values(kg: ipgraph.KnowledgeGraph) -> N
              OPTIONAL { ?o ipg:referencePeriod ?period }
              BIND(true AS ?flag) } ORDER BY ?value LIMIT 1"""
     ).to_dicts()
-    assert rows == [{"value": 170, "date": "2021-12-31", "period": None, "flag": True}]
+    assert rows == [{"value": 6.3, "date": "2020-12-31", "period": None, "flag": True}]
     json.dumps(rows)

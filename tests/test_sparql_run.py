@@ -20,7 +20,7 @@ from ipgraph.errors import QueryForbidden, QueryTimeout, UsageError
 from ipgraph.sparql.run import run_query
 from ipgraph.store import MemoryStore
 from ipgraph.terms import to_term
-from ipgraph.vocab import GRAPH, ID, IPG
+from ipgraph.vocab import ID, IPG
 
 MOE = ID["agency/moe"]
 EX = "https://example.org/"
@@ -186,17 +186,18 @@ def test_rdflib_itself_does_not_fetch_even_without_the_check(no_network: list[st
 
 def test_from_a_graph_the_store_holds_selects_it(kg: ipgraph.KnowledgeGraph) -> None:
     text = "SELECT (COUNT(?m) AS ?n) FROM <{}> WHERE {{ ?m a ipg:Ministry }}"
-    facts = kg.query(text.format(GRAPH["cnipa-ar2021-ch4"]))
-    assert facts.rows == [(Literal(6),)]
-    names = [s.graph for s in kg.sources() if s.graph != GRAPH["cnipa-ar2021-ch4"]]
+    passage = ID["passage/cnipa-ar2021-ch4/s01-p1"]  # names MIIT (one graph per passage)
+    facts = kg.query(text.format(passage))
+    assert facts.rows == [(Literal(1),)]
+    names = [s.graph for s in kg.sources() if s.graph != passage]
     vocabulary_only = kg.query(text.format(names[0]))
     assert vocabulary_only.rows == [(Literal(0),)]
 
 
 def test_protocol_dataset_override(kg: ipgraph.KnowledgeGraph) -> None:
-    facts = GRAPH["cnipa-ar2021-ch4"]
+    facts = ID["passage/cnipa-ar2021-ch4/s01-p1"]  # names MIIT (one graph per passage)
     count = "SELECT (COUNT(?m) AS ?n) WHERE { ?m a ipg:Ministry }"
-    assert run_query(kg.store, count, default_graphs=[facts]).rows == [(Literal(6),)]
+    assert run_query(kg.store, count, default_graphs=[facts]).rows == [(Literal(1),)]
     named = run_query(
         kg.store,
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?m a ipg:Ministry } }",

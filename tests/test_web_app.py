@@ -55,7 +55,7 @@ from ipgraph.web.protocol import RESULT_FORMATS, SD
 pytestmark = pytest.mark.anyio
 
 VOCABULARY = str(graph_name(data.vocabulary_file()))  # the ontology's named graph
-FACTS = str(graph_name(data.source_files()[0]))  # the CNIPA report chapter's named graph
+FACTS = str(ID["passage/cnipa-ar2021-ch4/intro-p1"])  # a passage graph of the CNIPA chapter
 IN_VOCABULARY = "ASK { ipg:Agency a owl:Class }"  # true in the vocabulary graph only
 IN_FACTS = "ASK { ?s a ipg:Agency }"  # true in the facts graph only
 AGENCIES = (

@@ -20,6 +20,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 # The named graph of the vocabulary: `ontology.ttl` loaded like any file, as graph/{stem}.
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 
+CURATION = GRAPH["curation/"]
+"""Curator inferences sit in graphs ``graph/curation/{slug}``, each an `ipg:CuratorInference`."""
+
 
 def ontology_dir() -> Path:
     """The directory holding ``ontology.ttl``, ``shapes.ttl`` and ``sources/``."""
@@ -41,9 +44,20 @@ def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
 
 
+SOURCE_SUFFIXES = (".trig", ".ttl")
+"""Curated files: TriG keeps its named graphs (one per passage, per second source, per curator
+inference; docs/provenance.md); a Turtle file becomes the graph ``graph/{stem}``."""
+
+
 def source_files() -> list[Path]:
-    """The curated facts, one Turtle file per source document, in a stable order."""
-    return sorted((ontology_dir() / "sources").glob("*.ttl"))
+    """The curated facts: the seed chapter, the second sources and the curation, sorted.
+
+    >>> names = [p.name for p in source_files()]
+    >>> "cnipa-ar2021-ch4.trig" in names and "curation.trig" in names
+    True
+    """
+    folder = ontology_dir() / "sources"
+    return sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES)
 
 
 def bundled_files() -> list[Path]:

@@ -42,6 +42,7 @@ from ipgraph.vocab import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
     from ipgraph.extract import Draft, DraftDiff
+    from ipgraph.provenance import Statement, TimelineEntry
 
 T = TypeVar("T")
 
@@ -171,8 +172,8 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             types: keep only entities of these classes (IRIs or CURIEs such as ``ipg:Agency``).
 
         >>> import ipgraph
-        >>> [m.label for m in ipgraph.load().find("ministry of ed")]
-        ['Ministry of Education']
+        >>> [m.label for m in ipgraph.load().find("ministry of ed")][0]
+        'Ministry of Education'
         """
         wanted = self.classes(types) if types else None
         return self.labels.find(text, limit=limit, types=wanted)
@@ -539,6 +540,66 @@ class KnowledgeGraph(PathMethods, ViewMethods):
                 merged += graph
             draft = merged
         return diff(draft, self.graph)
+
+    # -- provenance and time (issue 10: provenance.py) ------------------------------------
+
+    def why(
+        self,
+        subject: str | URIRef,
+        predicate: str | URIRef | None = None,
+        object: str | Node | None = None,
+    ) -> list[Statement]:
+        """The sources of each statement about ``subject``: how the graph knows it.
+
+        Each statement sits in the named graph of every passage that states it, every second
+        source that gives it, or the curator inference that justifies it (docs/provenance.md).
+
+        Args:
+            subject: anything `resolve` accepts (IRI, CURIE, id path, label, acronym).
+            predicate: a CURIE or IRI (``ipg:issuedBy``); all predicates when None.
+            object: an entity reference, an rdflib term, or a literal's text; any when None.
+
+        Returns:
+            One `Statement` per matching (predicate, object), each with its `Source` list:
+            ``kind`` (stated / second source / inferred / vocabulary / file), the passage
+            locator, or title, URL, publisher and date, or the justification.
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the subject (or an entity object) is unknown.
+            UsageError: a predicate CURIE with an unknown prefix.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> [(s.kind, s.section, s.paragraph) for s in kg.why("China Brand Day 2021",
+        ...     "ipg:organizedBy", "NDRC")[0].sources]
+        [('stated', '04', 2)]
+        >>> sorted({s.kind for st in kg.why("CNIPA") for s in st.sources})
+        ['inferred', 'second source', 'stated']
+        """
+        from ipgraph.provenance import why
+
+        return why(self, subject, predicate, object)
+
+    def timeline(self, entity: str | URIRef | None = None) -> list[TimelineEntry]:
+        """Documents, events and figures in date order, optionally only those involving
+        ``entity`` (about it, issued or organized by it, or linked to it).
+
+        Dates come from ``eli:date_document`` (issued), ``eli:date_publication``,
+        ``eli:first_date_entry_in_force``, ``ipg:year``, a figure's ``ipg:referenceDate`` or
+        ``ipg:referencePeriod``, a plan's period and ``ipg:nameChangedOn``.
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the entity is unknown.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> part = kg.resolve("document/gbt-39551-1")
+        >>> [(e.date, e.kind) for e in kg.timeline(part) if e.item == part]
+        [('2020-11-09', 'issued'), ('2021-06-01', 'in force')]
+        """
+        from ipgraph.provenance import timeline
+
+        return timeline(self, entity)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"

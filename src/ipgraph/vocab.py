@@ -158,6 +158,38 @@ class IPG(DefinedNamespace):
     paragraph: URIRef  # passage -> 1-based paragraph number within the section
     heading: URIRef  # passage -> heading of its section
 
+    # --- Provenance per statement, second sources, indicators, names, time (issue 10) -------
+    CuratorInference: URIRef  # a named graph of curator inferences; rdfs:comment justifies it
+    Reliability: URIRef  # what kind of publisher a second source is
+    ReliabilityScheme: URIRef  # the scheme of reliabilities
+    OfficialPublication: URIRef  # reliability: an official body's own site
+    StateMedia: URIRef  # reliability: Xinhua, People's Daily, CCTV, ...
+    OfficialTextCopy: URIRef  # reliability: a faithful copy of an official text elsewhere
+    ThirdParty: URIRef  # reliability: a law firm, association, catalogue or blog
+    reliability: URIRef  # source -> Reliability
+    Indicator: URIRef  # a plan's quantitative indicator (a Measure)
+    IndicatorSet: URIRef  # a set of indicators issued to evaluate something
+    StandardSeries: URIRef  # a national standard in several parts
+    Directive: URIRef  # central instructions or arrangements referred to without a title
+    IllegalActType: URIRef  # a kind of illegal act a campaign combats
+    IllegalActScheme: URIRef  # the scheme of kinds of illegal acts
+    issuerUnknown: URIRef  # document -> true when no source names its issuer
+    draftedBy: URIRef  # document -> drafting organization
+    proposedBy: URIRef  # document -> proposing organization (a standard's committee)
+    ledBy: URIRef  # program -> lead organizer
+    scope: URIRef  # document/program/observation -> the region it covers ("nationwide")
+    combats: URIRef  # campaign -> IllegalActType
+    evaluates: URIRef  # indicator set -> program it evaluates
+    hasIndicator: URIRef  # plan -> Indicator
+    target: URIRef  # plan -> target observation
+    baseline: URIRef  # plan -> baseline observation
+    basePeriod: URIRef  # growth observation -> the year it is measured against
+    disagreesWith: URIRef  # observation -> observation of the same thing, another value
+    officialName: URIRef  # the name or title as printed by the body or document itself
+    translatedName: URIRef  # a rendering of the official name in another language
+    formerName: URIRef  # organization -> a name it used before
+    nameChangedOn: URIRef  # organization -> date it took its current name
+
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -11,6 +11,11 @@ The checklist lives in ``tests/seed/data/*.csv``, one row per item of the source
 Terms are written as CURIEs (``id:agency/cnipa``, ``ipg:Exactly``); literal objects as
 ``CNIPA@en``, ``2021^^xsd:gYear`` or plain text. Each ``tests/seed/test_section_*.py`` sets
 ``SECTION`` and receives that section's rows as the ``check`` parameter: one SPARQL ASK each.
+
+Provenance is per statement: each check asks for the statement *inside the named graph of the
+passage that states it* (``GRAPH <passage> { ... }``). A relation's ``passage`` cell may instead
+name a curator inference (``curation:zh-names``) or a second source (``source:{slug}``) when the
+chapter does not state it; Chinese labels of entities are checked in the union of all graphs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
+from ipgraph.data import source_files
+from ipgraph.loader import parse_file
 from ipgraph.vocab import GRAPH, ID, PREFIXES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,6 +68,22 @@ def passage(slug: str) -> str:
     return ID[f"passage/{SOURCE}/{slug}"].n3()
 
 
+def graph_of(cell: str) -> str:
+    """The named graph a checklist row's statement must sit in, as a SPARQL term.
+
+    ``s02-p1`` is a passage of the seed chapter, ``curation:zh-names`` a curator inference,
+    ``source:people-en-2022-08-25`` a second source.
+    """
+    kind, sep, slug = cell.partition(":")
+    if not sep:
+        return passage(cell)
+    if kind == "curation":
+        return GRAPH[f"curation/{slug}"].n3()
+    if kind == "source":
+        return ID[f"source/{slug}"].n3()
+    raise ValueError(f"unknown graph kind in checklist cell {cell!r}")
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -92,7 +115,7 @@ class Check:
         pytest.fail(
             f"section {self.section}, {self.kind} {self.what!r} does not hold.\n"
             f"Query:\n{self.ask}\nThe graph has for {self.subject}:\n{have}\n"
-            f"Fix ontology/sources/{SOURCE}.ttl or, if the checklist is wrong, "
+            f"Fix ontology/sources/{SOURCE}.trig (or curation.trig) or, if the checklist is wrong, "
             f"tests/seed/data/{self.kind}s.csv.",
             pytrace=False,
         )
@@ -101,13 +124,13 @@ class Check:
 def _passage_checks() -> Iterator[Check]:
     source = ID[f"source/{SOURCE}"].n3()
     for row in _rows("passages.csv"):
-        ask = f"""ASK {{
+        ask = f"""ASK {{ GRAPH {source} {{
   {term(row["passage"])} a {term("ipg:Passage")} ;
     {term("ipg:inSource")} {source} ;
     {term("ipg:section")} {Literal(row["section"]).n3()} ;
     {term("ipg:paragraph")} {Literal(int(row["paragraph"])).n3()} ;
     {term("ipg:heading")} {Literal(row["heading"]).n3()} .
-}}"""
+}} }}"""
         yield Check("passage", row["section"], row["passage"], row["passage"], ask)
 
 
@@ -120,9 +143,11 @@ def _entity_checks() -> Iterator[Check]:
         ask = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
 PREFIX prov: <{PREFIXES["prov"]}>
 ASK {{
-  {subject} a {term(row["class"])} ;
-    rdfs:label {Literal(row["label_en"], lang="en").n3()} ;
-    prov:wasDerivedFrom {passage(row["passage"])} .{zh}
+  GRAPH {passage(row["passage"])} {{
+    {subject} a {term(row["class"])} ;
+      rdfs:label {Literal(row["label_en"], lang="en").n3()} ;
+      prov:wasDerivedFrom {passage(row["passage"])} .
+  }}{zh}
 }}"""
         yield Check("entity", row["section"], row["entity"], row["entity"], ask)
 
@@ -130,10 +155,8 @@ ASK {{
 def _relation_checks() -> Iterator[Check]:
     for row in _rows("relations.csv"):
         subject = term(row["subject"])
-        ask = f"""PREFIX prov: <{PREFIXES["prov"]}>
-ASK {{
-  {subject} {term(row["predicate"])} {term(row["object"])} ;
-    prov:wasDerivedFrom {passage(row["passage"])} .
+        ask = f"""ASK {{
+  GRAPH {graph_of(row["passage"])} {{ {subject} {term(row["predicate"])} {term(row["object"])} }}
 }}"""
         what = f"{row['subject']} {row['predicate']} {row['object']}"
         yield Check("relation", row["section"], row["subject"], what, ask)
@@ -152,16 +175,18 @@ def _figure_checks() -> Iterator[Check]:
 PREFIX prov: <{PREFIXES["prov"]}>
 PREFIX xsd: <{PREFIXES["xsd"]}>
 ASK {{
-  {subject} a ipg:Observation ;
-    ipg:value ?value ;
-    ipg:qualifier {term(row["qualifier"])} ;
-    ipg:unit {term(row["unit"])} ;
-    ipg:measure {term(row["measure"])} ;
-    {when} ;
-    ipg:about {about} ;
-    prov:wasDerivedFrom {passage(row["passage"])} .
+  GRAPH {passage(row["passage"])} {{
+    {subject} a ipg:Observation ;
+      ipg:value ?value ;
+      ipg:qualifier {term(row["qualifier"])} ;
+      ipg:unit {term(row["unit"])} ;
+      ipg:measure {term(row["measure"])} ;
+      {when} ;
+      ipg:about {about} ;
+      prov:wasDerivedFrom {passage(row["passage"])} .
+    FILTER NOT EXISTS {{ {subject} ipg:value ?other FILTER (?other != ?value) }}
+  }}
   FILTER (datatype(?value) = xsd:decimal && ?value = {row["value"]})
-  FILTER NOT EXISTS {{ {subject} ipg:value ?other FILTER (?other != ?value) }}
 }}"""
         what = f"{row['observation']} = {row['qualifier']} {row['value']}"
         yield Check("figure", row["section"], curie, what, ask)
@@ -180,11 +205,12 @@ def listed_subjects() -> set[URIRef]:
 
 
 def load_seed_dataset() -> Dataset:
-    """The ontology and every source file, each in its own named graph, queried as a union."""
+    """The ontology and every source file with their named graphs, queried as a union."""
     dataset = Dataset(default_union=True)
-    dataset.graph(GRAPH["ontology"]).parse(ONTOLOGY_DIR / "ontology.ttl", format="turtle")
-    for path in sorted((ONTOLOGY_DIR / "sources").glob("*.ttl")):
-        dataset.graph(GRAPH[path.stem]).parse(path, format="turtle")
+    for path in [ONTOLOGY_DIR / "ontology.ttl", *source_files()]:
+        for name, graph in parse_file(path).graphs.items():
+            target = dataset.graph(name)
+            target += graph
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)
     return dataset
@@ -210,7 +236,7 @@ def unlisted(seed_graph: Dataset, request: pytest.FixtureRequest) -> list[str]:
     query = f"""PREFIX ipg: <{PREFIXES["ipg"]}>
 PREFIX prov: <{PREFIXES["prov"]}>
 SELECT DISTINCT ?node WHERE {{
-  ?node prov:wasDerivedFrom ?passage .
+  GRAPH ?passage {{ ?node prov:wasDerivedFrom ?passage }}
   ?passage ipg:section {Literal(section).n3()} .
 }}"""
     derived = {row[0] for row in seed_graph.query(query)}  # type: ignore[index]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ipgraph.cli import data, extract, graph, lookup, sparql, web
+from ipgraph.cli import data, extract, graph, knowledge, lookup, sparql, web
 from ipgraph.cli.common import cli
 
 __all__ = ["cli", "main"]
 
-_COMMAND_MODULES = (data, extract, graph, lookup, sparql, web)  # imported for their commands
+_COMMAND_MODULES = (data, extract, graph, knowledge, lookup, sparql, web)  # for their commands
 
 
 def main(argv: Sequence[str] | None = None) -> None:
