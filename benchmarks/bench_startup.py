@@ -20,11 +20,11 @@ from pathlib import Path
 
 BARE = """
 import sys
-from rdflib import Graph, Literal
+from rdflib import Dataset, Literal
 from rdflib.namespace import RDFS, SKOS
-g = Graph()
+g = Dataset(default_union=True)
 for path in sys.argv[1:]:
-    g.parse(path, format="turtle")
+    g.parse(path, format="trig" if path.endswith(".trig") else "turtle")
 hits = [s for p in (RDFS.label, SKOS.altLabel) for s, o in g.subject_objects(p)
         if isinstance(o, Literal) and str(o).casefold() == "moe"]
 print(hits)

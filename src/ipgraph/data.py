@@ -11,6 +11,7 @@ at the repository root (``ontology/``). Both are found the same way.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from ipgraph.vocab import GRAPH
@@ -63,3 +64,9 @@ def source_files() -> list[Path]:
 def bundled_files() -> list[Path]:
     """Everything ``ipgraph.load()`` reads by default: the vocabulary, then the sources."""
     return [vocabulary_file(), *source_files()]
+
+
+@functools.cache
+def bundled_paths() -> frozenset[Path]:
+    """The resolved paths of `bundled_files` (worked out once per process)."""
+    return frozenset(path.resolve() for path in bundled_files())

@@ -206,7 +206,7 @@ class Store:
         >>> [name.rsplit("/", 1)[-1][:6] for name in names.values()]
         ['facts', 'facts-']
         """
-        bundled = {path.resolve(): graph_name(path) for path in data.bundled_files()}
+        bundled = {path: graph_name(path) for path in data.bundled_paths()}
         reserved = set(bundled.values())
         owners = {name: Path(source).resolve() for name, source in self._paths.items()}
         names: dict[Path, URIRef] = {}
@@ -235,11 +235,14 @@ class Store:
         Raises:
             DataError: naming the file and the graph.
         """
-        bundled = {path.resolve(): graph_name(path) for path in data.bundled_files()}
+        bundled = data.bundled_paths()
         if path.resolve() in bundled:
             return
+        reserved = {graph_name(p) for p in bundled} | {  # and every graph they filled
+            graph for graph, source in self._paths.items() if Path(source).resolve() in bundled
+        }
         for name in names:
-            if name in bundled.values():
+            if name in reserved:
                 raise DataError(
                     str(path),
                     f"graph <{name}> is the name of ipgraph's bundled graph; give your "
