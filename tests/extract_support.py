@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
+from ipgraph.data import bundled_files
 from ipgraph.extract import NameTable, names_from_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,11 +20,11 @@ ZH_TEXT = (DATA / "zh_report.md").read_text(encoding="utf-8")  # a Chinese repor
 
 @lru_cache(maxsize=1)
 def bundled_graph() -> Graph:
-    """The ontology and the curated sources, as one plain rdflib graph."""
-    graph = Graph()
-    graph.parse(REPO / "ontology" / "ontology.ttl", format="turtle")
-    for path in sorted((REPO / "ontology" / "sources").glob("*.ttl")):
-        graph.parse(path, format="turtle")
+    """The ontology and the curated sources (TriG: a named graph per passage, per second source,
+    per curator inference; Turtle), as one rdflib data set whose default graph is their union."""
+    graph = Dataset(default_union=True)
+    for path in bundled_files():
+        graph.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
     return graph
 
 
