@@ -7,7 +7,8 @@ lower case when it ends with its years ("the outline to … (2021-2035)"). Stand
 Issuers come from the sentence: the organizations before the title, and after it those that
 follow a cue ("jointly with", "in a concerted effort with", "by", "会同", "联合印发", "由");
 when a title is issued in the passive voice without an agent, the report's publisher is the
-issuer (the report speaks of its own work), with a lower confidence.
+issuer (the report speaks of its own work), with a lower confidence — except for national
+standards, which the standards bodies issue (the report's publisher may only have drafted one).
 
 >>> document_class("Notice on Strengthening Patent Navigation")
 'Notice'

@@ -343,7 +343,10 @@ class _Run:
             passive = docs.PASSIVE.search(after) or (self.reading.chinese and not subject)
             named = {i.iri for i in doc.issuers}
             default = self.publisher
-            if default and not subject and not agent and passive and default not in named:
+            # A national standard is issued by the standards bodies, never by the report's
+            # publisher (who may have drafted it): no default issuer for a standard.
+            standard = doc.cls.endswith("#NationalStandard")
+            if default and passive and not (subject or agent or standard) and default not in named:
                 doc.issuers.append(Issuer(default, doc.start, doc.end, 0.6, "publisher"))
             other = docs.OTHER_DEPARTMENTS.search(s_text)
             if other:
