@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF
 
 from ipgraph import data
@@ -13,8 +13,9 @@ def test_the_bundled_files_exist_and_parse() -> None:
     assert files[0] == data.vocabulary_file()
     assert files[1:] == data.source_files() and files[1:]
     for path in files:
-        assert path.is_file() and path.suffix == ".ttl"
-        assert len(Graph().parse(path, format="turtle")) > 0
+        assert path.is_file() and path.suffix in (".ttl", ".trig")
+        parsed = Dataset().parse(path, format="trig" if path.suffix == ".trig" else "turtle")
+        assert len(list(parsed.quads())) > 0
 
 
 def test_the_vocabulary_is_an_ontology_and_the_shapes_sit_beside_it() -> None:
