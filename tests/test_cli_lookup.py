@@ -82,3 +82,11 @@ def test_show_json_gives_figures_as_numbers(run: Callable[..., Any]) -> None:
     assert values == [23000] and isinstance(values[0], int)
     literal = [link for link in summary["outgoing"] if link["predicate_label"] == "value"]
     assert [link["value"] for link in literal] == [23000]
+
+
+def test_show_marks_what_only_a_curator_inferred(run: Run) -> None:
+    text = run("show", "Wuxi").stdout
+    assert "—part of→ Jiangsu  (inferred)" in text  # general knowledge, not in the chapter
+    assert "(inferred)" not in text.split("links in:")[1]  # the expo is stated (s01-p5)
+    data = json.loads(run("show", "Wuxi", "--format", "json").stdout)
+    assert [link["inferred"] for link in data["outgoing"]] == [True]

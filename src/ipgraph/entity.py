@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -34,6 +34,8 @@ class Link:
     predicate_label: str
     node: Node
     node_label: str
+    inferred: bool = False
+    """Only a curator inference gives this statement (no passage, no second source)."""
 
     def to_dict(self) -> dict[str, Any]:
         is_literal = isinstance(self.node, Literal)
@@ -42,7 +44,13 @@ class Link:
             "predicate_label": self.predicate_label,
             "value" if is_literal else "iri": plain(self.node),
             "label": self.node_label,
+            "inferred": self.inferred,
         }
+
+    @property
+    def mark(self) -> str:
+        """What ``ipgraph show`` writes after the link: `` (inferred)`` or nothing."""
+        return "  (inferred)" if self.inferred else ""
 
 
 @dataclass(frozen=True)
@@ -148,10 +156,10 @@ class Entity:
             lines.append("  same as: " + ", ".join(self.same_as))
         if self.outgoing:
             lines.append("links out:")
-            lines += [f"  —{lk.predicate_label}→ {lk.node_label}" for lk in self.outgoing]
+            lines += [f"  —{lk.predicate_label}→ {lk.node_label}{lk.mark}" for lk in self.outgoing]
         if self.incoming:
             lines.append("links in:")
-            lines += [f"  ←{lk.predicate_label}— {lk.node_label}" for lk in self.incoming]
+            lines += [f"  ←{lk.predicate_label}— {lk.node_label}{lk.mark}" for lk in self.incoming]
         if self.figures:
             lines.append("figures:")
             lines += [f"  {fig.label}: {fig}" for fig in self.figures]
@@ -162,6 +170,18 @@ class Entity:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def marking(self, inferred: set[tuple[Node, Node, Node]]) -> Entity:
+        """The same summary with the links that ``inferred`` holds marked as inferred."""
+        out = [
+            replace(lk, inferred=(self.iri, lk.predicate, lk.node) in inferred)
+            for lk in self.outgoing
+        ]
+        into = [
+            replace(lk, inferred=(lk.node, lk.predicate, self.iri) in inferred)
+            for lk in self.incoming
+        ]
+        return replace(self, outgoing=out, incoming=into)
 
 
 _SKIP_OUT = {*LABEL_PREDICATES, RDF.type, OWL.sameAs, PROV.wasDerivedFrom}

@@ -221,15 +221,18 @@ class KnowledgeGraph(PathMethods, ViewMethods):
     # -- reading ---------------------------------------------------------------------------
 
     def entity(self, ref: str | URIRef) -> Entity:
-        """A readable summary of one entity: types, labels, links, figures, provenance.
+        """A readable summary of one entity: types, labels, links, figures, provenance; links
+        that only a curator inference gives are marked ``inferred``.
 
         >>> import ipgraph
         >>> moe = ipgraph.load().entity("教育部")
         >>> moe.alt_labels
         ['MOE']
         """
+        from ipgraph.provenance import inferred_about
+
         iri = self.resolve(ref)
-        return summarize(self.graph, iri, self.label)
+        return summarize(self.graph, iri, self.label).marking(inferred_about(self, iri))
 
     def instances(self, cls: str | URIRef) -> Iterator[URIRef]:
         """Every entity typed ``cls`` or one of its subclasses."""

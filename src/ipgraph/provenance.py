@@ -28,12 +28,24 @@ from rdflib.term import Node
 
 from ipgraph import data
 from ipgraph.errors import AmbiguousEntity, EntityNotFound, UsageError
-from ipgraph.vocab import IPG
+from ipgraph.vocab import GRAPH, IPG
+
+CURATION = GRAPH["curation/"]
+"""Curator inferences sit in graphs under this namespace (docs/provenance.md)."""
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
 
-__all__ = ["KINDS", "Source", "Statement", "TimelineEntry", "describe_graphs", "timeline", "why"]
+__all__ = [
+    "KINDS",
+    "Source",
+    "Statement",
+    "TimelineEntry",
+    "describe_graphs",
+    "inferred_about",
+    "timeline",
+    "why",
+]
 
 KINDS = ("stated", "second source", "inferred", "vocabulary", "file")
 """The kinds of provenance, from the strongest claim to the weakest."""
@@ -132,6 +144,30 @@ class Statement:
         head = f"{kg.curie(self.subject)} {kg.curie(self.predicate)} {obj}"
         return "\n".join([head, *(f"  {s.to_text()}" for s in self.sources)])
 
+
+def inferred_about(kg: KnowledgeGraph, iri: URIRef) -> set[tuple[Node, Node, Node]]:
+    """The statements with ``iri`` as subject or object that only curator inferences give
+    (no passage, no second source): what ``ipgraph show`` marks as inferred.
+
+    >>> import ipgraph
+    >>> kg = ipgraph.load()
+    >>> wuxi = kg.resolve("Wuxi")
+    >>> any(p == IPG.partOf for _, p, _ in inferred_about(kg, wuxi))
+    True
+    """
+    graphs: dict[tuple[Node, Node, Node], set[str]] = {}
+    for s, p, o, g in kg.query(_AROUND, e=iri).rows:
+        assert s is not None and p is not None and o is not None
+        graphs.setdefault((s, p, o), set()).add(str(g))
+    curation = str(CURATION)
+    return {t for t, names in graphs.items() if all(n.startswith(curation) for n in names)}
+
+
+_AROUND = """
+SELECT ?s ?p ?o ?g WHERE {
+  { GRAPH ?g { ?e ?p ?o } BIND(?e AS ?s) } UNION { GRAPH ?g { ?s ?p ?e } BIND(?e AS ?o) }
+}
+"""
 
 _GRAPHS = """
 SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }
