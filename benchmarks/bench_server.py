@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -45,12 +46,12 @@ QUERIES = ["counts-per-class", "joint-documents", "figures", "labels-of-agencies
 
 
 @contextmanager
-def running_server(folder: Path) -> Iterator[str]:
+def running_server(folder: Path, *options: str) -> Iterator[str]:
     """``ipgraph serve`` on a free loopback port; yields its base URL."""
     log = folder / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ipgraph.cli", "serve", "--port", "0"],
+            [sys.executable, "-m", "ipgraph.cli", "serve", "--port", "0", *options],
             cwd=folder,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -204,6 +205,7 @@ def main() -> None:
             endpoint, [named[name].text for name in queries], args.clients, args.mixed
         )
         elapsed = time.perf_counter() - started
+    pool_cost(queries, named, args.requests)
     print(
         "\noverhead = http p50 / in-proc parsed p50 (the same work in this process); "
         "vs text = http p50 / in-proc text p50"
@@ -213,6 +215,34 @@ def main() -> None:
         f"{args.mixed / elapsed:.0f} req/s; good requests: {len(good)} ok, {failed} failed, "
         f"p50 {statistics.median(good) * 1e3:.2f} ms, p95 {percentile(good, 0.95) * 1e3:.2f} ms"
     )
+
+
+def pool_cost(queries: list[str], named: dict[str, Any], requests: int) -> None:
+    """The worker pool's cost: the same requests to a server whose queries run in worker
+    processes (the default) and to one running them in its own threads (``--workers 0``, as
+    the endpoint did before the pool), p50 latency of each and their ratio."""
+    p50: dict[str, dict[str, float]] = {}
+    for mode, options in (("threads", ("--workers", "0")), ("pool", ())):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            running_server(Path(tmp), *options) as base,
+            httpx.Client(trust_env=False, timeout=60) as client,
+        ):
+            for name in queries:
+                params = {"query": named[name].text}
+
+                def once(params: dict[str, str] = params) -> None:
+                    client.get(base + "sparql", params=params).raise_for_status()
+
+                once()  # warm: the parse cache, the worker
+                p50.setdefault(name, {})[mode] = statistics.median(timings(once, requests))
+    print("\nworker pool vs in-process threads (http p50, ms; goal: pool within 1.3x)")
+    for name in queries:
+        threads, pool = p50[name]["threads"], p50[name]["pool"]
+        print(
+            f"  {name:<20} threads {threads * 1e3:8.2f}  pool {pool * 1e3:8.2f}  "
+            f"{pool / threads:5.2f}x"
+        )
 
 
 if __name__ == "__main__":

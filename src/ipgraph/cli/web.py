@@ -60,11 +60,12 @@ from ipgraph.sparql.pool import DEFAULT_MEMORY_MB
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=None,
     metavar="N",
     help="Worker processes that run queries (default: the number of CPUs, at least 2). A "
-    "query out of time is stopped by killing its worker; the server goes on.",
+    "query out of time is stopped by killing its worker; the server goes on. 0 runs queries "
+    "in the server's own threads, where a time limit cannot stop evaluation in C.",
 )
 @click.option(
     "--memory-mb",

@@ -518,7 +518,8 @@ def serve(
         timeout, max_rows, max_request_bytes, graphs_dir: as for `create_app`.
         on_ready: called with the base URL (``http://127.0.0.1:8000/``) once listening.
         log_level: uvicorn's log level (``info`` logs each request).
-        workers: query worker processes (default: the number of CPUs, at least 2).
+        workers: query worker processes (default: the number of CPUs, at least 2); 0 runs
+            queries in the server's threads (no hard time limit, no memory cap).
         memory_mb: MB a query may use beyond the loaded data (None: no cap).
 
     Raises:
@@ -539,7 +540,8 @@ def serve(
         graphs_dir=graphs_dir,
     )
     sock = listen(host, port)
-    kg.use_workers(workers, memory_mb)  # forked now, before uvicorn starts its threads
+    if workers != 0:
+        kg.use_workers(workers, memory_mb)  # forked now, before uvicorn starts its threads
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     config = server_config(app, max_request_bytes=max_request_bytes, log_level=log_level)
