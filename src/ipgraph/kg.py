@@ -24,7 +24,7 @@ from ipgraph.entity import Entity, summarize
 from ipgraph.errors import DataError, UsageError
 from ipgraph.kg_paths import PathMethods
 from ipgraph.kg_views import ViewMethods
-from ipgraph.labels import LabelIndex, Match, pick_label
+from ipgraph.labels import LabelIndex, Match
 from ipgraph.loader import parse_file
 from ipgraph.refs import References
 from ipgraph.sparql.check import ParsedQuery
@@ -33,6 +33,8 @@ from ipgraph.sparql.pool import DEFAULT_MEMORY_MB, QueryPool
 from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
 from ipgraph.store import Store, open_store
+from ipgraph.store.names import NameHit
+from ipgraph.store.namesearch import Names
 from ipgraph.terms import subclasses
 from ipgraph.validation import ValidationReport, validate
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -120,11 +122,21 @@ class KnowledgeGraph(PathMethods, ViewMethods):
 
     @property
     def labels(self) -> LabelIndex:
-        """The label index over every entity (cached)."""
+        """The label index over every entity, read from the whole store (cached): for small
+        graphs only. Names are found with `find` / `resolve` (the store's name index) and
+        labelled with `label`, by lookups."""
         return self.cached("labels", lambda: LabelIndex.build(self.store.label_rows()))
+
+    @property
+    def names(self) -> Names:
+        """The store's names: search, suggestions, labels by lookups (`Store.names`)."""
+        return self.store.names()
 
     def label(self, node: Node, lang: str = "en") -> str:
         """A display label for any node: entity label, term label, CURIE or literal text.
+
+        Read by lookups of the node (never an index of the whole store) and remembered until
+        the data changes; `prefetch_labels` reads many at once.
 
         >>> import ipgraph
         >>> from ipgraph.vocab import IPG
@@ -138,15 +150,23 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             return str(node)
         if not isinstance(node, URIRef):
             return str(node)
-        found = self.labels.label(node, lang)
-        if found is not None:
-            return found
-        term_labels = [
-            value for value in self.graph.objects(node, RDFS.label) if isinstance(value, Literal)
-        ]
-        if term_labels:
-            return pick_label(term_labels, lang)
-        return self.curie(node)
+        known = self._label_cache(lang)
+        if node not in known:
+            self.prefetch_labels([node], lang)
+        return known[node]
+
+    def prefetch_labels(self, nodes: Iterable[Node], lang: str = "en") -> None:
+        """Read the display labels of many nodes in one batch of lookups (for `label`)."""
+        known = self._label_cache(lang)
+        wanted = [n for n in dict.fromkeys(nodes) if isinstance(n, URIRef) and n not in known]
+        if not wanted:
+            return
+        found = self.names.labels(wanted, lang)
+        for node in wanted:
+            known[node] = found.get(node) or self.curie(node)
+
+    def _label_cache(self, lang: str) -> dict[URIRef, str]:
+        return self.cached(f"label-cache:{lang}", dict)
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes a query may use undeclared (the project's, then the data's)."""
@@ -167,18 +187,40 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             limit: how many results at most.
             types: keep only entities of these classes (IRIs or CURIEs such as ``ipg:Agency``).
 
+        Each `Match` says how the text matched (``how``: ``exact``, ``acronym``, ``prefix``,
+        ``words``, ``typo``, ...) and which name it matched (``matched``).
+
         >>> import ipgraph
-        >>> [m.label for m in ipgraph.load().find("ministry of ed")]
-        ['Ministry of Education']
+        >>> [(m.label, m.how) for m in ipgraph.load().find("ministry of ed")]
+        [('Ministry of Education', 'prefix')]
         """
-        wanted = self.classes(types) if types else None
-        return self.labels.find(text, limit=limit, types=wanted)
+        wanted = [str(c) for c in self.classes(types)] if types else None
+        return self._matches(self.names.search(text, limit, wanted))
+
+    def nearest(self, text: str, limit: int = 5) -> list[Match]:
+        """Suggestions for a text that finds nothing: names sharing some of its words or
+        characters, spelling corrected (what ``ipgraph find`` offers when nothing matches).
+
+        >>> import ipgraph
+        >>> [m.label for m in ipgraph.load().nearest("Ministry of Magic Finanse")][:1]
+        ['Ministry of Finance']
+        """
+        return self._matches(self.names.nearest(text, limit))
+
+    def _matches(self, hits: list[NameHit]) -> list[Match]:
+        iris = [URIRef(h.iri) for h in hits]
+        labels = self.names.labels(iris)
+        types = self.names.types(iris)
+        return [
+            Match(iri, labels.get(iri) or h.matched, h.matched, h.score, types.get(iri, ()), h.how)
+            for iri, h in zip(iris, hits, strict=True)
+        ]
 
     @property
     def refs(self) -> References:
         """The resolver of references for the current data (cached)."""
         return self.cached(
-            "refs", lambda: References(self.graph, self.labels, self.label, self.curie)
+            "refs", lambda: References(self.graph, self.names, self.label, self.curie)
         )
 
     def expand(self, ref: str) -> URIRef:
@@ -225,6 +267,13 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         ['MOE']
         """
         iri = self.resolve(ref)
+        self.prefetch_labels(
+            URIRef(row[0])
+            for row in self.store.select(
+                f"SELECT DISTINCT ?n WHERE {{ {{ <{iri}> ?n ?x }} UNION {{ <{iri}> ?x ?n }} "
+                f"UNION {{ ?n ?x <{iri}> }} UNION {{ ?x ?n <{iri}> }} FILTER(isIRI(?n)) }}"
+            )
+        )
         return summarize(self.graph, iri, self.label)
 
     def instances(self, cls: str | URIRef) -> Iterator[URIRef]:
@@ -238,17 +287,27 @@ class KnowledgeGraph(PathMethods, ViewMethods):
                     yield subject
 
     def info(self) -> dict[str, Any]:
-        """Counts: triples, entities per class, triples per source graph."""
-        per_class: dict[str, int] = {}
-        classes = {c for c in self.graph.objects(None, RDF.type) if isinstance(c, URIRef)}
-        for cls in sorted(classes):
-            # OWL's own classes (owl:Class, owl:NamedIndividual, ...) describe the vocabulary
-            if cls.startswith(str(OWL)) or self.graph.value(cls, RDFS.label) is None:
-                continue
-            per_class[self.curie(cls)] = len(set(self.graph.subjects(RDF.type, cls)))
+        """Counts: triples, entities per class, triples per source graph.
+
+        From figures the store keeps (a persistent store counts them once per load) and
+        lookups of the classes' labels: never a scan of the data.
+
+        >>> import ipgraph
+        >>> ipgraph.load().info()["classes"]["ipg:Ministry"] >= 5
+        True
+        """
+        stats = self.store.statistics()
+        counts = {URIRef(str(c)): int(n) for c, n in dict(stats["classes"]).items()}  # type: ignore[call-overload]
+        # OWL's own classes (owl:Class, owl:NamedIndividual, ...) describe the vocabulary
+        labelled = {s for s, _, _ in self.store.objects(sorted(counts), (RDFS.label,))}
+        per_class = {
+            self.curie(cls): n
+            for cls, n in counts.items()
+            if cls in labelled and not cls.startswith(str(OWL))
+        }
         return {
-            "triples": len(self.graph),
-            "entities": len(self.labels),
+            "triples": len(self.store),
+            "entities": int(stats["entities"]),  # type: ignore[call-overload]
             "store": self.store.kind,
             "classes": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             "sources": [

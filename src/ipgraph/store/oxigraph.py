@@ -30,6 +30,9 @@ from ipgraph.sparql.check import ParsedQuery, ox_syntax_error
 from ipgraph.sparql.result import QueryResult, collect_graph
 from ipgraph.sparql.scan import inject_values
 from ipgraph.store.base import Graphs, LabelRows, LoadedGraph, Progress, Store, Triple
+from ipgraph.store.names import NameIndex
+from ipgraph.store.namesearch import NAMES_FILE, TYPE_WEIGHTS, IndexNames, Names
+from ipgraph.store.oxnames import class_counts, sync_names
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -495,6 +498,51 @@ class OxigraphStore(Store):
     def close(self) -> None:
         """Flush pending writes to disk (the handle stays shared within the process)."""
         self._ox.flush()
+
+    # -- names and figures, kept in step with loads (see ipgraph.store.oxnames) ---------------
+
+    def load_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        only_changed: bool = False,
+        progress: Progress | None = None,
+    ) -> list[LoadedGraph]:
+        """Load as `Store.load_files` does, then bring the name index (``PATH/names.sqlite``)
+        and the figures of ``ipgraph info`` in step: the graphs written are read again."""
+        before = self.meta.get("names") == self.meta.get("data", "data-0")
+        loaded = super().load_files(paths, only_changed=only_changed, progress=progress)
+        self._keep_names([g.graph for g in loaded] if before else None)
+        return loaded
+
+    def names(self) -> Names:
+        """The name index in ``PATH/names.sqlite`` (rebuilt first if it does not match the
+        data, e.g. a store written by an older ipgraph)."""
+        self._keep_names(None)
+        assert self._names is not None
+        return self._names
+
+    def statistics(self) -> dict[str, object]:
+        """Entities per class and named entities, as counted at the last load."""
+        self._keep_names(None)
+        stats = self.meta.get("stats", {})
+        return {"classes": dict(stats.get("classes", {})), "entities": stats.get("entities", 0)}
+
+    def _keep_names(self, changed: list[URIRef] | None) -> None:
+        """Update the name index and figures unless they match the current data directory;
+        ``changed``: the graphs written since they last matched (None: unknown, read all)."""
+        current = str(self.meta.get("data", "data-0"))
+        if self._names is None:
+            index = NameIndex.open(self.path / NAMES_FILE, type_weights=TYPE_WEIGHTS)
+            self._names = IndexNames(index, self)
+        stats = self.meta.get("stats")
+        if self.meta.get("names") == current and isinstance(stats, dict):
+            return
+        assert isinstance(self._names, IndexNames)
+        sync_names(self._names.index, self._ox_module, self._ox, self.graph_names(), changed)
+        self.meta["stats"] = {"classes": class_counts(self._ox), "entities": len(self._names)}
+        self.meta["names"] = current
+        self._save_meta(self.path, self.meta)
 
 
 def _count_graphs(store: Any) -> dict[URIRef, int]:
