@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
 
 from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
 from ipgraph.errors import DataError, UsageError
+from ipgraph.kg_names import NameMethods
 from ipgraph.kg_paths import PathMethods
 from ipgraph.kg_views import ViewMethods
-from ipgraph.labels import LabelIndex, Match
+from ipgraph.labels import LabelIndex
 from ipgraph.loader import parse_file
 from ipgraph.refs import References
 from ipgraph.sparql.check import ParsedQuery
@@ -33,7 +33,6 @@ from ipgraph.sparql.pool import DEFAULT_MEMORY_MB, QueryPool
 from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
 from ipgraph.store import Store, open_store
-from ipgraph.store.names import NameHit
 from ipgraph.store.namesearch import Names
 from ipgraph.terms import subclasses
 from ipgraph.validation import ValidationReport, validate
@@ -54,7 +53,7 @@ class SourceInfo:
     triples: int
 
 
-class KnowledgeGraph(PathMethods, ViewMethods):
+class KnowledgeGraph(NameMethods, PathMethods, ViewMethods):
     """The ipgraph knowledge graph over a store, with every way of asking it questions.
 
     Build one with `ipgraph.load`. Derived views (the label index, the networkx projection)
@@ -132,42 +131,6 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         """The store's names: search, suggestions, labels by lookups (`Store.names`)."""
         return self.store.names()
 
-    def label(self, node: Node, lang: str = "en") -> str:
-        """A display label for any node: entity label, term label, CURIE or literal text.
-
-        Read by lookups of the node (never an index of the whole store) and remembered until
-        the data changes; `prefetch_labels` reads many at once.
-
-        >>> import ipgraph
-        >>> from ipgraph.vocab import IPG
-        >>> kg = ipgraph.load()
-        >>> kg.label(IPG.issuedBy)
-        'issued by'
-        >>> kg.label(kg.resolve("MOE"), lang="zh")
-        '教育部'
-        """
-        if isinstance(node, Literal):
-            return str(node)
-        if not isinstance(node, URIRef):
-            return str(node)
-        known = self._label_cache(lang)
-        if node not in known:
-            self.prefetch_labels([node], lang)
-        return known[node]
-
-    def prefetch_labels(self, nodes: Iterable[Node], lang: str = "en") -> None:
-        """Read the display labels of many nodes in one batch of lookups (for `label`)."""
-        known = self._label_cache(lang)
-        wanted = [n for n in dict.fromkeys(nodes) if isinstance(n, URIRef) and n not in known]
-        if not wanted:
-            return
-        found = self.names.labels(wanted, lang)
-        for node in wanted:
-            known[node] = found.get(node) or self.curie(node)
-
-    def _label_cache(self, lang: str) -> dict[URIRef, str]:
-        return self.cached(f"label-cache:{lang}", dict)
-
     def prefixes(self) -> dict[str, str]:
         """The prefixes a query may use undeclared (the project's, then the data's)."""
         return self.store.prefixes()
@@ -178,43 +141,6 @@ class KnowledgeGraph(PathMethods, ViewMethods):
             return self.graph.namespace_manager.curie(iri, generate=False)
         except (KeyError, ValueError):
             return str(iri)
-
-    def find(self, text: str, limit: int = 10, types: Iterable[str] | None = None) -> list[Match]:
-        """Entities whose English or Chinese labels or acronyms match ``text``, best first.
-
-        Args:
-            text: a name, part of one, or an acronym, in any case ("moe", "工信部").
-            limit: how many results at most.
-            types: keep only entities of these classes (IRIs or CURIEs such as ``ipg:Agency``).
-
-        Each `Match` says how the text matched (``how``: ``exact``, ``acronym``, ``prefix``,
-        ``words``, ``typo``, ...) and which name it matched (``matched``).
-
-        >>> import ipgraph
-        >>> [(m.label, m.how) for m in ipgraph.load().find("ministry of ed")]
-        [('Ministry of Education', 'prefix')]
-        """
-        wanted = [str(c) for c in self.classes(types)] if types else None
-        return self._matches(self.names.search(text, limit, wanted))
-
-    def nearest(self, text: str, limit: int = 5) -> list[Match]:
-        """Suggestions for a text that finds nothing: names sharing some of its words or
-        characters, spelling corrected (what ``ipgraph find`` offers when nothing matches).
-
-        >>> import ipgraph
-        >>> [m.label for m in ipgraph.load().nearest("Ministry of Magic Finanse")][:1]
-        ['Ministry of Finance']
-        """
-        return self._matches(self.names.nearest(text, limit))
-
-    def _matches(self, hits: list[NameHit]) -> list[Match]:
-        iris = [URIRef(h.iri) for h in hits]
-        labels = self.names.labels(iris)
-        types = self.names.types(iris)
-        return [
-            Match(iri, labels.get(iri) or h.matched, h.matched, h.score, types.get(iri, ()), h.how)
-            for iri, h in zip(iris, hits, strict=True)
-        ]
 
     @property
     def refs(self) -> References:

@@ -272,10 +272,10 @@ def _cell(kg: KnowledgeGraph, value: Any) -> str:
     if isinstance(value, BNode):
         return f"_:{value}"
     if isinstance(value, Literal) and value.datatype in _NUMERIC:
-        number = value.toPython()
+        number: object = value.toPython()
         if isinstance(number, int | float | Decimal) and not isinstance(number, bool):
             text = count(number)
-            return text if abs(number) >= 10_000 else text.replace(",", "")
+            return text if abs(float(number)) >= 10_000 else text.replace(",", "")
     return " ".join(str(value).split())
 
 
@@ -293,7 +293,7 @@ def labelled_rows(kg: KnowledgeGraph, result: QueryResult, fmt: str) -> str:
     iri_columns = [
         i for i in range(len(result.vars)) if any(isinstance(r[i], URIRef) for r in result.rows)
     ]
-    kg.prefetch_labels(r[i] for r in result.rows for i in iri_columns)
+    kg.prefetch_labels([v for r in result.rows for i in iri_columns if (v := r[i]) is not None])
     header: list[str] = []
     for i, name in enumerate(result.vars):
         header += [name, f"{name}_label"] if i in iri_columns else [name]
