@@ -13,7 +13,9 @@ person reads.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -45,9 +47,12 @@ def count(value: int | float | Decimal) -> str:
     return f"{value:,}"
 
 
-def terminal_width(default: int = 100) -> int:
-    """The columns of the terminal (``COLUMNS`` or the tty), else ``default``."""
-    return shutil.get_terminal_size((default, 24)).columns
+def terminal_width() -> int | None:
+    """The columns of the terminal (``COLUMNS``, else the tty's), or None when output goes
+    to a pipe or a file: then nothing is cut (``ipgraph query --list | grep ...``)."""
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def display_width(text: str) -> int:
@@ -76,7 +81,7 @@ def fit_table(
     rows: Sequence[Sequence[str]], headers: Sequence[str], width: int | None = None
 ) -> str:
     """`table`, with the widest columns cut (ending in "…") until a line fits ``width``
-    (default: the terminal's width).
+    (default: the terminal's width; none when output is not a terminal).
 
     Args:
         rows: the cells, as text.
@@ -85,6 +90,8 @@ def fit_table(
     """
     limit = width if width is not None else terminal_width()
     cells = [[str(c) for c in row] for row in rows]
+    if limit is None:
+        return table(cells, headers)
     sizes = [
         max([display_width(h), *(display_width(r[i]) for r in cells)])
         for i, h in enumerate(headers)
