@@ -60,5 +60,5 @@ def test_units_agree_with_numbers() -> None:
     text = _run("show", "IP service providers")
     assert "approximately 73,000 organizations" in text
     assert "approximately 865,000 people" in text
-    years = _run("show", "Promotion program of IP strategy for SMEs")
+    years = _run("show", "prog:promotion-program-ip-strategy-smes")
     assert "5 years" in years

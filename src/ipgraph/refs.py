@@ -228,8 +228,8 @@ def pick_entity(hits: list[NameHit]) -> tuple[str | None, list[str]]:
 
     An exact name or identifier wins; then one entity matched a strong way (an acronym, a
     Chinese short form, the beginning of an identifier), or clearly ahead of the others matched
-    so; then the one entity whose name holds the text, or holds it clearly best. Spelling
-    guesses (``typo``) never resolve a reference: they are suggestions.
+    so; then the one entity whose name holds the text. Spelling guesses (``typo``) never
+    resolve a reference: they are suggestions.
 
     Returns:
         ``(iri, [])`` when one entity is meant; ``(None, candidates)`` when several are;
@@ -252,6 +252,6 @@ def pick_entity(hits: list[NameHit]) -> tuple[str | None, list[str]]:
         if len(strong) == 1 or strong[0].score - strong[1].score >= _CLEAR:
             return strong[0].iri, []
         return None, [h.iri for h in strong]
-    if len(real) == 1 or (real and real[0].score - real[1].score >= _CLEAR):
+    if len(real) == 1:
         return real[0].iri, []
     return None, [h.iri for h in real]
