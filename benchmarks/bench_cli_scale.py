@@ -66,16 +66,16 @@ def measure(store: str, runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
     results: dict[str, tuple[float, float]] = {}
     for name, args in {"ASK (baseline)": BASELINE, **COMMANDS}.items():
         argv = [IPGRAPH, *(a.replace("{tmp}", str(tmp)) for a in args), "--store", store]
+        times, peaks = [], []
         try:
             run(argv)  # warm the page cache: every figure is of a warm start
+            for _ in range(runs):
+                seconds, peak, _ = run(argv)
+                times.append(seconds)
+                peaks.append(peak)
         except RuntimeError as exc:
             print(f"  {name:18} FAILED: {str(exc)[-160:]}", flush=True)
             continue
-        times, peaks = [], []
-        for _ in range(runs):
-            seconds, peak, _ = run(argv)
-            times.append(seconds)
-            peaks.append(peak)
         results[name] = (statistics.median(times), statistics.median(peaks))
         seconds, peak = results[name]
         print(f"  {name:18} {seconds:7.2f} s  {peak / 1024:7.0f} MB", flush=True)

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
 from ipgraph.graph.projection import INCLUDE_GROUPS
@@ -112,15 +112,7 @@ class _PathSearch:
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
-        if roots:
-            excluded.update(
-                row[0]
-                for row in self._rows(
-                    "SELECT DISTINCT ?c WHERE { VALUES ?root { "
-                    + _iris(roots)
-                    + " } ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?root }"
-                )
-            )
+        excluded.update(self._subclasses(roots))
         schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
         self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
@@ -137,6 +129,20 @@ class _PathSearch:
         )
 
     # -- queries --------------------------------------------------------------------------
+
+    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+        """``roots`` and all their subclasses, one query per level (no property path: Virtuoso
+        refuses ``subClassOf*`` from a VALUES start)."""
+        found = {str(r) for r in roots}
+        level = sorted(found)
+        while level:
+            rows = self._rows(
+                f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {_iris(level)} }} "
+                f"?c <{RDFS.subClassOf}> ?root }}"
+            )
+            level = sorted({row[0] for row in rows} - found)
+            found.update(level)
+        return found
 
     def _rows(self, text: str) -> list[tuple[str, ...]]:
         """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
