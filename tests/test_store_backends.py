@@ -170,9 +170,15 @@ def test_query_with_bindings_agrees(
 def test_find_agrees(
     text: str, backend_kg: ipgraph.KnowledgeGraph, memory_kg: ipgraph.KnowledgeGraph
 ) -> None:
-    assert [m.to_dict() for m in backend_kg.find(text)] == [
-        m.to_dict() for m in memory_kg.find(text)
-    ]
+    expected = [m.to_dict() for m in memory_kg.find(text)]
+    got = [m.to_dict() for m in backend_kg.find(text)]
+    if backend_kg.store.kind != "sparql":  # the same name index, in a file
+        assert got == expected
+        return
+    # A server is asked one bounded query (names holding every word), ranked here: the same
+    # best entity when it finds one; spelling guesses are the local index's alone.
+    assert not got or got[0]["iri"] == expected[0]["iri"]
+    assert {m["iri"] for m in got} <= {str(m.iri) for m in memory_kg.find(text, limit=50)}
 
 
 @pytest.mark.parametrize("ref", ["MOF", "CNIPA", "浙江"])

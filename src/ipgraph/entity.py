@@ -66,7 +66,20 @@ class Figure:
     period: str | None
 
     def __str__(self) -> str:
-        parts = [self.qualifier or "", _number(self.value), self.unit or self.measure or ""]
+        """The figure as a phrase whose unit agrees with its number.
+
+        >>> from decimal import Decimal
+        >>> def fig(value, unit): return Figure(URIRef("urn:f"), "f", Literal(Decimal(value)),
+        ...                                     "more than", unit, None, "2021")
+        >>> str(fig("23000.0", "transaction")), str(fig("1", "year (duration)"))
+        ('more than 23,000 transactions (2021)', 'more than 1 year (2021)')
+        >>> str(fig("2035", "calendar year")), str(fig("40", "percent"))
+        ('more than 2035 (2021)', 'more than 40 percent (2021)')
+        """
+        number, unit = _number(self.value), self.unit or self.measure or ""
+        if self.unit is not None:
+            number, unit = _with_unit(self.value, number, self.unit)
+        parts = [self.qualifier or "", number, unit]
         text = " ".join(p for p in parts if p)
         return f"{text} ({self.period})" if self.period else text
 
@@ -276,10 +289,47 @@ def passage(graph: Graph, node: Node, label_of: Labeller) -> Passage:
 
 
 def _number(value: Literal | None) -> str:
+    """A figure's value as people write it: ``23,000``, never ``23000.0``."""
     if value is None:
         return ""
     python = value.toPython()
-    if hasattr(python, "normalize"):  # Decimal: 23000.0 -> 23000
+    if hasattr(python, "normalize"):  # Decimal: 23000.0 -> 23,000
         python = python.normalize()
         return f"{python:,f}" if python == python.to_integral() else str(python)
+    if isinstance(python, float) and python.is_integer():
+        return f"{int(python):,}"
+    if isinstance(python, int) and not isinstance(python, bool):
+        return f"{python:,}"
     return str(python)
+
+
+_BARE_UNITS = {"calendar year": "", "ordinal number": ""}  # the number says it all: 2035
+_UNCOUNTED = {"percent", "times", "%"}
+
+
+def _with_unit(value: Literal | None, number: str, unit: str) -> tuple[str, str]:
+    """The number and its unit in agreement: '1 year', '23,000 transactions', '2035'."""
+    name = unit.split(" (")[0].strip()  # "year (duration)" -> "year"
+    if name in _BARE_UNITS:
+        return number.replace(",", ""), _BARE_UNITS[name]
+    if name in _UNCOUNTED or not name.isascii():
+        return number, name
+    python = value.toPython() if value is not None else None
+    one = python is not None and not isinstance(python, str) and python == 1
+    if one:
+        return number, name
+    return number, " or ".join(_plural(part) for part in name.split(" or "))
+
+
+def _plural(noun: str) -> str:
+    """The English plural of a unit's last word: transaction → transactions, city → cities."""
+    head, _, last = noun.rpartition(" ")
+    if last == "person":
+        last = "people"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}".strip()

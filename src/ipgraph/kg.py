@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
 
 from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
-from ipgraph.errors import DataError, StoreBusy, StoreError, StoreWarning, UsageError
+from ipgraph.errors import StoreBusy, StoreError, StoreWarning, UsageError
+from ipgraph.kg_names import NameMethods
 from ipgraph.kg_paths import PathMethods
+from ipgraph.kg_sources import SourceMethods
 from ipgraph.kg_views import ViewMethods
-from ipgraph.labels import LabelIndex, Match, pick_label
+from ipgraph.labels import LabelIndex
 from ipgraph.loader import parse_file
 from ipgraph.refs import References
 from ipgraph.sparql.check import ParsedQuery
@@ -36,13 +37,13 @@ from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
 from ipgraph.sparql.scan import QueryKind, scan_query
 from ipgraph.store import Store, open_store
+from ipgraph.store.namesearch import Names
 from ipgraph.terms import subclasses
 from ipgraph.validation import ValidationReport, validate
 from ipgraph.vocab import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
-    from ipgraph.extract import Draft, DraftDiff
-    from ipgraph.provenance import Statement, TimelineEntry
+    pass
 
 T = TypeVar("T")
 
@@ -56,7 +57,7 @@ class SourceInfo:
     triples: int
 
 
-class KnowledgeGraph(PathMethods, ViewMethods):
+class KnowledgeGraph(NameMethods, PathMethods, SourceMethods, ViewMethods):
     """The ipgraph knowledge graph over a store, with every way of asking it questions.
 
     Build one with `ipgraph.load`. Derived views (the label index, the networkx projection)
@@ -124,33 +125,15 @@ class KnowledgeGraph(PathMethods, ViewMethods):
 
     @property
     def labels(self) -> LabelIndex:
-        """The label index over every entity (cached)."""
+        """The label index over every entity, read from the whole store (cached): for small
+        graphs only. Names are found with `find` / `resolve` (the store's name index) and
+        labelled with `label`, by lookups."""
         return self.cached("labels", lambda: LabelIndex.build(self.store.label_rows()))
 
-    def label(self, node: Node, lang: str = "en") -> str:
-        """A display label for any node: entity label, term label, CURIE or literal text.
-
-        >>> import ipgraph
-        >>> from ipgraph.vocab import IPG
-        >>> kg = ipgraph.load()
-        >>> kg.label(IPG.issuedBy)
-        'issued by'
-        >>> kg.label(kg.resolve("MOE"), lang="zh")
-        '教育部'
-        """
-        if isinstance(node, Literal):
-            return str(node)
-        if not isinstance(node, URIRef):
-            return str(node)
-        found = self.labels.label(node, lang)
-        if found is not None:
-            return found
-        term_labels = [
-            value for value in self.graph.objects(node, RDFS.label) if isinstance(value, Literal)
-        ]
-        if term_labels:
-            return pick_label(term_labels, lang)
-        return self.curie(node)
+    @property
+    def names(self) -> Names:
+        """The store's names: search, suggestions, labels by lookups (`Store.names`)."""
+        return self.store.names()
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes a query may use undeclared (the project's, then the data's)."""
@@ -163,26 +146,11 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         except (KeyError, ValueError):
             return str(iri)
 
-    def find(self, text: str, limit: int = 10, types: Iterable[str] | None = None) -> list[Match]:
-        """Entities whose English or Chinese labels or acronyms match ``text``, best first.
-
-        Args:
-            text: a name, part of one, or an acronym, in any case ("moe", "工信部").
-            limit: how many results at most.
-            types: keep only entities of these classes (IRIs or CURIEs such as ``ipg:Agency``).
-
-        >>> import ipgraph
-        >>> [m.label for m in ipgraph.load().find("ministry of ed")][0]
-        'Ministry of Education'
-        """
-        wanted = self.classes(types) if types else None
-        return self.labels.find(text, limit=limit, types=wanted)
-
     @property
     def refs(self) -> References:
         """The resolver of references for the current data (cached)."""
         return self.cached(
-            "refs", lambda: References(self.graph, self.labels, self.label, self.curie)
+            "refs", lambda: References(self.graph, self.names, self.label, self.curie)
         )
 
     def expand(self, ref: str) -> URIRef:
@@ -232,6 +200,13 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         from ipgraph.provenance import inferred_about
 
         iri = self.resolve(ref)
+        self.prefetch_labels(
+            URIRef(row[0])
+            for row in self.store.select(
+                f"SELECT DISTINCT ?n WHERE {{ {{ <{iri}> ?n ?x }} UNION {{ <{iri}> ?x ?n }} "
+                f"UNION {{ ?n ?x <{iri}> }} UNION {{ ?x ?n <{iri}> }} FILTER(isIRI(?n)) }}"
+            )
+        )
         return summarize(self.graph, iri, self.label).marking(inferred_about(self, iri))
 
     def instances(self, cls: str | URIRef) -> Iterator[URIRef]:
@@ -245,17 +220,27 @@ class KnowledgeGraph(PathMethods, ViewMethods):
                     yield subject
 
     def info(self) -> dict[str, Any]:
-        """Counts: triples, entities per class, triples per source graph."""
-        per_class: dict[str, int] = {}
-        classes = {c for c in self.graph.objects(None, RDF.type) if isinstance(c, URIRef)}
-        for cls in sorted(classes):
-            # OWL's own classes (owl:Class, owl:NamedIndividual, ...) describe the vocabulary
-            if cls.startswith(str(OWL)) or self.graph.value(cls, RDFS.label) is None:
-                continue
-            per_class[self.curie(cls)] = len(set(self.graph.subjects(RDF.type, cls)))
+        """Counts: triples, entities per class, triples per source graph.
+
+        From figures the store keeps (a persistent store counts them once per load) and
+        lookups of the classes' labels: never a scan of the data.
+
+        >>> import ipgraph
+        >>> ipgraph.load().info()["classes"]["ipg:Ministry"] >= 5
+        True
+        """
+        stats = self.store.statistics()
+        counts = {URIRef(str(c)): int(n) for c, n in dict(stats["classes"]).items()}  # type: ignore[call-overload]
+        # OWL's own classes (owl:Class, owl:NamedIndividual, ...) describe the vocabulary
+        labelled = {s for s, _, _ in self.store.objects(sorted(counts), (RDFS.label,))}
+        per_class = {
+            self.curie(cls): n
+            for cls, n in counts.items()
+            if cls in labelled and not cls.startswith(str(OWL))
+        }
         return {
-            "triples": len(self.graph),
-            "entities": len(self.labels),
+            "triples": len(self.store),
+            "entities": int(stats["entities"]),  # type: ignore[call-overload]
             "store": self.store.kind,
             "classes": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             "sources": [
@@ -482,127 +467,6 @@ class KnowledgeGraph(PathMethods, ViewMethods):
         named = named_query(name)
         values = named_bindings(named, bindings, self.resolve, self.store.prefixes())
         return self.query(named.text, timeout=timeout, max_rows=max_rows, **values)
-
-    # -- growing the graph ------------------------------------------------------------------
-
-    def extract(
-        self,
-        report: str | Path,
-        *,
-        source: str | None = None,
-        title: str | None = None,
-        publisher: str | None = None,
-        year: str | None = None,
-    ) -> Draft:
-        """Candidate facts of a report (a file, or the text itself) for curation: entities
-        linked to this graph's names, documents, issuers and figures, each with its passage,
-        character span and confidence. See `ipgraph.extract`.
-
-        Args:
-            report: a Markdown or plain-text file (a `Path`, or a string naming an existing
-                file), or the report's text itself; English or Chinese.
-            source: the slug of the draft's `Source` (default: from the file name).
-            title: the report's title (default: its first heading).
-            publisher: the IRI of its publisher (default: the most-mentioned organization).
-            year: its year.
-
-        Raises:
-            DataError: the file cannot be read.
-
-        >>> import ipgraph
-        >>> draft = ipgraph.load().extract("MIIT issued over 3,000 licences in 2022.")
-        >>> [str(m.iri).rsplit("/", 1)[-1] for m in draft.linked]
-        ['miit']
-        """
-        is_file = isinstance(report, Path) or ("\n" not in report and Path(report).is_file())
-        if is_file:
-            path = Path(report)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise DataError(str(path), f"cannot read the report: {exc}") from None
-            source = source or path.stem
-        else:
-            text = str(report)
-        from ipgraph.extract import NameTable, extract, names_from_graph  # jieba etc.: on use
-
-        names = self.cached("extract:names", lambda: NameTable(names_from_graph(self.graph)))
-        return extract(text, names, source=source, title=title, publisher=publisher, year=year)
-
-    def diff(self, draft: str | Path | Graph) -> DraftDiff:
-        """What a draft (a file written by ``ipgraph extract``, or its graph) would add.
-
-        Raises:
-            DataError: the draft file is missing or malformed.
-        """
-        from ipgraph.extract import diff
-
-        if not isinstance(draft, Graph):
-            merged = Graph()
-            for graph in parse_file(Path(draft)).graphs.values():
-                merged += graph
-            draft = merged
-        return diff(draft, self.graph)
-
-    # -- provenance and time (issue 10: provenance.py) ------------------------------------
-
-    def why(
-        self,
-        subject: str | URIRef,
-        predicate: str | URIRef | None = None,
-        object: str | Node | None = None,
-    ) -> list[Statement]:
-        """The sources of each statement about ``subject``: how the graph knows it.
-
-        Each statement sits in the named graph of every passage that states it, every second
-        source that gives it, or the curator inference that justifies it (docs/provenance.md).
-
-        Args:
-            subject: anything `resolve` accepts (IRI, CURIE, id path, label, acronym).
-            predicate: a CURIE or IRI (``ipg:issuedBy``); all predicates when None.
-            object: an entity reference, an rdflib term, or a literal's text; any when None.
-
-        Returns:
-            One `Statement` per matching (predicate, object), each with its `Source` list:
-            ``kind`` (stated / second source / inferred / vocabulary / file), the passage
-            locator, or title, URL, publisher and date, or the justification.
-
-        Raises:
-            EntityNotFound, AmbiguousEntity: the subject (or an entity object) is unknown.
-            UsageError: a predicate CURIE with an unknown prefix.
-
-        >>> import ipgraph
-        >>> kg = ipgraph.load()
-        >>> [(s.kind, s.section, s.paragraph) for s in kg.why("China Brand Day 2021",
-        ...     "ipg:organizedBy", "NDRC")[0].sources]
-        [('stated', '04', 2)]
-        >>> sorted({s.kind for st in kg.why("CNIPA") for s in st.sources})
-        ['inferred', 'second source', 'stated']
-        """
-        from ipgraph.provenance import why
-
-        return why(self, subject, predicate, object)
-
-    def timeline(self, entity: str | URIRef | None = None) -> list[TimelineEntry]:
-        """Documents, events and figures in date order, optionally only those involving
-        ``entity`` (about it, issued or organized by it, or linked to it).
-
-        Dates come from ``eli:date_document`` (issued), ``eli:date_publication``,
-        ``eli:first_date_entry_in_force``, ``ipg:year``, a figure's ``ipg:referenceDate`` or
-        ``ipg:referencePeriod``, a plan's period and ``ipg:nameChangedOn``.
-
-        Raises:
-            EntityNotFound, AmbiguousEntity: the entity is unknown.
-
-        >>> import ipgraph
-        >>> kg = ipgraph.load()
-        >>> part = kg.resolve("document/gbt-39551-1")
-        >>> [(e.date, e.kind) for e in kg.timeline(part) if e.item == part]
-        [('2020-11-09', 'issued'), ('2021-06-01', 'in force')]
-        """
-        from ipgraph.provenance import timeline
-
-        return timeline(self, entity)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"

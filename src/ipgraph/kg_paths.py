@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from ipgraph.errors import NoPath, UsageError
 
@@ -221,8 +221,7 @@ class PathMethods:
         """
         from ipgraph.graph import paths as graph_paths
 
-        G = self.projection(include)
-        center = self.refs.endpoint(G, a)
+        G, center = self.neighborhood_graph(a, depth, include, local=not avoid)
         classes = self.refs.constraints(G, via=types)
         if classes.via_predicates:
             raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
@@ -230,6 +229,50 @@ class PathMethods:
         return graph_paths.neighbors(
             G, center, depth, wanted, self.refs.constraints(G, avoid=avoid)
         )
+
+    def neighborhood_graph(
+        self,
+        a: str | URIRef,
+        depth: int = 1,
+        include: Iterable[str] | str = (),
+        *,
+        local: bool = True,
+    ) -> tuple[nx.MultiDiGraph, URIRef]:
+        """A projection holding every entity within ``depth`` hops of ``a`` (and the links
+        among them), with ``a``'s IRI.
+
+        On a persistent or remote store it is read by lookups around ``a`` alone
+        (`ipgraph.graph.search.local_neighborhood`), never by projecting the whole store;
+        otherwise (or with ``local=False``) it is the cached projection of the whole graph.
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the reference does not name one entity.
+            UsageError: depth below 1, or an entity the projection leaves out.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> G, moe = kg.neighborhood_graph("MOE")
+        >>> G.nodes[moe]["label_zh"]
+        '教育部'
+        """
+        from ipgraph.graph.projection import INCLUDE_GROUPS, build_projection, normalize_include
+        from ipgraph.graph.search import local_neighborhood
+
+        if depth < 1:
+            raise UsageError(f"depth must be 1 or more, not {depth}")
+        if self.store.persistent and local:
+            groups = normalize_include(include)
+            center = self.resolve(a)
+            key = f"around:{center}:{depth}:{','.join(groups)}"
+            ball = self.cached(key, lambda: local_neighborhood(self.store, center, depth, groups))
+            if ball is not None:
+                return build_projection(ball, groups), center
+            # Not an entity of the projection: the projection of its own triples says why.
+            own = local_neighborhood(self.store, center, 0, INCLUDE_GROUPS) or Graph()
+            G = build_projection(own, groups)
+            return G, self.refs.endpoint(G, center)
+        G = self.projection(include)
+        return G, self.refs.endpoint(G, a)
 
     def rank(
         self,

@@ -30,10 +30,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ipgraph.errors import AmbiguousEntity, EntityNotFound
-from ipgraph.terms import LABEL_PREDICATES, TERM_TYPES
+from ipgraph.terms import LABEL_PREDICATES, TERM_TYPES, pick_label
 
 if TYPE_CHECKING:
     from ipgraph.store.base import LabelRows
+
+__all__ = ["EXACT", "PREFIX", "LabelIndex", "Match", "normalize", "pick_label"]
 
 # How well a label matches a query; ties are broken by label length (shorter first).
 EXACT, PREFIX, WORD, SUBSTRING, TOKENS = 1.0, 0.9, 0.8, 0.7, 0.6
@@ -58,8 +60,11 @@ class Match:
         iri: the entity.
         label: its preferred display label (English if it has one).
         matched: the label or acronym the query matched.
-        score: 1.0 exact, 0.9 prefix, 0.8 word, 0.7 substring, 0.6 all words, below: fuzzy.
+        score: 1.0 exact, 0.9 prefix, 0.8 word, 0.7 substring, 0.6 all words, below: fuzzy
+            (the name index, `ipgraph.store.names`, scores on the same scale).
         types: the entity's rdf:types.
+        how: the way the query matched (``exact``, ``acronym``, ``prefix``, ``words``,
+            ``typo``, ...; see `ipgraph.store.names`), or ``""`` when not recorded.
     """
 
     iri: URIRef
@@ -67,12 +72,15 @@ class Match:
     matched: str
     score: float
     types: tuple[URIRef, ...] = ()
+    how: str = ""
 
     def to_dict(self) -> dict[str, object]:
+        """The match as JSON-ready data: what ``ipgraph find --format json`` prints."""
         return {
             "iri": str(self.iri),
             "label": self.label,
             "matched": self.matched,
+            "how": self.how,
             "score": round(self.score, 3),
             "types": [str(t) for t in self.types],
         }
@@ -197,22 +205,6 @@ class LabelIndex:
     def describe(self, iri: URIRef) -> str:
         """'label <iri>' for messages that list candidates."""
         return f"{self.label(iri) or iri} <{iri}>"
-
-
-def pick_label(labels: Iterable[Literal], lang: str = "en") -> str:
-    """The best label for display: the wanted language first, then English, then any.
-
-    >>> pick_label([Literal("教育部", lang="zh"), Literal("Ministry of Education", lang="en")])
-    'Ministry of Education'
-    >>> pick_label([Literal("教育部", lang="zh"), Literal("MOE", lang="en")], lang="zh")
-    '教育部'
-    """
-    ordered = list(labels)
-    for want in (lang, "en", None):
-        for label in ordered:
-            if want is None or (label.language or "").split("-")[0] == want:
-                return str(label)
-    return str(ordered[0])
 
 
 def _score(query: str, label: str) -> float:

@@ -19,8 +19,9 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from ipgraph.errors import EntityNotFound, UsageError
-from ipgraph.labels import LabelIndex
+from ipgraph.errors import AmbiguousEntity, EntityNotFound, UsageError
+from ipgraph.store.names import NameHit
+from ipgraph.store.namesearch import Names
 from ipgraph.terms import subclasses
 from ipgraph.vocab import ID, PREFIXES
 
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 
     from ipgraph.graph.paths import Constraints
 
-__all__ = ["References", "as_list"]
+__all__ = ["STRONG_WAYS", "References", "as_list", "pick_entity"]
+
+STRONG_WAYS = frozenset({"exact", "identifier", "acronym", "abbreviation"})
+"""Ways of matching a name (`ipgraph.store.names`) that name an entity on their own."""
+_CLEAR = 0.05  # a strong match this far above the next names the entity
 
 
 def as_list(refs: Iterable[str | URIRef] | str | None) -> list[str | URIRef]:
@@ -49,8 +54,8 @@ class References:
     """Resolves references against one version of the data.
 
     Args:
-        graph: the data set (for IRIs, classes and prefixes).
-        labels: the label index (for names and acronyms).
+        graph: the data set (for IRIs, classes and prefixes, by lookups).
+        names: the store's names (`ipgraph.store.Store.names`: names, acronyms, identifiers).
         label: a display label for any node (for messages).
         curie: the CURIE of an IRI (for messages).
     """
@@ -58,12 +63,12 @@ class References:
     def __init__(
         self,
         graph: Dataset,
-        labels: LabelIndex,
+        names: Names,
         label: Callable[[Node], str],
         curie: Callable[[URIRef], str],
     ) -> None:
         self.graph = graph
-        self.labels = labels
+        self.names = names
         self.label = label
         self.curie = curie
 
@@ -111,12 +116,34 @@ class References:
                 or (":" in text and " " not in text and text.split(":")[0] in self._prefixes())
             )
             if not looks_like_iri:
-                return self.labels.resolve_label(text)
+                return self.resolve_name(text)
             iri = self.expand(text)
-        if (iri, None, None) in self.graph or (None, None, iri) in self.graph or iri in self.labels:
+        if (iri, None, None) in self.graph or (None, None, iri) in self.graph:
             return iri
-        near = self.labels.find(str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " "), 5)
-        raise EntityNotFound(str(ref), [self.labels.describe(m.iri) for m in near])
+        near = self.names.nearest(str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " "), 5)
+        raise EntityNotFound(str(ref), self.describe(h.iri for h in near))
+
+    def resolve_name(self, text: str) -> URIRef:
+        """The one entity a name, acronym or identifier refers to (see `pick_entity`).
+
+        Raises:
+            AmbiguousEntity: several entities match equally well (the error lists them).
+            EntityNotFound: nothing matches (the error lists the nearest names).
+        """
+        hits = self.names.search(text, limit=10)
+        chosen, candidates = pick_entity(hits)
+        if chosen is not None:
+            return URIRef(chosen)
+        if candidates:
+            raise AmbiguousEntity(text, self.describe(candidates))
+        near = [h.iri for h in hits] or [h.iri for h in self.names.nearest(text, 5)]
+        raise EntityNotFound(text, self.describe(near[:5]))
+
+    def describe(self, iris: Iterable[str]) -> list[str]:
+        """'label <iri>' for each entity, for messages that list candidates."""
+        wanted = [URIRef(i) for i in iris]
+        labels = self.names.labels(wanted)
+        return [f"{labels.get(iri, str(iri))} <{iri}>" for iri in wanted]
 
     def _prefixes(self) -> set[str]:
         return {prefix for prefix, _ in self.graph.namespaces()} | set(PREFIXES)
@@ -204,3 +231,37 @@ class References:
             f"{ref!r} is neither a class nor a relation of the graph; use a class such as "
             "ipg:PolicyDocument or a relation such as ipg:issuedBy"
         )
+
+
+def pick_entity(hits: list[NameHit]) -> tuple[str | None, list[str]]:
+    """The entity that name-search ``hits`` (best first) point at, or the candidates to list.
+
+    An exact name or identifier wins; then one entity matched a strong way (an acronym, a
+    Chinese short form, the beginning of an identifier), or clearly ahead of the others matched
+    so; then the one entity whose name holds the text. Spelling guesses (``typo``) never
+    resolve a reference: they are suggestions.
+
+    Returns:
+        ``(iri, [])`` when one entity is meant; ``(None, candidates)`` when several are;
+        ``(None, [])`` when none is.
+
+    >>> hit = lambda iri, score, how: NameHit(iri, score, iri, None, how)
+    >>> pick_entity([hit("urn:moe", 1.0, "exact"), hit("urn:x", 0.8, "words")])
+    ('urn:moe', [])
+    >>> pick_entity([hit("urn:a", 0.79, "prefix"), hit("urn:b", 0.78, "prefix")])
+    (None, ['urn:a', 'urn:b'])
+    >>> pick_entity([hit("urn:a", 0.4, "typo")])
+    (None, [])
+    """
+    real = [h for h in hits if h.how != "typo"]
+    exact = [h.iri for h in real if h.score >= 1.0]
+    if exact:
+        return (exact[0], []) if len(exact) == 1 else (None, exact)
+    strong = [h for h in real if h.how in STRONG_WAYS]
+    if strong:
+        if len(strong) == 1 or strong[0].score - strong[1].score >= _CLEAR:
+            return strong[0].iri, []
+        return None, [h.iri for h in strong]
+    if len(real) == 1:
+        return real[0].iri, []
+    return None, [h.iri for h in real]

@@ -37,6 +37,7 @@ __all__ = [
     "VOCABULARY_NAMESPACES",
     "is_vocabulary_iri",
     "local_name",
+    "pick_label",
     "plain",
     "subclasses",
     "superclasses",
@@ -252,3 +253,19 @@ def plain(term: Node | None) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(term)
+
+
+def pick_label(labels: Iterable[Literal], lang: str = "en") -> str:
+    """The best label for display: the wanted language first, then English, then any.
+
+    >>> pick_label([Literal("教育部", lang="zh"), Literal("Ministry of Education", lang="en")])
+    'Ministry of Education'
+    >>> pick_label([Literal("教育部", lang="zh"), Literal("MOE", lang="en")], lang="zh")
+    '教育部'
+    """
+    ordered = list(labels)
+    for want in (lang, "en", None):
+        for label in ordered:
+            if want is None or (label.language or "").split("-")[0] == want:
+                return str(label)
+    return str(ordered[0])

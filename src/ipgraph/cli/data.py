@@ -19,8 +19,8 @@ from ipgraph.cli.common import (
     format_option,
     open_graph,
     printable,
-    table,
 )
+from ipgraph.cli.layout import count, fit_table
 
 # -- foundation: info, validate, find, show, export ---------------------------------------
 
@@ -41,16 +41,21 @@ def info(data_files: Sequence[str], store: str | None, output_format: str) -> No
     if output_format == "json":
         echo_json(summary)
         return
-    click.echo(f"{summary['triples']} triples, {summary['entities']} entities ({kg.store.kind})")
+    click.echo(
+        f"{count(summary['triples'])} triples, {count(summary['entities'])} entities "
+        f"({kg.store.kind})"
+    )
     click.echo("\nsources:")
     click.echo(
-        table(
-            [(s["graph"], str(s["triples"]), s["path"] or "") for s in summary["sources"]],
+        fit_table(
+            [(s["graph"], count(s["triples"]), s["path"] or "") for s in summary["sources"]],
             ["graph", "triples", "file"],
         )
     )
     click.echo("\nentities per class (by direct type):")
-    click.echo(table([(c, str(n)) for c, n in summary["classes"].items()], ["class", "count"]))
+    click.echo(
+        fit_table([(c, count(n)) for c, n in summary["classes"].items()], ["class", "count"])
+    )
 
 
 @cli.command()
@@ -165,8 +170,8 @@ def load_command(files: Sequence[str], store: str, bundled: bool, quiet: bool) -
         loaded = target.load_files(paths, progress=bar.update)
     target.close()
     for item in loaded:
-        click.echo(f"{item.graph}\t{item.triples} triples\t{printable(str(item.path))}")
-    click.echo(f"{len(target)} triples in {target.spec}", err=True)
+        click.echo(f"{item.graph}\t{count(item.triples)} triples\t{printable(str(item.path))}")
+    click.echo(f"{count(len(target))} triples in {target.spec}", err=True)
 
 
 @cli.command()
@@ -197,8 +202,8 @@ def synth(triples: int, seed: int, output: str | None) -> None:
     from ipgraph import synth as generator
 
     if output:
-        count = generator.write(output, triples, seed)
-        click.echo(f"{count} triples written to {output}", err=True)
+        written = generator.write(output, triples, seed)
+        click.echo(f"{count(written)} triples written to {output}", err=True)
         return
     for line in generator.generate(triples, seed):
         click.echo(line)

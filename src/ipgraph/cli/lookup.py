@@ -19,9 +19,8 @@ from ipgraph.cli.common import (
     echo_text,
     format_option,
     open_graph,
-    shorten,
-    table,
 )
+from ipgraph.cli.layout import fit_table
 
 
 @cli.command()
@@ -40,35 +39,47 @@ def find(
     store: str | None,
     output_format: str,
 ) -> None:
-    """Find entities by English or Chinese label or acronym, best match first.
+    """Find entities by English or Chinese name, acronym or identifier, best match first.
 
-    Exits 1 when nothing matches.
+    Each match says how the text matched (exact, acronym, abbreviation, identifier, prefix,
+    words, stem, chinese, typo) and which name it matched. When nothing matches, the nearest
+    names are suggested on stderr and the exit code is 1.
 
     \b
     Example:
       ipgraph find MOE
       ipgraph find 知识产权 --type ipg:PolicyDocument
+      ipgraph find "Minstry of Finance" --format json
     """
     kg = open_graph(data_files, store)
     matches = kg.find(text, limit=limit, types=types or None)
     if not matches:
-        raise NoResult(f"nothing matches {text!r}")
+        near = kg.nearest(text, 5)
+        hint = (
+            "; did you mean " + ", ".join(f"{m.label} ({kg.curie(m.iri)})" for m in near) + "?"
+            if near
+            else "; try fewer words, or another language"
+        )
+        raise NoResult(f"nothing matches {text!r}{hint}")
     if output_format == "json":
         echo_json([m.to_dict() for m in matches])
         return
+    kg.prefetch_labels([m.iri for m in matches], lang="zh")
     rows = []
     for m in matches:
         chinese = kg.label(m.iri, lang="zh")  # the English label again when there is none
+        matched = m.how if m.matched in (m.label, chinese) else f"{m.how}: {m.matched}"
         rows.append(
             (
                 f"{m.score:.2f}",
-                shorten(m.label),
-                shorten(chinese) if chinese != m.label else "",
+                m.label,
+                chinese if chinese != m.label else "",
                 ", ".join(kg.curie(t) for t in m.types),
                 kg.curie(m.iri),
+                matched,
             )
         )
-    click.echo(table(rows, ["score", "label", "中文", "type", "id"]))
+    click.echo(fit_table(rows, ["score", "label", "中文", "type", "id", "matched"]))
 
 
 @cli.command()

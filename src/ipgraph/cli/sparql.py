@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rdflib.namespace import XSD
 
 from ipgraph.errors import UsageError
 from ipgraph.sparql.limits import DEFAULT_TIMEOUT, check_timeout
@@ -26,8 +28,8 @@ from ipgraph.cli.common import (
     open_graph,
     read_text,
     shorten,
-    table,
 )
+from ipgraph.cli.layout import count, fit_table
 
 # -- SPARQL: query, serve (issue 3) --------------------------------------------------------
 
@@ -87,6 +89,11 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "js
 @click.option(
     "--limit-rows", type=int, metavar="N", help="Keep at most N rows (triples); note on stderr."
 )
+@click.option(
+    "--labels",
+    is_flag=True,
+    help="csv/tsv: add a NAME_label column with the English label beside each IRI column.",
+)
 @data_options
 def query(
     sparql: str | None,
@@ -99,6 +106,7 @@ def query(
     timeout: float,
     memory_mb: int,
     limit_rows: int | None,
+    labels: bool,
     data_files: Sequence[str],
     store: str | None,
 ) -> None:
@@ -122,6 +130,7 @@ def query(
       ipgraph query --name joint-documents --format csv
       ipgraph query --name connections --param entity=MOF
       ipgraph query -f my-question.rq --format json
+      ipgraph query --name joint-documents --format csv --labels
     """
     from ipgraph.errors import QuerySyntaxError, UsageError
     from ipgraph.sparql.named import named_query
@@ -161,7 +170,13 @@ def query(
         sys.exit(exc.exit_code)
     finally:
         kg.close()
-    _print_result(kg, result, output_format.lower())
+    fmt = output_format.lower()
+    if labels and fmt not in ("csv", "tsv"):
+        raise UsageError(f"--labels goes with --format csv or tsv, not {fmt}")
+    if labels and result.kind == "SELECT":
+        click.echo(labelled_rows(kg, result, fmt), nl=False)
+    else:
+        _print_result(kg, result, fmt)
     if result.truncated:
         click.echo(
             f"ipgraph: note: result cut at {limit_rows} "
@@ -189,7 +204,7 @@ def _list_named_queries(output_format: str) -> None:
         )
         for q in queries.values()
     ]
-    click.echo(table(rows, ["name", "title", "params"]))
+    click.echo(fit_table(rows, ["name", "title", "params"]))
 
 
 def _parse_params(params: Sequence[str]) -> dict[str, str]:
@@ -232,7 +247,7 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
             echo_text(result.serialize("ttl").decode("utf-8"), nl=False)
             return
         rows = [[_cell(kg, value) for value in row] for row in result.rows]
-        click.echo(table(rows, result.vars))
+        click.echo(fit_table(rows, result.vars))
         click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", err=True)
         return
     if output_format == "jsonl":
@@ -244,8 +259,9 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
 
 
 def _cell(kg: KnowledgeGraph, value: Any) -> str:
-    """A table cell: an IRI as 'label (curie)', a literal as its text."""
-    from rdflib import BNode, URIRef
+    """A table cell: an IRI as 'label (curie)', a number as people write it (23,000; a year
+    or code of four digits or fewer stays as it is), a literal as its text."""
+    from rdflib import BNode, Literal, URIRef
 
     if value is None:
         return ""
@@ -257,4 +273,50 @@ def _cell(kg: KnowledgeGraph, value: Any) -> str:
         return f"{shorten(label)} ({curie})"
     if isinstance(value, BNode):
         return f"_:{value}"
+    if isinstance(value, Literal) and value.datatype in _NUMERIC:
+        number: object = value.toPython()
+        if isinstance(number, int | float | Decimal) and not isinstance(number, bool):
+            text = count(number)
+            return text if abs(float(number)) >= 10_000 else text.replace(",", "")
     return " ".join(str(value).split())
+
+
+_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long}
+
+
+def labelled_rows(kg: KnowledgeGraph, result: QueryResult, fmt: str) -> str:
+    """SELECT rows as CSV or TSV with a ``NAME_label`` column after each column holding IRIs
+    (values as the SPARQL CSV / TSV formats write them; labels by lookups, in one batch)."""
+    import csv
+    import io
+
+    from rdflib import URIRef
+
+    iri_columns = [
+        i for i in range(len(result.vars)) if any(isinstance(r[i], URIRef) for r in result.rows)
+    ]
+    kg.prefetch_labels([v for r in result.rows for i in iri_columns if (v := r[i]) is not None])
+    header: list[str] = []
+    for i, name in enumerate(result.vars):
+        header += [name, f"{name}_label"] if i in iri_columns else [name]
+    out = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+    else:
+        out.write("\t".join(f"?{h}" for h in header) + "\n")
+    for row in result.rows:
+        cells: list[str] = []
+        for i, value in enumerate(row):
+            if fmt == "csv":
+                cells.append("" if value is None else str(value))
+            else:
+                cells.append("" if value is None else value.n3())
+            if i in iri_columns:
+                label = kg.label(value) if isinstance(value, URIRef) else ""
+                cells.append(label if fmt == "csv" else " ".join(label.split()))
+        if fmt == "csv":
+            writer.writerow(cells)
+        else:
+            out.write("\t".join(cells) + "\n")
+    return out.getvalue()

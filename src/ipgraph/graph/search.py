@@ -18,7 +18,7 @@ from ipgraph.graph.projection import INCLUDE_GROUPS
 from ipgraph.store.base import Store
 from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
 
-__all__ = ["local_graph"]
+__all__ = ["local_graph", "local_neighborhood"]
 
 
 def local_graph(
@@ -61,6 +61,41 @@ def local_graph(
     return None if nodes is None else search.ball(nodes)
 
 
+def local_neighborhood(
+    store: Store, center: URIRef, depth: int = 1, include: Iterable[str] = ()
+) -> Graph | None:
+    """The entities within ``depth`` hops of ``center``, read by lookups, as a small graph.
+
+    A breadth-first walk over the store that goes only where the entity projection walks (see
+    `local_graph`), one lookup query per level. Returns every walkable triple among the
+    entities reached (so a view draws each link among them, not just a tree), their types and
+    labels and the vocabulary: what `build_projection` needs, at a cost that grows with the
+    neighbourhood, never with the store. Returns None when ``center`` is not an entity of the
+    projection.
+
+    >>> from rdflib import Graph
+    >>> from ipgraph.store import MemoryStore
+    >>> store = MemoryStore()
+    >>> g = Graph().parse(data="<urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> .", format="ttl")
+    >>> store.replace_graphs({URIRef("urn:g"): g})
+    >>> from ipgraph.graph.projection import build_projection
+    >>> G = build_projection(local_neighborhood(store, URIRef("urn:a"), depth=1))
+    >>> sorted((str(u), str(v)) for u, v in G.edges())
+    [('urn:a', 'urn:b')]
+    """
+    search = _PathSearch(store, include)
+    start = str(center)
+    if search.entities({start}) != {start}:
+        return None
+    seen = {start}
+    level = [start]
+    for _ in range(depth):
+        reached = [m for m in sorted(search.neighbors(level)) if m not in seen] if level else []
+        level = sorted(search.entities(reached))
+        seen.update(level)
+    return search.among(sorted(seen))
+
+
 class _PathSearch:
     """The bidirectional search behind `local_graph`, with the projection's rules as SPARQL.
 
@@ -77,17 +112,7 @@ class _PathSearch:
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
-        if roots:
-            excluded.update(
-                row[0]
-                for row in self._rows(
-                    # One constant end per branch: Virtuoso walks a transitive path only
-                    # from a given start (a VALUES binding does not count).
-                    "SELECT DISTINCT ?c WHERE { "
-                    + " UNION ".join(f"{{ ?c <{RDFS.subClassOf}>* <{root}> }}" for root in roots)
-                    + " }"
-                )
-            )
+        excluded.update(self._subclasses(roots))
         schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
         self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
@@ -104,6 +129,20 @@ class _PathSearch:
         )
 
     # -- queries --------------------------------------------------------------------------
+
+    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+        """``roots`` and all their subclasses, one query per level (no property path: Virtuoso
+        refuses ``subClassOf*`` from a VALUES start)."""
+        found = {str(r) for r in roots}
+        level = sorted(found)
+        while level:
+            rows = self._rows(
+                f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {_iris(level)} }} "
+                f"?c <{RDFS.subClassOf}> ?root }}"
+            )
+            level = sorted({row[0] for row in rows} - found)
+            found.update(level)
+        return found
 
     def _rows(self, text: str) -> list[tuple[str, ...]]:
         """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
@@ -245,6 +284,22 @@ class _PathSearch:
                 f"FILTER({self.skip}) }}"
             ):
                 out.add((URIRef(s), URIRef(p), URIRef(o)))
+        return self._described(out, nodes)
+
+    def among(self, nodes: Sequence[str]) -> Graph:
+        """Every walkable triple among ``nodes``, their types and labels, the vocabulary."""
+        out = Graph()
+        members = set(nodes)
+        for values in self._chunks(nodes):
+            for s, p, o in self._rows(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+                f"FILTER(isIRI(?o) && {self.skip}) }}"
+            ):
+                if o in members:
+                    out.add((URIRef(s), URIRef(p), URIRef(o)))
+        return self._described(out, nodes)
+
+    def _described(self, out: Graph, nodes: Sequence[str]) -> Graph:
         iris = [URIRef(n) for n in dict.fromkeys(nodes)]
         for triple in self.store.objects(iris, (RDF.type, *DISPLAY_LABELS)):
             out.add(triple)

@@ -15,17 +15,14 @@ nor survive it crashing, nor bound its memory. A process can be killed. `QueryPo
 - **Ctrl-C**: workers ignore SIGINT; a `KeyboardInterrupt` in the waiting caller kills its
   worker and propagates at once;
 - **clean exit**: `close` (or the context manager, or ``atexit``) kills and reaps every worker;
-  workers also die with the process that started them (``PR_SET_PDEATHSIG`` on Linux) and
-  exit when their pipe closes.
+  workers die with their parent (``PR_SET_PDEATHSIG``) and when their pipe closes.
 
 The pool knows nothing about stores or SPARQL: ``open_data`` is a plain callable run once in
-each worker (after the fork) whose value is passed to every unit of work, and a unit of work is
-a picklable callable (a module-level function) with picklable arguments, whose return value
-comes back pickled. Workers are forked from the parent (``fork``), so in-memory data loaded
-before the pool started is shared copy-on-write, and ``open_data`` may be a closure
-(``lambda: kg.graph``). A persistent store is opened by each worker itself (e.g.
-``pyoxigraph.Store.read_only(path)``). When the data changes, `restart` starts fresh workers
-(`generation` counts restarts); calls already running finish on the old data.
+each worker (after the fork) whose value goes to every unit of work: a module-level function
+with picklable arguments, whose return value comes back pickled. Workers are forked, so data
+loaded before the pool started is shared copy-on-write (``open_data`` may be a closure); a
+persistent store is opened by each worker itself (``pyoxigraph.Store.read_only(path)``).
+When the data changes, `restart` starts fresh workers; running calls finish on the old data.
 
 >>> import operator
 >>> with QueryPool(lambda: {"answer": 42}, workers=1) as pool:
@@ -91,11 +88,8 @@ def default_workers() -> int:
     >>> default_workers() >= 2
     True
     """
-    try:
-        count = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        count = os.cpu_count() or 1
-    return max(2, count)
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere the CPU count
+    return max(2, len(affinity(0)) if affinity is not None else os.cpu_count() or 1)
 
 
 # -- the parent's view of a worker -----------------------------------------------------------

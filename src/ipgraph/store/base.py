@@ -25,6 +25,10 @@ from ipgraph.errors import DataError
 from ipgraph.loader import check_file, graph_name, parse_file, rdf_format
 from ipgraph.sparql.check import ParsedQuery, check_query
 from ipgraph.sparql.result import QueryResult
+from ipgraph.store.namerecords import name_records
+from ipgraph.store.names import NameIndex
+from ipgraph.store.namesearch import TYPE_WEIGHTS, IndexNames, Names
+from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
 
 __all__ = [
@@ -116,7 +120,8 @@ class Store:
         self.spec: str = getattr(self, "spec", self.kind)
         self.dataset = dataset
         self._paths: dict[URIRef, str] = {}
-        self._names: dict[Path, URIRef] = {}
+        self._file_graphs: dict[Path, URIRef] = {}
+        self._names: Names | None = None
         bind_prefixes(self.dataset)
 
     @property
@@ -192,7 +197,7 @@ class Store:
             if not path.is_file():
                 raise DataError(str(path), "no such file")
             check_file(path)
-        self._names = self.default_graphs(files)
+        self._file_graphs = self.default_graphs(files)
         return self._load_files(files, only_changed, progress)
 
     def default_graphs(self, files: Sequence[Path]) -> dict[Path, URIRef]:
@@ -226,7 +231,7 @@ class Store:
     def default_graph(self, path: Path) -> URIRef:
         """The named graph for a file's triples outside any named graph (see
         `default_graphs`, worked out when a load starts)."""
-        return self._names.get(path.resolve()) or graph_name(path)
+        return self._file_graphs.get(path.resolve()) or graph_name(path)
 
     def check_graphs(self, path: Path, names: Iterable[URIRef]) -> None:
         """Refuse a user file that names one of the bundled graphs (in TriG or N-Quads):
@@ -362,6 +367,49 @@ class Store:
     def label_rows(self) -> LabelRows | Graph:
         """The label and type triples of every named thing, for the label index."""
         raise NotImplementedError
+
+    # -- names and figures kept for lookups -----------------------------------------------------
+
+    def names(self) -> Names:
+        """How entities are found by name in this store, and labelled by lookups.
+
+        Here: a name index in memory (`ipgraph.store.names.NameIndex`), built from the data
+        on first use; a store whose data changes drops it (``self._names = None``). A
+        persistent store keeps its index on disk and a remote one asks its server (see
+        `ipgraph.store.namesearch`).
+
+        >>> from ipgraph import data
+        >>> from ipgraph.store import open_store
+        >>> store = open_store("memory")
+        >>> _ = store.load_files(data.bundled_files())
+        >>> [(h.iri.rsplit("/", 1)[-1], h.how) for h in store.names().search("MIIT", limit=1)]
+        [('miit', 'exact')]
+        """
+        if self._names is None:
+            index = NameIndex.open(None, type_weights=TYPE_WEIGHTS)
+            index.replace_graph("urn:ipgraph:names", name_records(self.dataset))
+            self._names = IndexNames(index, self)
+        return self._names
+
+    def statistics(self) -> dict[str, object]:
+        """Entities per class (by direct type, class IRI → count) and how many entities have a
+        name: ``{"classes": {...}, "entities": n}``. Answered by one aggregate query here;
+        a persistent store computes them once per load."""
+        classes = {
+            iri: int(count or 0)
+            for iri, count in self.select(
+                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } "
+                "GROUP BY ?c"
+            )
+        }
+        entities = len(self.names())
+        if not entities:
+            values = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+            rows = self.select(
+                f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
+            )
+            entities = int(rows[0][0] or 0) if rows else 0
+        return {"classes": classes, "entities": entities}
 
     def worker_view(self) -> Store:
         """The store as a forked worker process should use it (see `ipgraph.sparql.pool`):

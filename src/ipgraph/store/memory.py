@@ -22,6 +22,9 @@ from ipgraph.errors import UsageError
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
 from ipgraph.store.base import Graphs, Store, Triple
+from ipgraph.store.namerecords import name_records
+from ipgraph.store.names import NameIndex
+from ipgraph.store.namesearch import TYPE_WEIGHTS, IndexNames, Names
 from ipgraph.vocab import PREFIXES
 
 __all__ = ["MemoryStore"]
@@ -53,6 +56,14 @@ class MemoryStore(Store):
             target = self.dataset.graph(name)
             target.addN((s, p, o, target) for s, p, o in graph)
         self.graph = self.dataset
+        self._names = None  # the name index follows the data: rebuilt on next use
+
+    def names(self) -> Names:
+        if self._names is None:
+            index = NameIndex.open(None, type_weights=TYPE_WEIGHTS)
+            index.replace_graph("urn:ipgraph:names", name_records(self.graph))
+            self._names = IndexNames(index, self)
+        return self._names
 
     def execute(
         self,

@@ -42,15 +42,17 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
-from rdflib.term import Node
-
 from ipgraph.errors import StoreError, UsageError
+from ipgraph.store.namerecords import (
+    NAME_PREDICATES,
+    NameRecord,
+    name_records,
+    records_from_triples,
+)
 from ipgraph.store.nametext import (
     ABBREVIATIONS,
     STOPWORDS,
@@ -62,34 +64,15 @@ from ipgraph.store.nametext import (
     has_cjk,
     in_order_span,
 )
-from ipgraph.vocab import ELI
 
-__all__ = ["NAME_PREDICATES", "NameHit", "NameIndex", "NameRecord", "name_records"]
-
-NAME_PREDICATES: dict[URIRef, str] = {
-    RDFS.label: "label",
-    SKOS.prefLabel: "label",
-    SKOS.altLabel: "altLabel",
-    SKOS.hiddenLabel: "altLabel",
-    SKOS.notation: "notation",
-    ELI.id_local: "identifier",
-    DCTERMS.identifier: "identifier",
-}
-"""The predicates whose literals are names, and the kind of name each gives."""
-
-_TERM_TYPES = frozenset(
-    str(t)
-    for t in (
-        OWL.Class,
-        RDFS.Class,
-        RDF.Property,
-        OWL.ObjectProperty,
-        OWL.DatatypeProperty,
-        OWL.AnnotationProperty,
-        OWL.Ontology,
-        SKOS.ConceptScheme,
-    )
-)
+__all__ = [
+    "NAME_PREDICATES",
+    "NameHit",
+    "NameIndex",
+    "NameRecord",
+    "name_records",
+    "records_from_triples",
+]
 
 # Scores of the ways a query matches; within a way, coverage of the name adds up to 0.2.
 EXACT, ID_PREFIX, ACRONYM, PREFIX, WORDS, CHINESE, IN_ORDER, TYPO = (
@@ -135,25 +118,6 @@ CREATE INDEX IF NOT EXISTS words_last ON words (last, size);
 CREATE VIRTUAL TABLE IF NOT EXISTS name_terms
     USING fts5 (terms, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
 """
-
-
-@dataclass(frozen=True)
-class NameRecord:
-    """One name of one entity, as the index stores it.
-
-    Attributes:
-        iri: the entity.
-        text: the name as written.
-        lang: its language tag (``en``, ``zh``), or None.
-        kind: ``label``, ``altLabel``, ``identifier`` or ``notation``.
-        types: the entity's rdf:type IRIs (for ``types`` filters and tie weights).
-    """
-
-    iri: str
-    text: str
-    lang: str | None
-    kind: str
-    types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -623,63 +587,3 @@ def _quote(term: str) -> str:
 
 def _strip_cjk(text: str) -> str:
     return "".join(" " if has_cjk(ch) else ch for ch in text)
-
-
-# -- records from RDF -----------------------------------------------------------------------
-
-
-def name_records(
-    graph: Graph, predicates: Mapping[URIRef, str] | None = None
-) -> Iterator[NameRecord]:
-    """The names of the entities of an rdflib graph (vocabulary terms left out).
-
-    Args:
-        graph: a Graph, or a Dataset whose default graph is the union.
-        predicates: predicate → kind of name; `NAME_PREDICATES` by default (add e.g. a
-            former-name property as ``"altLabel"``).
-
-    >>> g = Graph().parse(data='''
-    ...   @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-    ...   <urn:moe> a <urn:Ministry> ; skos:prefLabel "教育部"@zh ; skos:altLabel "MOE"@en .''')
-    >>> sorted((r.text, r.kind, r.types) for r in name_records(g))
-    [('MOE', 'altLabel', ('urn:Ministry',)), ('教育部', 'label', ('urn:Ministry',))]
-    """
-    kinds = dict(predicates or NAME_PREDICATES)
-    triples: Iterator[tuple[Node, Node, Node]] = (
-        (s, p, o) for p in [*kinds, RDF.type] for s, o in graph.subject_objects(p)
-    )
-    return records_from_triples(triples, kinds)
-
-
-def records_from_triples(
-    triples: Iterable[tuple[Node, Node, Node]], predicates: Mapping[URIRef, str] | None = None
-) -> Iterator[NameRecord]:
-    """`NameRecord`s from a stream of triples (any order; only names and types are kept).
-
-    For building an index from a large file or a SPARQL result without an rdflib graph.
-
-    >>> from rdflib import Literal, URIRef
-    >>> x = URIRef("urn:x")
-    >>> [r.kind for r in records_from_triples([(x, ELI.id_local, Literal("GB/T 1-2020"))])]
-    ['identifier']
-    """
-    kinds = dict(predicates or NAME_PREDICATES)
-    names: dict[str, list[tuple[str, str | None, str]]] = {}
-    types: dict[str, list[str]] = {}
-    for s, p, o in triples:
-        if not isinstance(s, URIRef):
-            continue
-        if p == RDF.type:
-            if isinstance(o, URIRef):
-                types.setdefault(str(s), []).append(str(o))
-        elif isinstance(o, Literal) and p in kinds:
-            entry = (str(o), o.language, kinds[p])  # type: ignore[index]
-            listed = names.setdefault(str(s), [])
-            if entry not in listed:
-                listed.append(entry)
-    for iri, entries in names.items():
-        entity_types = tuple(sorted(set(types.get(iri, ()))))
-        if _TERM_TYPES.intersection(entity_types):
-            continue
-        for text, lang, kind in entries:
-            yield NameRecord(iri, text, lang, kind, entity_types)

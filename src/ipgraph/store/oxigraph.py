@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
-import hashlib
 import itertools
 import json
 import shutil
@@ -30,6 +29,10 @@ from ipgraph.sparql.result import QueryResult, collect_graph
 from ipgraph.sparql.scan import inject_values
 from ipgraph.store.base import Graphs, LabelRows, LoadedGraph, Progress, Store, Triple
 from ipgraph.store.directory import META_FILE, StoreDirectory
+from ipgraph.store.names import NameIndex
+from ipgraph.store.namesearch import NAMES_FILE, TYPE_WEIGHTS, IndexNames, Names
+from ipgraph.store.oxload import CountingReader, count_graphs, fingerprint, sha256
+from ipgraph.store.oxnames import class_counts, sync_names
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -38,46 +41,12 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 
-def _fingerprint(path: Path) -> dict[str, Any]:
-    stat = path.stat()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _pyoxigraph() -> Any:
     try:
         import pyoxigraph
     except ImportError:  # pragma: no cover - the extra is installed in tests
         raise MissingExtra("pyoxigraph", "oxigraph") from None
     return pyoxigraph
-
-
-class _CountingReader:
-    """A binary file wrapper that reports bytes read to a progress callback."""
-
-    def __init__(self, handle: IO[bytes], progress: Progress) -> None:
-        self._handle = handle
-        self._progress = progress
-
-    def read(self, size: int = -1) -> bytes:
-        block = self._handle.read(size)
-        self._progress(len(block))
-        return block
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        count = self._handle.readinto(buffer)  # type: ignore[attr-defined]
-        self._progress(count or 0)
-        return int(count or 0)
-
-    def readable(self) -> bool:
-        return True
 
 
 class OxigraphStore(Store):
@@ -201,7 +170,7 @@ class OxigraphStore(Store):
         cached = self.meta.get("sizes")
         if isinstance(cached, dict):
             return {URIRef(k): int(v) for k, v in cached.items()}
-        sizes = _count_graphs(self._ox)
+        sizes = count_graphs(self._ox)
         self.meta["sizes"] = {str(k): v for k, v in sizes.items()}
         return sizes
 
@@ -232,10 +201,10 @@ class OxigraphStore(Store):
         todo: list[tuple[Path, dict[str, Any]]] = []
         for path in files:
             key = str(path.resolve())
-            print_ = _fingerprint(path)
+            print_ = fingerprint(path)
             old: dict[str, Any] = records.get(key, {}) if only_changed else {}
             unchanged = bool(old) and all(old.get(k) == v for k, v in print_.items())
-            digest = old.get("sha256") if unchanged else _sha256(path)  # hash touched files only
+            digest = old.get("sha256") if unchanged else sha256(path)  # hash touched files only
             if old and old.get("sha256") == digest:
                 records[key] = {**old, **print_}
                 if progress is not None:
@@ -263,7 +232,7 @@ class OxigraphStore(Store):
             return []
         with self.directory.writing():
             self._refresh()  # another process may have written since this store was opened
-            self._names = self.default_graphs(files)
+            self._file_graphs = self.default_graphs(files)
             meta, todo = self._plan(files, only_changed, progress)
             return self._load_todo(meta, todo, progress)
 
@@ -293,7 +262,7 @@ class OxigraphStore(Store):
                 records[str(path.resolve())] = record
                 for name in graphs:
                     meta.setdefault("paths", {})[str(name)] = str(path)
-            sizes = _count_graphs(target)
+            sizes = count_graphs(target)
             meta["sizes"] = {str(k): v for k, v in sizes.items()}
             meta["quads"] = sum(sizes.values())  # ipgraph never writes the default graph
             for path, record in todo:
@@ -328,7 +297,7 @@ class OxigraphStore(Store):
                     target.remove_graph(ox.NamedNode(str(name)))
                 default_node = ox.NamedNode(str(default))
                 with path.open("rb") as raw:
-                    reader: Any = _CountingReader(raw, progress) if progress else raw
+                    reader: Any = CountingReader(raw, progress) if progress else raw
                     target.bulk_extend(
                         ox.Quad(q.subject, q.predicate, q.object, default_node)
                         if q.graph_name == ox.DefaultGraph()
@@ -349,7 +318,7 @@ class OxigraphStore(Store):
             else:
                 with path.open("rb") as raw:
                     target.bulk_load(
-                        input=_CountingReader(raw, progress),
+                        input=CountingReader(raw, progress),
                         format=ox_format,
                         base_iri=base,
                         to_graph=ox.NamedNode(default),
@@ -383,7 +352,7 @@ class OxigraphStore(Store):
             write(target)
             target.flush()
             if "quads" not in meta:
-                meta["quads"] = sum(_count_graphs(target).values())
+                meta["quads"] = sum(count_graphs(target).values())
         except BaseException:
             del target
             gc.collect()
@@ -547,11 +516,50 @@ class OxigraphStore(Store):
         """Nothing to flush: this store reads committed data read-only, and writes close their
         own handle when they commit."""
 
+    # -- names and figures, kept in step with loads (see ipgraph.store.oxnames) ---------------
 
-def _count_graphs(store: Any) -> dict[URIRef, int]:
-    counts: dict[URIRef, int] = {}
-    for row in store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    ):
-        counts[URIRef(row["g"].value)] = int(row["n"].value)
-    return counts
+    def load_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        only_changed: bool = False,
+        progress: Progress | None = None,
+    ) -> list[LoadedGraph]:
+        """Load as `Store.load_files` does, then bring the name index (``PATH/names.sqlite``)
+        and the figures of ``ipgraph info`` in step: the graphs written are read again."""
+        before = self.meta.get("names") == self.meta.get("data", "data-0")
+        loaded = super().load_files(paths, only_changed=only_changed, progress=progress)
+        self._keep_names([g.graph for g in loaded] if before else None)
+        return loaded
+
+    def names(self) -> Names:
+        """The name index in ``PATH/names.sqlite`` (rebuilt first if it does not match the
+        data, e.g. a store written by an older ipgraph)."""
+        self._keep_names(None)
+        assert self._names is not None
+        return self._names
+
+    def statistics(self) -> dict[str, object]:
+        """Entities per class and named entities, as counted at the last load."""
+        self._keep_names(None)
+        stats = self.meta.get("stats", {})
+        return {"classes": dict(stats.get("classes", {})), "entities": stats.get("entities", 0)}
+
+    def _keep_names(self, changed: list[URIRef] | None) -> None:
+        """Update the name index and figures unless they match the current data directory;
+        ``changed``: the graphs written since they last matched (None: unknown, read all)."""
+        current = str(self.meta.get("data", "data-0"))
+        if self._names is None:
+            index = NameIndex.open(self.path / NAMES_FILE, type_weights=TYPE_WEIGHTS)
+            self._names = IndexNames(index, self)
+        stats = self.meta.get("stats")
+        if self.meta.get("names") == current and isinstance(stats, dict):
+            return
+        assert isinstance(self._names, IndexNames)
+        # The index and ipgraph.json change under the writers' lock; while another process
+        # writes, its commit brings them in step and this process reads them as they are.
+        with contextlib.suppress(StoreBusy), self.directory.writing():
+            sync_names(self._names.index, self._ox_module, self._ox, self.graph_names(), changed)
+            self.meta["stats"] = {"classes": class_counts(self._ox), "entities": len(self._names)}
+            self.meta["names"] = current
+            self.directory.save_meta(self.meta)

@@ -27,7 +27,8 @@ from rdflib import Literal, URIRef
 from rdflib.query import Result
 
 from ipgraph.errors import StoreError
-from ipgraph.store.names import NAME_PREDICATES, NameHit
+from ipgraph.store.namerecords import NAME_PREDICATES
+from ipgraph.store.names import NameHit
 from ipgraph.store.nametext import STOPWORDS, analyze, cjk_chars, fold, has_cjk
 
 __all__ = ["name_query", "remote_name_search", "text_index_available"]

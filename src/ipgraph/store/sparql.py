@@ -20,6 +20,7 @@ from ipgraph.errors import StoreError, UsageError
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
 from ipgraph.store.base import LabelRows, Store, reads_graphs
+from ipgraph.store.namesearch import Names, RemoteNames
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES
 
@@ -205,6 +206,13 @@ class SparqlStore(Store):
 
     def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
+
+    def names(self) -> Names:
+        """Names found by one bounded query per search on the server (``bif:contains`` where
+        it has a text index), never by fetching every label."""
+        if self._names is None:
+            self._names = RemoteNames(self)
+        return self._names
 
     def dump(self, format: str) -> str | None:
         if format not in {"nt", "nquads"}:

@@ -395,7 +395,7 @@ def _neighborhood(
 ) -> tuple[str, str, str]:
     around = kg.neighbors(ref, depth=depth)
     center = around.center
-    projection = _projection(kg)
+    projection, _ = kg.neighborhood_graph(center, depth)  # lookups around it on a large store
     keep: set[Any] = {center, *(neighbor.node for neighbor in around.neighbors)}
     builder.focus.append(builder.node(center, projection.nodes[center].get("types")))
     for node in sorted(keep, key=str):
