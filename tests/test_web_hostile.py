@@ -177,8 +177,8 @@ def test_a_query_whose_parse_is_slow_is_answered_within_the_time_limit(
         "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}
     )
     took = time.monotonic() - started
-    if response.status_code != 200:
-        assert check(response)["error"] == "QueryTimeout"
+    if response.status_code != 200:  # stopped (503) or beyond the parser (400): JSON either way
+        assert check(response)["error"] in ("QueryTimeout", "QuerySyntaxError")
     assert took < 2 + 1.0  # the app's query time limit, plus slack
 
 

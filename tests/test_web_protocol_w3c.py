@@ -27,13 +27,14 @@ from rdflib import Graph
 import ipgraph
 from ipgraph import data
 from ipgraph.loader import graph_name
+from ipgraph.vocab import ID
 from ipgraph.web.app import create_app
 from web_server import running
 
 pytestmark = pytest.mark.anyio
 
 VOCABULARY = str(graph_name(data.vocabulary_file()))
-FACTS = str(graph_name(data.source_files()[0]))
+FACTS = str(ID["passage/cnipa-ar2021-ch4/intro-p1"])  # a passage graph of the chapter
 IN_VOCABULARY = "ASK { ipg:Agency a owl:Class }"
 IN_FACTS = "ASK { ?s a ipg:Agency }"
 GRAPHS_SEEN = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"

@@ -17,6 +17,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 import ipgraph
 from ipgraph import data
 from ipgraph.loader import graph_name
+from ipgraph.vocab import ID
 from web_server import Server, serve_process
 
 pytestmark = pytest.mark.slow
@@ -91,7 +92,7 @@ def test_sparqlwrapper_csv(server: Server, kg: ipgraph.KnowledgeGraph) -> None:
 
 def test_sparqlwrapper_dataset_parameters(server: Server) -> None:
     vocabulary = str(graph_name(data.vocabulary_file()))
-    facts = str(graph_name(data.source_files()[0]))
+    facts = str(ID["passage/cnipa-ar2021-ch4/intro-p1"])  # a passage graph of the chapter
     client = wrapper(server, "ASK { ipg:Agency a owl:Class }")
     client.addDefaultGraph(facts)
     assert client.queryAndConvert()["boolean"] is False

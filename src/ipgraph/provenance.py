@@ -156,17 +156,17 @@ def inferred_about(kg: KnowledgeGraph, iri: URIRef) -> set[tuple[Node, Node, Nod
     True
     """
     graphs: dict[tuple[Node, Node, Node], set[str]] = {}
-    for s, p, o, g in kg.query(_AROUND, e=iri).rows:
-        assert s is not None and p is not None and o is not None
-        graphs.setdefault((s, p, o), set()).add(str(g))
+    # The IRI is written into the text (not bound): some servers (Virtuoso) cannot BIND a
+    # variable that VALUES sets outside the group.
+    for s, p, o, g in kg.query(_AROUND.replace("?e", iri.n3())).rows:
+        assert p is not None
+        graphs.setdefault((s or iri, p, o or iri), set()).add(str(g))
     curation = str(CURATION)
     return {t for t, names in graphs.items() if all(n.startswith(curation) for n in names)}
 
 
 _AROUND = """
-SELECT ?s ?p ?o ?g WHERE {
-  { GRAPH ?g { ?e ?p ?o } BIND(?e AS ?s) } UNION { GRAPH ?g { ?s ?p ?e } BIND(?e AS ?o) }
-}
+SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?e ?p ?o } } UNION { GRAPH ?g { ?s ?p ?e } } }
 """
 
 _GRAPHS = """

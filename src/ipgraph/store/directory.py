@@ -50,7 +50,8 @@ MARKER = "ipgraph-oxigraph"
 META_FILE = "ipgraph.json"
 LOCK_FILE = "ipgraph.lock"
 _DATA_NAME = re.compile(r"data-(\d{1,9})\Z")
-_LEGACY_KEYS = {"data", "files", "paths", "prefixes", "quads", "sizes", "updated"}
+_LEGACY_KEYS = {"data", "files", "paths", "prefixes", "quads", "sizes", "updated", "names", "stats"}
+"""Keys of the metadata ipgraph writes (without the marker in stores made before it)."""
 _OWN_FILES = {META_FILE, LOCK_FILE, META_FILE + ".tmp"}
 
 
