@@ -20,7 +20,7 @@ import {
 } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
-import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion } from "@codemirror/autocomplete";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 
 const KEYWORDS = [
@@ -68,18 +68,21 @@ function completer(vocabulary) {
  * @param {HTMLElement} options.parent where the editor goes
  * @param {string} options.doc the starting text
  * @param {object} options.vocabulary `{prefixes, terms}` for completion
+ * @param {string} options.styleNonce the nonce the page's Content-Security-Policy allows
+ *   `<style>` elements with (CodeMirror writes its theme into one)
  * @param {function(string): void} options.onChange called with the text after each edit
  * @param {function(): void} options.onRun called on Ctrl+Enter (Cmd+Enter)
  * @returns {{view: EditorView, getText: function(): string, setText: function(string): void,
  *   markError: function(number, number, string): void, clearError: function(): void}}
  */
-export function createEditor({ parent, doc, vocabulary, onChange, onRun }) {
+export function createEditor({ parent, doc, vocabulary, styleNonce, onChange, onRun }) {
   const runKey = { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true };
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc,
       extensions: [
+        EditorView.cspNonce.of(styleNonce),
         lineNumbers(),
         highlightActiveLineGutter(),
         highlightActiveLine(),
@@ -90,7 +93,7 @@ export function createEditor({ parent, doc, vocabulary, onChange, onRun }) {
         syntaxHighlighting(defaultHighlightStyle),
         autocompletion({ override: [completer(vocabulary)] }),
         lintGutter(),
-        keymap.of([runKey, ...completionKeymap, ...defaultKeymap, ...historyKeymap]),
+        keymap.of([runKey, ...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": "SPARQL query", spellcheck: "false" }),
         EditorView.updateListener.of((update) => {

@@ -32,6 +32,7 @@ Content-Security-Policy (`PAGE_CSP`): scripts and styles from this server only.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,19 +56,39 @@ from ipgraph.web.protocol import parse_params
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
 
-__all__ = ["DEFAULT_QUERY", "PAGES", "PAGE_CSP", "QueryPage", "html_page"]
+__all__ = ["DEFAULT_QUERY", "PAGES", "PAGE_CSP", "QueryPage", "html_page", "query_page_csp"]
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
 # Build output of `make bundle` (npm ci + esbuild over frontend/): git-ignored, in the wheel.
 _STATIC = _HERE / "static"
-_MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_MEDIA = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-"""The query page's policy: nothing but this server's own files, no inline script or style."""
+"""The pages' policy: nothing but this server's own files, no inline script or style."""
+
+
+def query_page_csp(nonce: str) -> str:
+    """`PAGE_CSP` for the query page, whose editor adds ``<style>`` elements of its own.
+
+    CodeMirror writes its base theme into ``<style>`` elements carrying ``nonce`` (a fresh
+    random value per response) and sets a few style attributes (tab size, tooltip places);
+    styles cannot run code, and the page puts data into the DOM only as text.
+
+    >>> "style-src 'self' 'nonce-abc'" in query_page_csp("abc")
+    True
+    """
+    return PAGE_CSP.replace(
+        "style-src 'self';", f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline';"
+    )
+
 
 PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(_TEMPLATES),
@@ -86,9 +107,9 @@ _TERMS_QUERY = """SELECT ?term ?type (SAMPLE(?name) AS ?label) WHERE {
 _TERM_KINDS = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property"}
 
 
-def html_page(text: str, status: int = 200) -> HTMLResponse:
-    """An HTML response under `PAGE_CSP`."""
-    return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": PAGE_CSP})
+def html_page(text: str, status: int = 200, csp: str = PAGE_CSP) -> HTMLResponse:
+    """An HTML response under a Content-Security-Policy (`PAGE_CSP` unless told)."""
+    return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": csp})
 
 
 class QueryPage:
@@ -122,7 +143,9 @@ class QueryPage:
         ]
         prefixes = self.kg.prefixes()  # what queries may use, for CURIEs and completion
         terms = await run_in_threadpool(self.terms)
+        nonce = secrets.token_urlsafe(18)
         text = self.template.render(
+            style_nonce=nonce,
             examples=examples,
             query=given[0] if given else (named[0][1].text if named else DEFAULT_QUERY),
             autorun=bool(given),
@@ -131,7 +154,7 @@ class QueryPage:
             triples=len(self.kg.graph),
             graphs_ready=self.graphs_ready(),
         )
-        return html_page(text)
+        return html_page(text, csp=query_page_csp(nonce))
 
     def terms(self) -> list[dict[str, str]]:
         """The ``ipg:`` terms for completion (cached until the data changes)."""
@@ -190,7 +213,8 @@ class QueryPage:
 
 def _assets() -> dict[str, tuple[str, bytes]]:
     """The page's files by name: our modules and styles, and the editor bundle once built."""
-    found = [*_TEMPLATES.glob("*.js"), *_TEMPLATES.glob("*.css"), *_STATIC.glob("*.js")]
+    found = [path for suffix in _MEDIA for path in _TEMPLATES.glob("*" + suffix)]
+    found += _STATIC.glob("*.js")
     return {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
 
 
