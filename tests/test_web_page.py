@@ -1,19 +1,26 @@
-"""The query page in real headless Chromium (Debian's, driven by Playwright).
+"""The query page (`ipgraph.web.page`): its routes in-process, then the page itself in real
+headless Chromium (Debian's, driven by Playwright).
 
-The server runs in a thread on a free loopback port. Every request the page makes is
-recorded: none may leave 127.0.0.1, and the page must log no console error (a blocked
-resource or a Content-Security-Policy violation would show up there). The editor is the
+In the browser tests the server runs in a thread on a free loopback port. Every request the
+page makes is recorded: none may leave 127.0.0.1, and the page must log no console error (a
+blocked resource or a Content-Security-Policy violation would show up there). The editor is the
 CodeMirror bundle `make bundle` builds; these tests need it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import html as html_module
+import json
 import re
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
@@ -22,7 +29,11 @@ import ipgraph
 from ipgraph.web import page as page_module
 from ipgraph.web.app import create_app, listen
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+def in_browser(test: Any) -> Any:
+    """Mark a test as driving Chromium (``-m "not browser"`` skips these)."""
+    return pytest.mark.slow(pytest.mark.browser(test))
+
 
 MINISTRIES = (
     "SELECT ?ministry ?zh WHERE { ?ministry a ipg:Ministry ; rdfs:label ?zh "
@@ -31,6 +42,105 @@ MINISTRIES = (
 # 1,908 triples times 6: past the 10,000-row cap of the fixture's server.
 TEN_THOUSAND = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o . VALUES ?n { 1 2 3 4 5 6 } }"
 MAX_ROWS = 10_000
+
+
+# -- the routes, in-process ---------------------------------------------------------------------
+
+
+def ask(kg: ipgraph.KnowledgeGraph, path: str, **params: Any) -> httpx.Response:
+    """GET ``path`` from the app in-process, on an event loop of its own in another thread
+    (Playwright's sync API keeps one running in this thread while a browser is open)."""
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(create_app(kg, graphs_dir=None))
+        async with httpx.AsyncClient(transport=transport, base_url="http://ipgraph.test") as c:
+            return await c.get(path, params=params)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, get()).result()
+
+
+def test_bind_resolves_entities_and_injects_values(kg: ipgraph.KnowledgeGraph) -> None:
+    response = ask(kg, "/bind", name="issued-together", param=["a=MOE", "b=科技部"])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["bindings"] == {
+        "a": "<https://w3id.org/ipgraph/id/agency/moe>",
+        "b": "<https://w3id.org/ipgraph/id/agency/most>",
+    }
+    assert "VALUES ( ?a ?b ) { ( <https://w3id.org/ipgraph/id/agency/moe> " in body["query"]
+    direct = kg.query_named("issued-together", a="MOE", b="MOST")
+    assert kg.query(body["query"]).boolean == direct.boolean
+    # the edited text is bound, not the shipped one
+    edited = "SELECT ?other WHERE { ?entity ipg:issuedBy ?other }"
+    response = ask(kg, "/bind", name="connections", query=edited, param="entity=CNIPA")
+    assert response.json()["query"].startswith("SELECT ?other WHERE { VALUES ( ?entity )")
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "error"),
+    [
+        ({"name": "connections"}, 400, "UsageError"),  # a required parameter missing
+        ({"name": "connections", "param": "entity="}, 400, "UsageError"),  # or empty
+        ({"name": "connections", "param": "entity=Ministry of Magic"}, 404, "EntityNotFound"),
+        ({"name": "connections", "param": "other=1"}, 400, "UsageError"),
+        ({"name": "connections", "param": "entity"}, 400, "ProtocolError"),
+        ({"name": "no-such-query"}, 404, "NotFound"),
+        ({}, 400, "ProtocolError"),
+    ],
+)
+def test_bind_refuses_what_it_cannot_bind(
+    kg: ipgraph.KnowledgeGraph, params: dict[str, str], status: int, error: str
+) -> None:
+    response = ask(kg, "/bind", **params)
+    assert response.status_code == status
+    assert response.json()["error"] == error
+
+
+def test_page_carries_the_params_and_vocabulary_under_a_strict_policy(
+    kg: ipgraph.KnowledgeGraph,
+) -> None:
+    first, second = ask(kg, "/"), ask(kg, "/")
+    policy = first.headers["content-security-policy"]
+    assert (
+        "script-src 'self';" in policy and "unsafe-inline" not in policy.split("style-src-attr")[0]
+    )
+    nonce = re.search(r"'nonce-([\w-]+)'", policy)
+    assert nonce is not None and f'data-style-nonce="{nonce.group(1)}"' in first.text
+    assert nonce.group(1) not in second.headers["content-security-policy"]  # fresh each time
+    found = re.search(r'value="connections"[^>]*data-params="([^"]*)"', first.text)
+    assert found is not None
+    params = json.loads(html_module.unescape(found.group(1)))
+    assert params == [p.to_dict() for p in kg.named_queries()["connections"].params]
+    vocabulary = re.search(
+        r'<script type="application/json" id="vocabulary">(.*?)</script>', first.text, re.S
+    )
+    assert vocabulary is not None
+    data = json.loads(vocabulary.group(1))
+    assert data["prefixes"]["ipg"] == "https://w3id.org/ipgraph/ontology#"
+    assert {"curie": "ipg:Ministry", "label": "Ministry", "kind": "class"} in data["terms"]
+
+
+def test_page_modules_and_the_editor_bundle_are_served(kg: ipgraph.KnowledgeGraph) -> None:
+    for name in ("query.js", "results.js", "graph.js", "terms.js", "editor.js"):
+        response = ask(kg, f"/static/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"].startswith("text/javascript")
+        # nothing is fetched from elsewhere: no import or fetch of another origin
+        assert not re.search(r"(import|fetch)\s*\(?\s*[\"'`]https?:", response.text), name
+    assert (ask(kg, "/static/favicon.svg")).headers["content-type"] == "image/svg+xml"
+
+
+def test_a_missing_bundle_says_how_to_build_it(
+    kg: ipgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assets = {k: v for k, v in page_module._assets().items() if k != "editor.js"}
+    monkeypatch.setattr(page_module, "_assets", lambda: assets)
+    response = ask(kg, "/static/editor.js")
+    assert response.status_code == 404 and "make bundle" in response.json()["message"]
+
+
+# -- the page in Chromium --------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +254,7 @@ def query_of(url: str) -> str:
 # -- the page as it was: type, run, see, download --------------------------------------------------
 
 
+@in_browser
 def test_type_a_query_run_it_see_rows(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
@@ -178,6 +289,7 @@ def test_type_a_query_run_it_see_rows(
     assert recorder.errors == []
 
 
+@in_browser
 def test_examples_fill_the_editor_and_the_description_follows_it(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
@@ -207,6 +319,7 @@ def test_examples_fill_the_editor_and_the_description_follows_it(
 # -- the editor ------------------------------------------------------------------------------------
 
 
+@in_browser
 def test_a_syntax_error_is_marked_at_its_line(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
     open_page(tab, base_url + "/")
@@ -236,6 +349,7 @@ def test_a_syntax_error_is_marked_at_its_line(page: tuple[Page, Recorder], base_
     assert recorder.unexpected_errors() == []
 
 
+@in_browser
 def test_completion_offers_the_vocabulary(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
     open_page(tab, base_url + "/")
@@ -253,6 +367,7 @@ def test_completion_offers_the_vocabulary(page: tuple[Page, Recorder], base_url:
     assert recorder.errors == []
 
 
+@in_browser
 def test_results_are_text_never_html(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
     open_page(tab, base_url + "/")
@@ -268,6 +383,7 @@ def test_results_are_text_never_html(page: tuple[Page, Recorder], base_url: str)
 # -- large results ---------------------------------------------------------------------------------
 
 
+@in_browser
 def test_a_10000_row_result_is_paged(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
     open_page(tab, base_url + "/")
@@ -311,6 +427,7 @@ def test_a_10000_row_result_is_paged(page: tuple[Page, Recorder], base_url: str)
 # -- the query in the URL --------------------------------------------------------------------------
 
 
+@in_browser
 def test_a_link_runs_its_query_and_back_restores_the_previous(
     page: tuple[Page, Recorder], base_url: str
 ) -> None:
@@ -348,6 +465,7 @@ def test_a_link_runs_its_query_and_back_restores_the_previous(
 # -- named queries' parameters ---------------------------------------------------------------------
 
 
+@in_browser
 def test_named_query_parameters_are_fields_and_required(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
@@ -386,6 +504,7 @@ def test_named_query_parameters_are_fields_and_required(
 # -- graphs ----------------------------------------------------------------------------------------
 
 
+@in_browser
 def test_construct_is_drawn_beside_its_turtle(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
@@ -414,6 +533,7 @@ def test_construct_is_drawn_beside_its_turtle(
 # -- around the query ------------------------------------------------------------------------------
 
 
+@in_browser
 def test_history_is_kept_in_the_browser(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
     open_page(tab, base_url + "/")
@@ -436,6 +556,7 @@ def test_history_is_kept_in_the_browser(page: tuple[Page, Recorder], base_url: s
     assert recorder.errors == []
 
 
+@in_browser
 def test_the_service_description_is_shown_in_the_page(
     page: tuple[Page, Recorder], base_url: str
 ) -> None:
