@@ -46,7 +46,7 @@ function layout(count, links) {
     const r = 30 * Math.sqrt(i + 1);
     return [r * Math.cos(i * angle), r * Math.sin(i * angle)];
   });
-  const length = 110;
+  const length = 150;
   for (let step = 0; step < 300; step++) {
     const heat = 1 - step / 300;
     const move = pos.map(() => [0, 0]);
@@ -55,7 +55,7 @@ function layout(count, links) {
         const dx = pos[i][0] - pos[j][0];
         const dy = pos[i][1] - pos[j][1];
         const d2 = Math.max(dx * dx + dy * dy, 1);
-        const push = 6000 / d2;
+        const push = 9000 / d2;
         move[i][0] += dx * push / Math.sqrt(d2);
         move[i][1] += dy * push / Math.sqrt(d2);
         move[j][0] -= dx * push / Math.sqrt(d2);
@@ -118,11 +118,21 @@ export function drawGraph(target, triples, names) {
   const height = Math.max(...ys) - minY + 40;
   target.replaceChildren();
   target.setAttribute("viewBox", [minX, minY, width, height].map(Math.round).join(" "));
+  const defs = svg("defs", {});
+  const arrow = svg("marker", {
+    id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7,
+    orient: "auto-start-reverse",
+  });
+  arrow.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow" }));
+  defs.appendChild(arrow);
+  target.appendChild(defs);
   const edges = svg("g", { class: "edges" });
   for (const [i, j, p] of links) {
     const [x1, y1] = pos[i];
-    const [x2, y2] = pos[j];
-    const line = svg("line", { x1, y1, x2, y2, class: "edge" });
+    const [tx, ty] = pos[j];
+    const d = Math.max(Math.hypot(tx - x1, ty - y1), 1);
+    const [x2, y2] = [tx - ((tx - x1) / d) * 9, ty - ((ty - y1) / d) * 9]; // stop at the node
+    const line = svg("line", { x1, y1, x2, y2, class: "edge", "marker-end": "url(#arrow)" });
     line.appendChild(svg("title", {}, names.curie(p.value)));
     edges.appendChild(line);
     const local = names.curie(p.value).replace(/^[^:]*:/, "");
