@@ -47,8 +47,10 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     named = kg.named_queries()["connections"]
-    url = base + "/?" + urlencode(
-        {"example": "connections", "param": "entity=CNIPA", "query": named.text}
+    url = (
+        base
+        + "/?"
+        + urlencode({"example": "connections", "param": "entity=CNIPA", "query": named.text})
     )
     target = options.out / "query.png"
     options.out.mkdir(parents=True, exist_ok=True)

@@ -450,6 +450,16 @@ def test_a_link_runs_its_query_and_back_restores_the_previous(
     assert table_rows(tab) == first_rows
     tab.go_forward()
     expect(tab.locator(".cm-content")).to_contain_text("ipg:Agency")
+    # back to the page as first opened, without a query: the text it was served with, no run
+    open_page(tab, base_url + "/")
+    served = editor_text(tab)
+    set_query(tab, second)
+    run_and_wait(tab)
+    tab.go_back()
+    expect(tab.locator(".cm-content")).to_contain_text(served.splitlines()[0])
+    assert editor_text(tab) == served and tab.locator("#results").is_hidden()
+    tab.go_forward()
+    expect(tab.locator("#results-table tbody tr").first).to_be_visible()
     # an IRI in the results links to a DESCRIBE of it, on this page
     tab.wait_for_selector("#results-table tbody a")
     link = tab.get_attribute("#results-table tbody a", "href")

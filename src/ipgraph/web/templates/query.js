@@ -26,6 +26,7 @@ const graphText = $("graph-text");
 const runButton = $("run");
 
 const vocabulary = JSON.parse($("vocabulary").textContent || "{}");
+const servedText = textarea.value; // the first example, or the query of the URL
 const names = new Names(vocabulary.prefixes || {});
 const table = new ResultsTable(
   {
@@ -194,11 +195,23 @@ function stateFromUrl(href) {
   return { query: search.get("query"), example: search.get("example") || "", params };
 }
 
-/** Put a state (from the URL or the history) on the page, and run it when it has a query. */
+/** The example whose text `text` is, if any. */
+function exampleOf(text) {
+  const found = [...examples.options].find((o) => o.value && o.dataset.query === text);
+  return found ? found.value : "";
+}
+
+/** Put a state (from the URL or the history) on the page, and run it when it has a query.
+ * Without a query (the page as first opened) the editor gets the text it was served with. */
 function apply(state) {
+  if (state.query === null) {
+    chooseExample(exampleOf(servedText), servedText);
+    results.hidden = true;
+    return;
+  }
   const known = state.example && [...examples.options].some((o) => o.value === state.example);
-  chooseExample(known ? state.example : "", state.query !== null ? state.query : undefined, state.params);
-  if (state.query !== null && state.query.trim()) run(false);
+  chooseExample(known ? state.example : "", state.query, state.params);
+  if (state.query.trim()) run(false);
   else results.hidden = true;
 }
 
@@ -313,7 +326,8 @@ async function run(push) {
   try {
     query = await boundQuery(state);
   } catch (problem) {
-    fail(problem.error + ": " + problem.message, "Not run");
+    if (problem instanceof Error) fail("The server did not answer: " + problem, "Failed");
+    else fail(problem.error + ": " + problem.message, "Not run");
     if (problem.field) $("param-" + problem.field).focus();
     return;
   }
@@ -444,11 +458,4 @@ window.addEventListener("popstate", () => apply(stateFromUrl(location.href)));
 
 await loadEditor();
 showHistory();
-const initial = stateFromUrl(location.href);
-if (initial.query !== null) {
-  apply(initial);
-} else {
-  // No query in the URL: the editor holds the first example; say which one it is.
-  const match = [...examples.options].find((o) => o.value && o.dataset.query === editor.getText());
-  if (match) chooseExample(match.value);
-}
+apply(stateFromUrl(location.href));
