@@ -210,7 +210,7 @@ function apply(state) {
     return;
   }
   const known = state.example && [...examples.options].some((o) => o.value === state.example);
-  chooseExample(known ? state.example : "", state.query, state.params);
+  chooseExample(known ? state.example : exampleOf(state.query), state.query, state.params);
   if (state.query.trim()) run(false);
   else results.hidden = true;
 }
