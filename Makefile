@@ -6,13 +6,16 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 IPGRAPH = $(BIN)/ipgraph
 CHROMIUM ?= /usr/bin/chromium
+# The query page's editor (CodeMirror from npm, bundled by esbuild); git-ignored, in the wheel.
+BUNDLE  = src/ipgraph/web/static/editor.js
 
-.PHONY: demo test lint typecheck pytest browser virtuoso benchmarks clean help
+.PHONY: demo test lint typecheck pytest browser virtuoso bundle benchmarks clean help
 
 help:
 	@echo "make demo        install, then show what the graph holds"
 	@echo "make test        install test extras and Chromium, then ruff, mypy and pytest"
 	@echo "make benchmarks  run benchmarks/ (ratios against the raw libraries)"
+	@echo "make bundle      build the query page's editor (npm ci + esbuild) into $(BUNDLE)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +51,21 @@ virtuoso:
 	fi
 	@virtuoso-t -? 2>&1 | sed -n 's/^Version /virtuoso-t /p'
 
-demo: $(VENV)/.installed-base
+# The editor of the query page: frontend/package-lock.json pins CodeMirror and esbuild; npm ci
+# installs exactly those from the npm registry and esbuild bundles frontend/editor.js. Node and
+# npm come from Debian when missing. Nothing is fetched when the page runs.
+$(BUNDLE): frontend/package.json frontend/package-lock.json frontend/editor.js
+	@if ! command -v npm >/dev/null; then \
+	  echo "installing Debian's nodejs and npm to build the query page's editor"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	@test -s $@ && touch $@
+
+bundle: $(BUNDLE)
+
+demo: $(VENV)/.installed-base $(BUNDLE)
 	@echo "== ipgraph info"
 	@$(IPGRAPH) info
 	@echo; echo "== ipgraph find 工信部"
@@ -92,7 +109,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test browser virtuoso
+pytest: $(VENV)/.installed-test $(BUNDLE) browser virtuoso
 	IPGRAPH_REQUIRE_VIRTUOSO=1 $(BIN)/python -m pytest
 
 test: lint typecheck pytest
@@ -101,4 +118,5 @@ benchmarks: $(VENV)/.installed-test
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache graphs/*.html graphs/site
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache graphs/*.html graphs/site \
+	  frontend/node_modules src/ipgraph/web/static

@@ -1,39 +1,156 @@
-"""The query page in real headless Chromium (Debian's, driven by Playwright).
+"""The query page (`ipgraph.web.page`): its routes in-process, then the page itself in real
+headless Chromium (Debian's, driven by Playwright).
 
-The server runs in a thread on a free loopback port. Every request the page makes is
-recorded: none may leave 127.0.0.1, and the page must log no console error (a blocked
-resource or a Content-Security-Policy violation would show up there).
+In the browser tests the server runs in a thread on a free loopback port. Every request the
+page makes is recorded: none may leave 127.0.0.1, and the page must log no console error (a
+blocked resource or a Content-Security-Policy violation would show up there). The editor is the
+CodeMirror bundle `make bundle` builds; these tests need it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import html as html_module
+import json
 import re
 import threading
 import time
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
 
 import ipgraph
+from ipgraph.web import page as page_module
 from ipgraph.web.app import create_app, listen
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+def in_browser(test: Any) -> Any:
+    """Mark a test as driving Chromium (``-m "not browser"`` skips these)."""
+    return pytest.mark.slow(pytest.mark.browser(test))
+
 
 MINISTRIES = (
     "SELECT ?ministry ?zh WHERE { ?ministry a ipg:Ministry ; rdfs:label ?zh "
     'FILTER(lang(?zh) = "zh") } ORDER BY ?ministry'
 )
+# 1,908 triples times 6: past the 10,000-row cap of the fixture's server.
+TEN_THOUSAND = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o . VALUES ?n { 1 2 3 4 5 6 } }"
+MAX_ROWS = 10_000
+
+
+# -- the routes, in-process ---------------------------------------------------------------------
+
+
+def ask(kg: ipgraph.KnowledgeGraph, path: str, **params: Any) -> httpx.Response:
+    """GET ``path`` from the app in-process, on an event loop of its own in another thread
+    (Playwright's sync API keeps one running in this thread while a browser is open)."""
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(create_app(kg, graphs_dir=None))
+        async with httpx.AsyncClient(transport=transport, base_url="http://ipgraph.test") as c:
+            return await c.get(path, params=params)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, get()).result()
+
+
+def test_bind_resolves_entities_and_injects_values(kg: ipgraph.KnowledgeGraph) -> None:
+    response = ask(kg, "/bind", name="issued-together", param=["a=MOE", "b=科技部"])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["bindings"] == {
+        "a": "<https://w3id.org/ipgraph/id/agency/moe>",
+        "b": "<https://w3id.org/ipgraph/id/agency/most>",
+    }
+    assert "VALUES ( ?a ?b ) { ( <https://w3id.org/ipgraph/id/agency/moe> " in body["query"]
+    direct = kg.query_named("issued-together", a="MOE", b="MOST")
+    assert kg.query(body["query"]).boolean == direct.boolean
+    # the edited text is bound, not the shipped one
+    edited = "SELECT ?other WHERE { ?entity ipg:issuedBy ?other }"
+    response = ask(kg, "/bind", name="connections", query=edited, param="entity=CNIPA")
+    assert response.json()["query"].startswith("SELECT ?other WHERE { VALUES ( ?entity )")
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "error"),
+    [
+        ({"name": "connections"}, 400, "UsageError"),  # a required parameter missing
+        ({"name": "connections", "param": "entity="}, 400, "UsageError"),  # or empty
+        ({"name": "connections", "param": "entity=Ministry of Magic"}, 404, "EntityNotFound"),
+        ({"name": "connections", "param": "other=1"}, 400, "UsageError"),
+        ({"name": "connections", "param": "entity"}, 400, "ProtocolError"),
+        ({"name": "no-such-query"}, 404, "NotFound"),
+        ({}, 400, "ProtocolError"),
+    ],
+)
+def test_bind_refuses_what_it_cannot_bind(
+    kg: ipgraph.KnowledgeGraph, params: dict[str, str], status: int, error: str
+) -> None:
+    response = ask(kg, "/bind", **params)
+    assert response.status_code == status
+    assert response.json()["error"] == error
+
+
+def test_page_carries_the_params_and_vocabulary_under_a_strict_policy(
+    kg: ipgraph.KnowledgeGraph,
+) -> None:
+    first, second = ask(kg, "/"), ask(kg, "/")
+    policy = first.headers["content-security-policy"]
+    assert (
+        "script-src 'self';" in policy and "unsafe-inline" not in policy.split("style-src-attr")[0]
+    )
+    nonce = re.search(r"'nonce-([\w-]+)'", policy)
+    assert nonce is not None and f'data-style-nonce="{nonce.group(1)}"' in first.text
+    assert nonce.group(1) not in second.headers["content-security-policy"]  # fresh each time
+    found = re.search(r'value="connections"[^>]*data-params="([^"]*)"', first.text)
+    assert found is not None
+    params = json.loads(html_module.unescape(found.group(1)))
+    assert params == [p.to_dict() for p in kg.named_queries()["connections"].params]
+    vocabulary = re.search(
+        r'<script type="application/json" id="vocabulary">(.*?)</script>', first.text, re.S
+    )
+    assert vocabulary is not None
+    data = json.loads(vocabulary.group(1))
+    assert data["prefixes"]["ipg"] == "https://w3id.org/ipgraph/ontology#"
+    assert {"curie": "ipg:Ministry", "label": "Ministry", "kind": "class"} in data["terms"]
+
+
+def test_page_modules_and_the_editor_bundle_are_served(kg: ipgraph.KnowledgeGraph) -> None:
+    for name in ("query.js", "results.js", "graph.js", "terms.js", "editor.js"):
+        response = ask(kg, f"/static/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"].startswith("text/javascript")
+        # nothing is fetched from elsewhere: no import or fetch of another origin
+        assert not re.search(r"(import|fetch)\s*\(?\s*[\"'`]https?:", response.text), name
+    assert (ask(kg, "/static/favicon.svg")).headers["content-type"] == "image/svg+xml"
+
+
+def test_a_missing_bundle_says_how_to_build_it(
+    kg: ipgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assets = {k: v for k, v in page_module._assets().items() if k != "editor.js"}
+    monkeypatch.setattr(page_module, "_assets", lambda: assets)
+    response = ask(kg, "/static/editor.js")
+    assert response.status_code == 404 and "make bundle" in response.json()["message"]
+
+
+# -- the page in Chromium --------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def base_url(kg: ipgraph.KnowledgeGraph) -> Iterator[str]:
     """The app served by uvicorn in a thread of this process, on a free loopback port."""
+    if "editor.js" not in page_module._assets():
+        pytest.fail("the editor bundle is missing: run `make bundle` (make test does)")
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(kg, max_rows=50, graphs_dir=None), log_level="warning")
+    config = uvicorn.Config(create_app(kg, max_rows=MAX_ROWS, graphs_dir=None), log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -71,10 +188,14 @@ class Recorder:
         outside = [url for url in self.urls if not url.startswith(base_url + "/")]
         assert outside == [], f"requests left {base_url}: {outside}"
 
+    def unexpected_errors(self) -> list[str]:
+        """Console errors other than the failed responses a test asked for (400, 404, ...)."""
+        return [e for e in self.errors if "the server responded with a status of" not in e]
+
 
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorder]]:
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     # Anything not for our server is aborted (and still recorded, so the test fails on it).
     context.route(
         "**/*",
@@ -90,23 +211,58 @@ def page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorder]]:
         context.close()
 
 
+def open_page(tab: Page, url: str) -> None:
+    """Go to ``url`` and wait for the editor."""
+    tab.goto(url)
+    tab.wait_for_selector(".cm-editor .cm-content")
+
+
+def set_query(tab: Page, text: str) -> None:
+    """Replace the editor's text, as typing or pasting would."""
+    tab.locator(".cm-content").fill(text)
+    tab.keyboard.press("Escape")  # close a completion list, if one opened
+
+
+def editor_text(tab: Page) -> str:
+    lines: list[str] = tab.eval_on_selector_all(
+        ".cm-content .cm-line", "lines => lines.map(l => l.textContent)"
+    )
+    return "\n".join(lines)
+
+
+def run_and_wait(tab: Page) -> None:
+    """Click Run and wait for this run's outcome (the status line is cleared first)."""
+    tab.eval_on_selector("#status", "s => { s.textContent = '' }")
+    tab.click("#run")
+    expect(tab.locator("#status")).to_have_text(re.compile("Done|Failed|Not run"))
+
+
 def table_rows(tab: Page) -> list[list[str]]:
     rows: list[list[str]] = tab.eval_on_selector_all(
         "#results-table tbody tr",
-        "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.firstChild ? "
+        "Array.from(c.childNodes).filter(n => !n.classList || !n.classList.contains('label'))"
+        ".map(n => n.textContent).join('') : ''))",
     )
     return rows
 
 
+def query_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query).get("query", [""])[0]
+
+
+# -- the page as it was: type, run, see, download --------------------------------------------------
+
+
+@in_browser
 def test_type_a_query_run_it_see_rows(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
     tab, recorder = page
-    tab.goto(base_url + "/")
+    open_page(tab, base_url + "/")
     assert tab.title().startswith("ipgraph")
-    tab.fill("#query", MINISTRIES)
-    tab.click("#run")
-    tab.wait_for_selector("#results-table tbody tr")
+    set_query(tab, MINISTRIES)
+    run_and_wait(tab)
     expected = kg.query(MINISTRIES)
     rows = table_rows(tab)
     assert len(rows) == len(expected.rows) > 3
@@ -118,6 +274,12 @@ def test_type_a_query_run_it_see_rows(
     assert headers == ["?ministry", "?zh"]
     assert rows[0][0].startswith("agency:")  # IRIs shown as CURIEs a query accepts
     assert tab.text_content("#meta").startswith(f"{len(rows)} rows")
+    # labels beside the IRIs, asked from the endpoint for the rows on show
+    expect(tab.locator("#results-table td .label").first).to_be_visible()
+    labels = tab.eval_on_selector_all(
+        "#results-table td .label", "ls => ls.map(l => l.textContent)"
+    )
+    assert "Ministry of Education" in labels
     # download links go to the endpoint with the same query
     csv_link = tab.get_attribute("#download-csv", "href")
     assert csv_link is not None and csv_link.startswith("/sparql?") and "format=csv" in csv_link
@@ -127,68 +289,295 @@ def test_type_a_query_run_it_see_rows(
     assert recorder.errors == []
 
 
-def test_examples_fill_the_editor_and_run(
+@in_browser
+def test_examples_fill_the_editor_and_the_description_follows_it(
     page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
 ) -> None:
     tab, recorder = page
-    tab.goto(base_url + "/")
+    open_page(tab, base_url + "/")
     named = kg.named_queries()
     name = "counts-per-class" if "counts-per-class" in named else next(iter(named))
     options = tab.eval_on_selector_all("#examples option", "os => os.map(o => o.value)")
     assert sorted(o for o in options if o) == sorted(named)
     tab.select_option("#examples", name)
     assert tab.input_value("#query") == named[name].text
-    assert tab.text_content("#example-description")
-    tab.click("#run")
-    expect(tab.locator("#status")).to_have_text("Done")
+    assert editor_text(tab) == named[name].text
+    description = tab.locator("#example-description")
+    expect(description).to_contain_text(named[name].description.split()[0])
+    expect(description.locator(".edited")).to_have_count(0)
+    run_and_wait(tab)
     assert tab.locator("#results-table tbody tr").count() > 0
+    # an edit marks the description as no longer the example's
+    tab.click(".cm-content")
+    tab.keyboard.press("Control+End")
+    tab.keyboard.type(" LIMIT 3")
+    expect(description.locator(".edited")).to_have_text("edited")
     recorder.assert_local(base_url)
     assert recorder.errors == []
 
 
-def test_errors_show_the_message(page: tuple[Page, Recorder], base_url: str) -> None:
+# -- the editor ------------------------------------------------------------------------------------
+
+
+@in_browser
+def test_a_syntax_error_is_marked_at_its_line(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
-    tab.goto(base_url + "/")
-    tab.fill("#query", "SELECT * WHERE {\n  ?s ?p\n}")
-    tab.click("#run")
-    tab.wait_for_selector("#error:not([hidden])")
+    open_page(tab, base_url + "/")
+    set_query(tab, "SELECT *\nWHERE {\n  ?s ?p\n}")
+    run_and_wait(tab)
     message = tab.text_content("#error") or ""
     assert message.startswith("QuerySyntaxError:")
-    assert re.search(r"line \d+, column \d+", message)
-    tab.fill("#query", "DROP ALL")
-    tab.focus("#query")
+    found = re.search(r"line (\d+), column (\d+)", message)
+    assert found is not None and found.group(1) == "3"
+    marker = tab.locator(".cm-lintRange-error")
+    expect(marker).to_have_count(1)
+    line_of_marker = tab.evaluate(
+        """() => {
+          const lines = Array.from(document.querySelectorAll('.cm-content .cm-line'));
+          return lines.findIndex(l => l.querySelector('.cm-lintRange-error')) + 1;
+        }"""
+    )
+    assert line_of_marker == 3
+    expect(tab.locator(".cm-gutter-lint .cm-lint-marker-error")).to_have_count(1)
+    # Ctrl+Enter in the editor runs; the next answer clears the marker
+    set_query(tab, "DROP ALL")
+    tab.focus(".cm-content")
     tab.keyboard.press("Control+Enter")
     expect(tab.locator("#error")).to_contain_text("QueryForbidden")
+    expect(marker).to_have_count(0)
     recorder.assert_local(base_url)
+    assert recorder.unexpected_errors() == []
 
 
+@in_browser
+def test_completion_offers_the_vocabulary(page: tuple[Page, Recorder], base_url: str) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    set_query(tab, "SELECT ?a WHERE { ?a a ipg:Minis")
+    tab.focus(".cm-content")
+    tab.keyboard.press("Control+End")
+    tab.keyboard.press("Control+Space")
+    options = tab.locator(".cm-tooltip-autocomplete li")
+    expect(options.first).to_be_visible()
+    assert "ipg:Ministry" in (tab.text_content(".cm-tooltip-autocomplete") or "")
+    tab.wait_for_timeout(150)  # CodeMirror ignores Enter for 75 ms after the list opens
+    tab.keyboard.press("Enter")
+    assert editor_text(tab).endswith("ipg:Ministry")
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+@in_browser
 def test_results_are_text_never_html(page: tuple[Page, Recorder], base_url: str) -> None:
     tab, recorder = page
-    tab.goto(base_url + "/")
+    open_page(tab, base_url + "/")
     attack = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>'
-    tab.fill("#query", f"SELECT ?x WHERE {{ BIND('''{attack}''' AS ?x) }}")
-    tab.click("#run")
-    tab.wait_for_selector("#results-table tbody tr")
+    set_query(tab, f"SELECT ?x WHERE {{ BIND('''{attack}''' AS ?x) }}")
+    run_and_wait(tab)
     assert table_rows(tab) == [[attack]]
     assert tab.evaluate("window.pwned") is None
     assert tab.query_selector("#results-table img") is None
     recorder.assert_local(base_url)
 
 
-def test_link_with_query_runs_it_and_truncation_is_shown(
+# -- large results ---------------------------------------------------------------------------------
+
+
+@in_browser
+def test_a_10000_row_result_is_paged(page: tuple[Page, Recorder], base_url: str) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    set_query(tab, TEN_THOUSAND)
+    started = time.perf_counter()
+    tab.click("#run")
+    tab.wait_for_selector("#results-table tbody tr")
+    shown = time.perf_counter() - started
+    render_ms = tab.get_attribute("#results-table", "data-render-ms")
+    print(
+        f"\n10,000 rows: first page shown {shown * 1000:.0f} ms after the click "
+        f"(fetch, parse, sort and draw; {render_ms} ms of it in the page's table code)"
+    )
+    assert tab.locator("#results-table tbody tr").count() == 100
+    meta = tab.text_content("#meta") or ""
+    assert meta.startswith("10,000 rows") and "truncated" in meta
+    expect(tab.locator("#page-info")).to_contain_text("Rows 1–100 of 10,000")
+    first_page = table_rows(tab)
+    tab.click("#page-next")
+    expect(tab.locator("#page-info")).to_contain_text("Rows 101–200 of 10,000")
+    assert tab.locator("#results-table tbody tr").count() == 100
+    assert table_rows(tab) != first_page
+    tab.click("#page-last")
+    expect(tab.locator("#page-info")).to_contain_text("Rows 9,901–10,000 of 10,000 (page 100")
+    assert tab.locator("#results-table tbody tr").count() == 100
+    assert tab.is_disabled("#page-next")
+    tab.click("#page-first")
+    assert table_rows(tab) == first_page
+    # sorting sorts all 10,000 rows, then shows the first page of them
+    tab.click("#results-table thead th:nth-child(4) button")
+    expect(tab.locator("#results-table thead th:nth-child(4)")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    assert {row[3] for row in table_rows(tab)} == {"1"}
+    tab.click("#results-table thead th:nth-child(4) button")
+    assert {row[3] for row in table_rows(tab)} == {"6"}
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+# -- the query in the URL --------------------------------------------------------------------------
+
+
+@in_browser
+def test_a_link_runs_its_query_and_back_restores_the_previous(
     page: tuple[Page, Recorder], base_url: str
 ) -> None:
     tab, recorder = page
-    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-    tab.goto(base_url + "/?" + urlencode({"query": everything}))
+    first = "SELECT ?ministry WHERE { ?ministry a ipg:Ministry } ORDER BY ?ministry"
+    open_page(tab, base_url + "/?" + urlencode({"query": first}))
     tab.wait_for_selector("#results-table tbody tr")
-    assert len(table_rows(tab)) == 50  # the server's cap in this fixture
-    assert "truncated" in (tab.text_content("#meta") or "")
-    # an IRI cell links to a DESCRIBE of it, on this server
+    assert editor_text(tab) == first
+    first_rows = table_rows(tab)
+    second = "SELECT ?agency WHERE { ?agency a ipg:Agency } ORDER BY ?agency"
+    set_query(tab, second)
+    run_and_wait(tab)
+    assert query_of(tab.url) == second  # shareable: the URL holds the query run
+    assert table_rows(tab) != first_rows
+    tab.go_back()
+    expect(tab.locator("#status")).to_have_text("Done")
+    assert query_of(tab.url) == first
+    assert editor_text(tab) == first
+    expect(tab.locator("#results-table tbody tr")).to_have_count(len(first_rows))
+    assert table_rows(tab) == first_rows
+    tab.go_forward()
+    expect(tab.locator(".cm-content")).to_contain_text("ipg:Agency")
+    # back to the page as first opened, without a query: the text it was served with, no run
+    open_page(tab, base_url + "/")
+    served = editor_text(tab)
+    set_query(tab, second)
+    run_and_wait(tab)
+    tab.go_back()
+    expect(tab.locator(".cm-content")).to_contain_text(served.splitlines()[0])
+    assert editor_text(tab) == served and tab.locator("#results").is_hidden()
+    tab.go_forward()
+    expect(tab.locator("#results-table tbody tr").first).to_be_visible()
+    # an IRI in the results links to a DESCRIBE of it, on this page
+    tab.wait_for_selector("#results-table tbody a")
     link = tab.get_attribute("#results-table tbody a", "href")
     assert link is not None and link.startswith("/?query=DESCRIBE")
     tab.click("#results-table tbody a")
     tab.wait_for_selector("#graph-text:not([hidden])")
     assert "@prefix" in (tab.text_content("#graph-text") or "")
+    assert query_of(tab.url).startswith("DESCRIBE <")
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+# -- named queries' parameters ---------------------------------------------------------------------
+
+
+@in_browser
+def test_named_query_parameters_are_fields_and_required(
+    page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
+) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    tab.select_option("#examples", "connections")
+    field = tab.locator("#param-entity")
+    expect(field).to_be_visible()
+    assert field.get_attribute("required") is not None
+    expect(tab.locator("#params")).to_contain_text("?entity (entity)")
+    # never run with the required parameter unbound
+    asked = len([u for u in recorder.urls if "/sparql" in u])
+    tab.click("#run")
+    expect(tab.locator("#error")).to_contain_text("fill in ?entity")
+    assert len([u for u in recorder.urls if "/sparql" in u]) == asked
+    assert tab.locator("#results-table tbody tr").count() == 0
+    # bound by name: the server resolves it as `ipgraph query --param` does
+    field.fill("CNIPA")
+    run_and_wait(tab)
+    expected = kg.query_named("connections", entity="CNIPA")
+    assert tab.locator("#results-table tbody tr").count() == len(expected.rows) > 0
+    shared = parse_qs(urlsplit(tab.url).query)
+    assert shared["example"] == ["connections"] and shared["param"] == ["entity=CNIPA"]
+    # the link, opened anew, fills the field and runs
+    open_page(tab, tab.url)
+    expect(tab.locator("#param-entity")).to_have_value("CNIPA")
+    expect(tab.locator("#results-table tbody tr")).to_have_count(len(expected.rows))
+    # an unknown entity: the server's message, no rows
+    tab.fill("#param-entity", "Ministry of Magic")
+    run_and_wait(tab)
+    expect(tab.locator("#error")).to_contain_text("EntityNotFound")
+    recorder.assert_local(base_url)
+    assert recorder.unexpected_errors() == []
+
+
+# -- graphs ----------------------------------------------------------------------------------------
+
+
+@in_browser
+def test_construct_is_drawn_beside_its_turtle(
+    page: tuple[Page, Recorder], base_url: str, kg: ipgraph.KnowledgeGraph
+) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    tab.select_option("#examples", "provenance-graph")
+    tab.fill("#param-entity", "CNIPA")
+    run_and_wait(tab)
+    expect(tab.locator("#graph-view")).to_be_visible()
+    triples = len(kg.query_named("provenance-graph", entity="CNIPA").graph)
+    assert triples > 5
+    expect(tab.locator("#meta")).to_contain_text(f"{triples} triples")
+    edges = tab.locator("#graph-svg line.edge").count()
+    assert edges == triples
+    assert tab.locator("#graph-svg .node").count() > 3
+    # nodes carry labels (the full one in their tooltip)
+    assert "China National Intellectual Property Administration" in (
+        tab.text_content("#graph-svg") or ""
+    )
+    assert "@prefix" in (tab.text_content("#graph-text") or "")
+    assert tab.locator("#pager").is_hidden() and tab.locator("#results-table").is_hidden()
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+# -- around the query ------------------------------------------------------------------------------
+
+
+@in_browser
+def test_history_is_kept_in_the_browser(page: tuple[Page, Recorder], base_url: str) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    expect(tab.locator("#recent-empty")).to_be_visible()
+    queries = ["ASK { ?s a ipg:Agency }", "SELECT ?m WHERE { ?m a ipg:Ministry } LIMIT 2"]
+    for query in queries:
+        set_query(tab, query)
+        run_and_wait(tab)
+    open_page(tab, base_url + "/")  # a new visit: the history is still there
+    items = tab.locator("#history li a")
+    expect(items).to_have_count(2)
+    assert (items.nth(0).text_content() or "").startswith("SELECT ?m")
+    assert (items.nth(1).text_content() or "").startswith("ASK")
+    items.nth(1).click()
+    expect(tab.locator("#boolean")).to_have_text("true")
+    assert editor_text(tab) == queries[0]
+    tab.click("#history-clear")
+    expect(tab.locator("#history li")).to_have_count(0)
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+@in_browser
+def test_the_service_description_is_shown_in_the_page(
+    page: tuple[Page, Recorder], base_url: str
+) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    before = tab.url
+    tab.click("#sd-link")
+    expect(tab.locator("#service")).to_be_visible()
+    expect(tab.locator("#sd-text")).to_contain_text("sd:Service")
+    assert tab.url == before
+    tab.click("#sd-close")
+    expect(tab.locator("#service")).to_be_hidden()
     recorder.assert_local(base_url)
     assert recorder.errors == []

@@ -1,4 +1,5 @@
-"""The built wheel carries the ontology: `ipgraph info` works from an unrelated directory."""
+"""The built wheel carries the ontology (`ipgraph info` works from an unrelated directory) and
+the query page's editor bundle (build output of `make bundle`, not in git)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,11 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path: Path) -> None:
         check=True,
     )
     (wheel,) = wheels.glob("ipgraph-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        bundle = archive.read("ipgraph/web/static/editor.js")
+    assert b"cm-editor" in bundle and b"createEditor" in bundle, "not the CodeMirror bundle"
+    assert {"ipgraph/web/templates/query.js", "ipgraph/web/templates/results.js"} <= names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python, pip = venv / "bin" / "python", venv / "bin" / "pip"

@@ -18,8 +18,9 @@ Routes:
   service description.
 - ``/service-description``: the SPARQL 1.1 Service Description (Turtle by default).
 - ``/health``: ``{"status": "ok", "triples": ..., "version": ...}``.
-- ``/``: the query page (editor, named queries as examples, results table, downloads). It loads
-  nothing but this server's own files, under ``Content-Security-Policy: default-src 'self'``.
+- ``/``, ``/static/{name}``, ``/bind``: the query page, its files and its binding of named
+  queries' parameters (`ipgraph.web.page`). It loads nothing but this server's own files, under
+  ``Content-Security-Policy: default-src 'self'``.
 - ``/graphs/``: the graph views built by ``ipgraph render --all``, read-only, when they exist.
 
 Safe by default. The service is read-only: updates are refused (403 by POST, 400 by GET).
@@ -48,7 +49,6 @@ acceptable format, 415 a POST body of another media type.
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from collections.abc import Callable, Mapping
@@ -70,7 +70,6 @@ from ipgraph.errors import (
 from ipgraph.sparql.pool import DEFAULT_MEMORY_MB
 
 try:
-    import jinja2
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.datastructures import MutableHeaders
@@ -78,13 +77,14 @@ try:
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse, JSONResponse, Response
+    from starlette.responses import JSONResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides starlette
     raise MissingExtra(exc.name or "starlette", "server") from exc
 
+from ipgraph.web.page import PAGES, QueryPage, html_page
 from ipgraph.web.protocol import (
     RDFLIB_FORMATS,
     ProtocolRequest,
@@ -97,7 +97,6 @@ from ipgraph.web.protocol import (
 
 if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
-    from ipgraph.sparql.named import NamedQuery
 
 __all__ = [
     "DEFAULT_BODY_TIMEOUT",
@@ -125,20 +124,8 @@ DEFAULT_MAX_CONCURRENCY = 32
 
 TRUNCATED_HEADER = "X-Ipgraph-Truncated"
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 # The rendered graph views inline their scripts: allow that, but still nothing from elsewhere.
 GRAPHS_CSP = "default-src 'self' 'unsafe-inline' data: blob:; base-uri 'none'"
-# Every HTML page comes from a Jinja2 template in templates/, escaped by default.
-_PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(_TEMPLATES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-DEFAULT_QUERY = "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class\n"
 
 
 # -- the application ---------------------------------------------------------------------------
@@ -207,10 +194,6 @@ def _error_response(error: IpgraphError, headers: Mapping[str, str] | None = Non
     return JSONResponse(error.to_dict(), status_code=error.http_status, headers=extra)
 
 
-def _page(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": PAGE_CSP})
-
-
 class _Endpoint:
     """The request handlers, sharing the graph and the limits."""
 
@@ -230,11 +213,6 @@ class _Endpoint:
         self.max_request_bytes = max_request_bytes
         self.body_timeout = body_timeout
         self.graphs_dir = graphs_dir
-        self.page_template = _PAGES.get_template("query.html")
-        self.assets = {
-            "query.js": ("text/javascript; charset=utf-8", (_TEMPLATES / "query.js").read_bytes()),
-            "query.css": ("text/css; charset=utf-8", (_TEMPLATES / "query.css").read_bytes()),
-        }
 
     # /sparql
 
@@ -312,40 +290,6 @@ class _Endpoint:
             }
         )
 
-    # / and its assets
-
-    async def page(self, request: Request) -> Response:
-        params = parse_params(request.scope["query_string"], "query string")
-        given = [value for name, value in params if name == "query"]
-        named = sorted(self.kg.named_queries().items())
-        examples = [
-            {
-                "name": name,
-                "text": item.text,
-                "description": _describe(item),
-                "label": f"{name} — {item.title}" if item.title else name,
-            }
-            for name, item in named
-        ]
-        default_query = given[0] if given else (named[0][1].text if named else DEFAULT_QUERY)
-        prefixes = self.kg.prefixes()  # what queries may use, for showing CURIEs
-        text = self.page_template.render(
-            examples=examples,
-            query=default_query,
-            autorun=bool(given),
-            prefixes_json=json.dumps(prefixes, sort_keys=True),
-            triples=len(self.kg.graph),
-            graphs_ready=_GraphViews(self.graphs_dir).ready(),
-        )
-        return _page(text)
-
-    async def asset(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in self.assets:
-            raise NotFound(f"no asset {name!r}")
-        media, body = self.assets[name]
-        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
-
 
 class _GraphViews:
     """``/graphs/``: the site ``ipgraph render --all`` built, read-only, once it exists.
@@ -370,21 +314,8 @@ class _GraphViews:
                 scope, receive, send
             )
             return
-        missing = _PAGES.get_template("graphs_missing.html").render()
-        await _page(missing, status=404)(scope, receive, send)
-
-
-def _describe(item: NamedQuery) -> str:
-    """A named query's description for the page, with its parameters."""
-    text = item.description or item.title
-    if item.params:
-        listed = "; ".join(
-            f"?{p.name} ({p.kind}{', optional' if p.optional else ''})"
-            + (f" {p.description}" if p.description else "")
-            for p in item.params
-        )
-        text += f" Parameters: {listed}. Bind them in the query, e.g. with VALUES."
-    return text
+        missing = PAGES.get_template("graphs_missing.html").render()
+        await html_page(missing, status=404)(scope, receive, send)
 
 
 def create_app(
@@ -429,12 +360,14 @@ def create_app(
         body_timeout=body_timeout,
         graphs_dir=folder,
     )
+    page = QueryPage(kg, _GraphViews(folder).ready)
     routes: list[Route | Mount] = [
-        Route("/", endpoint.page, methods=["GET"], name="page"),
+        Route("/", page.page, methods=["GET"], name="page"),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST"], name="sparql"),
         Route("/service-description", endpoint.service_description, methods=["GET"]),
         Route("/health", endpoint.health, methods=["GET"], name="health"),
-        Route("/static/{name}", endpoint.asset, methods=["GET"], name="static"),
+        Route("/static/{name}", page.asset, methods=["GET"], name="static"),
+        Route("/bind", page.bind, methods=["GET"], name="bind"),
     ]
     routes.append(Mount("/graphs", _GraphViews(folder), name="graphs"))
     return Starlette(
