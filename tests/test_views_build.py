@@ -330,3 +330,12 @@ def test_views_embed_the_next_ring_for_expansion(kg: ipgraph.KnowledgeGraph) -> 
         assert {edge["from"], edge["to"]} <= shown | more
     assert {n["group"] for n in view.reserve["nodes"]} <= {e["key"] for e in view.legend}
     assert kg.view(max_nodes=None).reserve == {"nodes": [], "edges": []}
+
+
+def test_links_carry_the_sources_of_their_statements(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view("Wuxi", depth=1)
+    part_of = next(e for e in view.edges if e["predicate"].endswith("#partOf"))
+    sources = [value for key, value in part_of["info"] if key == "source"]
+    assert sources and sources[0].startswith("inferred")  # general knowledge, not the chapter
+    held_in = next(e for e in view.edges if e["predicate"].endswith("#heldIn"))
+    assert any(value.startswith("stated") for key, value in held_in["info"] if key == "source")

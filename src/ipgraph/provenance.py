@@ -43,6 +43,7 @@ __all__ = [
     "TimelineEntry",
     "describe_graphs",
     "inferred_about",
+    "statement_sources",
     "timeline",
     "why",
 ]
@@ -143,6 +144,34 @@ class Statement:
             obj = self.object.n3(kg.graph.namespace_manager)
         head = f"{kg.curie(self.subject)} {kg.curie(self.predicate)} {obj}"
         return "\n".join([head, *(f"  {s.to_text()}" for s in self.sources)])
+
+
+def statement_sources(
+    kg: KnowledgeGraph, triples: list[tuple[URIRef, URIRef, URIRef]]
+) -> dict[tuple[URIRef, URIRef, URIRef], list[Source]]:
+    """The sources of many statements between IRIs at once (a view's links), strongest
+    first; one query per 300 statements.
+
+    >>> import ipgraph
+    >>> kg = ipgraph.load()
+    >>> link = (kg.resolve("Wuxi"), IPG.partOf, kg.resolve("Jiangsu"))
+    >>> [s.kind for s in statement_sources(kg, [link])[link]]
+    ['inferred']
+    """
+    found: dict[tuple[URIRef, URIRef, URIRef], set[URIRef]] = {}
+    for start in range(0, len(triples), 300):
+        rows = " ".join(f"({s.n3()} {p.n3()} {o.n3()})" for s, p, o in triples[start : start + 300])
+        text = (
+            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        for s, p, o, g in kg.query(text).rows:
+            found.setdefault((s, p, o), set()).add(g)  # type: ignore[arg-type]
+    described = describe_graphs(kg, {g for gs in found.values() for g in gs})
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return {
+        t: sorted((described[g] for g in gs), key=lambda x: (order[x.kind], x.label))
+        for t, gs in found.items()
+    }
 
 
 def inferred_about(kg: KnowledgeGraph, iri: URIRef) -> set[tuple[Node, Node, Node]]:

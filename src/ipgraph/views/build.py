@@ -232,6 +232,22 @@ class _Builder:
             "info": info,
         }
 
+    def _link_sources(self, edges: list[dict[str, Any]]) -> None:
+        """Add each drawn link's sources to its details (the statement it draws, when there
+        is one: links a view derives, such as joint work, have none of their own)."""
+        from ipgraph.provenance import statement_sources
+
+        triples = {
+            (URIRef(e["from"]), URIRef(e["predicate"]), URIRef(e["to"])): e
+            for e in edges
+            if not e["from"].startswith("_:") and not e["to"].startswith("_:")
+        }
+        for triple, sources in statement_sources(self.kg, list(triples)).items():
+            rows = [["source", source.to_text()] for source in sources[:_MAX_SOURCES]]
+            if len(sources) > _MAX_SOURCES:
+                rows.append(["source", f"… and {len(sources) - _MAX_SOURCES} more"])
+            triples[triple]["info"] += rows
+
     def finish(
         self,
         kind: str,
@@ -260,6 +276,7 @@ class _Builder:
             notice = _cap_notice(kind, total_nodes, len(nodes))
         if self.notices:
             notice = " ".join([*self.notices, *([notice] if notice else [])])
+        self._link_sources(edges)
         degree = _degrees(edges)
         for node in nodes:
             node["degree"] = degree[node["id"]]
