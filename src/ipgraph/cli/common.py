@@ -88,6 +88,8 @@ def _quiet_details() -> Iterator[None]:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
+            # Python's own default: handles the interpreter closes are no news to the user
+            warnings.filterwarnings("ignore", category=ResourceWarning)
             warnings.showwarning = _show_warning
             yield
     finally:

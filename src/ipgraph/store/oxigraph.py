@@ -513,8 +513,11 @@ class OxigraphStore(Store):
         return view
 
     def close(self) -> None:
-        """Nothing to flush: this store reads committed data read-only, and writes close their
-        own handle when they commit."""
+        """Let go of the data directory this process reads (nothing to flush: committed data
+        is read read-only, and writes close their own handle when they commit)."""
+        if self._pin is not None:
+            self._pin.close()
+            self._pin = None
 
     # -- names and figures, kept in step with loads (see ipgraph.store.oxnames) ---------------
 

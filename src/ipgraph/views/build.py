@@ -233,20 +233,17 @@ class _Builder:
         }
 
     def _link_sources(self, edges: list[dict[str, Any]]) -> None:
-        """Add each drawn link's sources to its details (the statement it draws, when there
-        is one: links a view derives, such as joint work, have none of their own)."""
+        """Add the sources of each drawn link's statement (derived links have none) to it."""
         from ipgraph.provenance import statement_sources
 
-        triples = {
+        iri = ("http://", "https://", "urn:")  # blank nodes and literals have no statement here
+        links = {
             (URIRef(e["from"]), URIRef(e["predicate"]), URIRef(e["to"])): e
             for e in edges
-            if not e["from"].startswith("_:") and not e["to"].startswith("_:")
+            if e["from"].startswith(iri) and e["to"].startswith(iri)
         }
-        for triple, sources in statement_sources(self.kg, list(triples)).items():
-            rows = [["source", source.to_text()] for source in sources[:_MAX_SOURCES]]
-            if len(sources) > _MAX_SOURCES:
-                rows.append(["source", f"… and {len(sources) - _MAX_SOURCES} more"])
-            triples[triple]["info"] += rows
+        for triple, sources in statement_sources(self.kg, list(links)).items():
+            links[triple]["info"] += [["source", s.to_text()] for s in sources[:_MAX_SOURCES]]
 
     def finish(
         self,
