@@ -35,7 +35,7 @@ import numpy as np
 
 __all__ = ["CORE", "SPACING", "force_layout", "path_layout"]
 
-SPACING = 120.0
+SPACING = 90.0
 """The typical length of a link, in pixels at zoom 1."""
 
 CORE = 200

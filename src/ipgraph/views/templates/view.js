@@ -294,10 +294,12 @@
       newItems.push(visNode(n));
     });
     if (newItems.length) nodes.add(newItems);
-    var newEdges = [];
+    var newEdges = [], queued = {};  // a link between two fresh nodes is listed at both ends
     fresh.forEach(function (other) {
       (reserveEdges[other] || []).forEach(function (e) {
-        if (!edges.get(e.id) && nodes.get(e.from) && nodes.get(e.to)) newEdges.push(visEdge(e));
+        if (queued[e.id] || edges.get(e.id) || !nodes.get(e.from) || !nodes.get(e.to)) return;
+        queued[e.id] = true;
+        newEdges.push(visEdge(e));
       });
     });
     if (newEdges.length) edges.add(newEdges);
