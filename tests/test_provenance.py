@@ -94,7 +94,7 @@ def test_every_second_source_has_url_date_publisher_and_reliability(
     for name in others:
         for prop in (schema.url, dcterms.issued, dcterms.publisher, dcterms.language):
             assert kg.graph.value(name, prop) is not None, (name, prop)
-    official = [n for n in seconds if (n, IPG.reliability, IPG.OfficialPublication) in kg.graph]
+    official = [n for n in others if (n, IPG.reliability, IPG.OfficialPublication) in kg.graph]
     assert len(official) >= 6
 
 
