@@ -111,11 +111,11 @@ def raw_exchange(base: str, data: bytes, wait: float = 10.0) -> tuple[int, str, 
     return status, headers.get("content-type", ""), body, elapsed
 
 
-def health_time(base: str) -> float:
-    started = time.monotonic()
-    with httpx.Client(trust_env=False, timeout=5) as client:
+def health_answers(base: str, within: float = 1.0) -> None:
+    """``/health`` answers ok within ``within`` seconds: the client gives up after that, and
+    its timeout fails the test."""
+    with httpx.Client(trust_env=False, timeout=within) as client:
         assert client.get(base + "/health").json()["status"] == "ok"
-    return time.monotonic() - started
 
 
 # -- size ------------------------------------------------------------------------------------
@@ -172,14 +172,14 @@ def test_a_query_whose_parse_is_slow_is_answered_within_the_time_limit(
     1,300-branch UNION) gets its answer, or its 503, within the limit, never later."""
     query = "SELECT * WHERE {" + "UNION".join("{?s ?p ?o}" for _ in range(1_300)) + "}"
     assert len(query.encode()) < MAX_BYTES
-    started = time.monotonic()
-    response = http.post(
-        "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}
+    response = http.post(  # a client that waits the app's time limit (2 s) plus slack, no more
+        "/sparql",
+        content=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=2 + 1.0,
     )
-    took = time.monotonic() - started
     if response.status_code != 200:  # stopped (503) or beyond the parser (400): JSON either way
         assert check(response)["error"] in ("QueryTimeout", "QuerySyntaxError")
-    assert took < 2 + 1.0  # the app's query time limit, plus slack
 
 
 # -- slow clients ------------------------------------------------------------------------------
@@ -196,16 +196,17 @@ def test_slowloris_headers_get_408_within_the_header_deadline(base: str) -> None
                 sock.sendall(piece)
             except OSError:
                 break
+        # Read no longer than the deadline (counted from connecting) plus slack: a 408 that
+        # comes later leaves the answer empty and fails below.
+        sock.settimeout(max(0.1, started + HEADER_TIMEOUT + 1.5 - time.monotonic()))
         try:
             while chunk := sock.recv(4096):
                 answer += chunk
         except (TimeoutError, ConnectionResetError):
             pass
-    elapsed = time.monotonic() - started
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408"), answer[:200]
     assert "headers" in json_error(408, "application/json", body)["message"]
-    assert elapsed < HEADER_TIMEOUT + 1.5
 
 
 def test_slow_body_gets_408(base: str) -> None:
@@ -221,15 +222,15 @@ def test_slow_body_gets_408(base: str) -> None:
             sock.sendall(b"#")
             time.sleep(0.3)
         answer = b""
+        # Read no longer than the deadline plus slack: a later 408 fails below.
+        sock.settimeout(max(0.1, started + BODY_TIMEOUT + 3 - time.monotonic()))
         with contextlib.suppress(TimeoutError, ConnectionResetError):
             while chunk := sock.recv(4096):
                 answer += chunk
-    elapsed = time.monotonic() - started
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b"connection: close" in head.lower()
     assert "body" in json_error(408, "application/json", body)["message"]
-    assert elapsed < BODY_TIMEOUT + 3
 
 
 def test_half_open_connections_neither_block_health_nor_stay_open(base: str) -> None:
@@ -241,7 +242,7 @@ def test_half_open_connections_neither_block_health_nor_stay_open(base: str) -> 
                 sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\n")  # headers never finish
             conns.append(sock)
         for _ in range(5):
-            assert health_time(base) < 1.0
+            health_answers(base)
         # all of them are closed by the server within the header deadline (not 40 s)
         deadline = time.monotonic() + HEADER_TIMEOUT + 5
         open_ = list(conns)
@@ -263,7 +264,7 @@ def test_half_open_connections_neither_block_health_nor_stay_open(base: str) -> 
     finally:
         for sock in conns:
             sock.close()
-    assert health_time(base) < 1.0
+    health_answers(base)
 
 
 def test_a_flood_gets_503_json_and_health_answers(base: str) -> None:
@@ -279,9 +280,7 @@ def test_a_flood_gets_503_json_and_health_answers(base: str) -> None:
             holders.append(sock)
         time.sleep(0.3)
         with httpx.Client(base_url=base, trust_env=False, timeout=5) as client:
-            started = time.monotonic()
-            busy = client.get("/sparql", params={"query": "ASK {}"})
-            assert time.monotonic() - started < 1.0
+            busy = client.get("/sparql", params={"query": "ASK {}"}, timeout=1.0)  # at once
             assert check(busy, 503)["error"] == "ServerBusy"
             assert busy.headers["retry-after"] == "1"
             assert client.get("/health").status_code == 200
@@ -297,16 +296,15 @@ def test_too_many_connections_get_503_json(kg: ipgraph.KnowledgeGraph) -> None:
     with running(create_app(kg, graphs_dir=None), max_connections=20) as url:
         conns = [socket.create_connection(address(url), timeout=5) for _ in range(20)]
         try:
-            status, kind, body, elapsed = raw_exchange(
-                url, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            status, kind, body, _ = raw_exchange(  # waits 1 s at most: a later answer fails
+                url, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n", wait=1.0
             )
             assert json_error(status, kind, body, 503)["error"] == "ServerBusy"
-            assert elapsed < 1.0
         finally:
             for sock in conns:
                 sock.close()
         time.sleep(0.2)
-        assert health_time(url) < 1.0
+        health_answers(url)
 
 
 # -- malformed input ---------------------------------------------------------------------------
@@ -423,12 +421,12 @@ def test_health_answers_while_bad_requests_are_in_flight(base: str) -> None:
     for thread in threads:
         thread.start()
     try:
-        times = [health_time(base) for _ in range(10)]
+        for _ in range(10):
+            health_answers(base)
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=20)
-    assert max(times) < 1.0, times
 
 
 def test_the_server_still_answers_correctly(http: httpx.Client, kg: ipgraph.KnowledgeGraph) -> None:
