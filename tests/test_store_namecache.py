@@ -79,6 +79,16 @@ def test_a_cached_index_is_not_built_again(tmp_path: Path) -> None:
     assert len(calls) == 1
 
 
+def test_writing_keeps_the_newest_few_indexes_of_other_keys(tmp_path: Path) -> None:
+    for age in range(5):  # indexes of other versions, the oldest last
+        old = tmp_path / f"names-other{age}-0.sqlite"
+        old.write_bytes(b"")
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))
+    cached_index(tmp_path, "k", lambda: [NameRecord("urn:x", "X", "en", "label")])
+    left = sorted(p.name.split("-")[1] for p in cache_files(tmp_path))
+    assert left == ["k", "other0", "other1", "other2"]
+
+
 def test_the_cached_index_answers_as_one_built_in_memory(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

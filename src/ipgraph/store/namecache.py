@@ -4,19 +4,21 @@ so that a command on the default memory store does not build it again on every s
 The file's name holds a key (a hash of ipgraph's version, of the code that builds name indexes
 and of the bundled files' content, `content_key`) and a digest of the file's own bytes. It is
 built in a temporary file and renamed into place, never written again, and opened read-only
-once its bytes match its digest. When anything is amiss (no cache folder, a read-only one, a
-corrupt or truncated file), `cached_index` answers None and the caller builds the index in
-memory as before: a cache never causes an error.
+once its bytes match its digest. Writing one keeps the newest few files of other keys (other
+installed versions) and removes older ones. When anything is amiss (no cache folder, a
+read-only one, a corrupt or truncated file), `cached_index` answers None and the caller builds
+the index in memory as before: a cache never causes an error.
 
 >>> import tempfile
 >>> from ipgraph.store.names import NameRecord
->>> folder = Path(tempfile.mkdtemp())
 >>> def records():
 ...     return [NameRecord("urn:moe", "Ministry of Education", "en", "label")]
->>> [h.iri for h in cached_index(folder, "k1", records).search("MOE")]
-['urn:moe']
->>> [p.name.startswith("names-k1-") for p in folder.iterdir()]
-[True]
+>>> with tempfile.TemporaryDirectory() as folder:
+...     index = cached_index(Path(folder), "k1", records)
+...     files = [p.name.startswith("names-k1-") for p in Path(folder).iterdir()]
+...     hits = [h.iri for h in index.search("MOE")]
+>>> files, hits
+([True], ['urn:moe'])
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,6 +45,7 @@ GRAPH = "urn:ipgraph:names"
 
 _DIGEST = 24  # hex characters of the file's SHA-256 in its name: a truncated file never matches
 _STALE_TEMP = 3600  # seconds after which a temporary file is a crashed writer's, not a live one
+_KEEP_OTHERS = 3  # indexes of other keys kept (other installed versions take turns, no rebuild)
 _ERRORS = (OSError, sqlite3.Error, StoreError, ValueError)
 
 
@@ -62,16 +66,25 @@ def content_key(files: Sequence[Path]) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
 
-    try:
-        add(version("ipgraph").encode("utf-8"))
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        add(b"0+unknown")
+    add(_version().encode("utf-8"))
     for module in (names, nametext, namerecords):  # a change of index format changes the key
         add(Path(module.__file__ or "").read_bytes())
     for path in files:
         add(path.name.encode("utf-8"))
         add(path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _version() -> str:
+    # The package read its version from its metadata on import (this module is imported
+    # through it); reading the metadata again would cost milliseconds on every start.
+    known = getattr(sys.modules.get("ipgraph"), "__version__", None)
+    if isinstance(known, str):
+        return known
+    try:
+        return version("ipgraph")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
 
 
 def cached_index(
@@ -163,13 +176,18 @@ def _write(folder: Path, key: str, records: Callable[[], Iterable[NameRecord]]) 
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Remove indexes of other keys (older data or versions) and crashed writers' files."""
+    """Remove all but the newest few indexes of other keys (older data or versions) and
+    crashed writers' temporary files."""
     now = time.time()
     try:
+        others = []
         for path in folder.glob("names-*.sqlite"):
-            if path != keep:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+            with contextlib.suppress(OSError):
+                if path != keep:
+                    others.append((path.stat().st_mtime, path))
+        for _, path in sorted(others, reverse=True)[_KEEP_OTHERS:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
         for path in folder.glob(".names-*.tmp*"):
             with contextlib.suppress(OSError):
                 if now - path.stat().st_mtime > _STALE_TEMP:
