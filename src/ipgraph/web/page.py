@@ -13,8 +13,9 @@
   keeps a plain text area.
 - ``/bind``: a named query with its parameters bound by a ``VALUES`` block
   (``?name=connections&param=entity=CNIPA``, optionally the edited ``query`` text) as
-  ``{"query": ..., "bindings": {...}}``; an ``entity`` value is resolved as
-  ``ipgraph query --param`` resolves it (label, acronym, CURIE, IRI).
+  ``{"query": ..., "bindings": {...}}``, by `ipgraph.kg.KnowledgeGraph.bind_named`; an
+  ``entity`` value is resolved as ``ipgraph query --param`` resolves it (label, acronym,
+  CURIE, IRI).
 
 Every page is a Jinja2 template, escaped by default, served under a strict
 Content-Security-Policy (`PAGE_CSP`): scripts and styles from this server only.
