@@ -4,6 +4,7 @@ answers as the whole projection gives on the memory store."""
 
 from __future__ import annotations
 
+import pathlib
 import re
 
 import pytest
@@ -32,15 +33,16 @@ PATH_CASES = [
 ]
 
 
+def refuse(*args: object, **kwargs: object) -> None:
+    """Stands in for `KnowledgeGraph.projection` where the whole store must not be read."""
+    raise AssertionError("projected the whole store")
+
+
 @pytest.fixture
 def no_whole_projection(
     oxigraph_kg: ipgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> ipgraph.KnowledgeGraph:
     """The Oxigraph store, with projecting the whole store made an error."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("projected the whole store")
-
     monkeypatch.setattr(oxigraph_kg, "projection", refuse)
     return oxigraph_kg
 
@@ -139,3 +141,29 @@ def test_bad_constraints_raise_the_projections_errors(
         errors.append((type(raised.value), str(raised.value)))
     assert errors[0] == errors[1]
     assert re.search(message, errors[1][1])
+
+
+ISLAND = """@prefix ipg: <https://w3id.org/ipgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ipgraph/id/org/island> a ipg:Organization ; rdfs:label "Island Office"@en .
+<https://w3id.org/ipgraph/id/org/isle> a ipg:Organization ; rdfs:label "Isle Office"@en ;
+    ipg:partOf <https://w3id.org/ipgraph/id/org/island> .
+"""
+
+
+@pytest.mark.parametrize(("a", "b"), [("Island Office", "MOF"), ("Isle Office", "MOF")])
+def test_no_path_without_constraints_is_worded_from_lookups(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, a: str, b: str
+) -> None:
+    island = tmp_path / "island.ttl"
+    island.write_text(ISLAND, encoding="utf-8")
+    messages = []
+    for spec in ("memory", f"oxigraph:{tmp_path / 'store'}"):
+        graph = ipgraph.load(island, store=spec)
+        if spec != "memory":
+            monkeypatch.setattr(graph, "projection", refuse)
+        with pytest.raises(NoPath) as raised:
+            graph.path(a, b)
+        messages.append(str(raised.value))
+        graph.close()
+    assert messages[0] == messages[1]

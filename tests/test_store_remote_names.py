@@ -77,5 +77,5 @@ def test_typos_on_virtuoso_without_and_with_its_text_index(virtuoso: VirtuosoSer
         hits = remote_name_search(store, "Minstry of Industry and Informaton", 5, None, text_index)
         assert hits and hits[0].iri == MIIT, text_index
         assert {h.how for h in hits} == {"typo"}
-    cli_hits = store.names.nearest("Minstry of Finanse")
+    cli_hits = store.names().nearest("Minstry of Finanse")
     assert MOF in [h.iri for h in cli_hits]

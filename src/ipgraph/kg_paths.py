@@ -147,10 +147,10 @@ class PathMethods:
             G = build_projection(ball, groups)
             with contextlib.suppress(NoPath):  # cannot happen: the search found this path
                 return graph_paths.shortest_path(G, start, end, rules)
-        if search.exhausted and not rules.unconstrained:
-            # No path at any length: the two ends alone word the error (an unconstrained
-            # NoPath names an end without relations, which the whole projection tells).
-            G = build_projection(search.described([start, end]), groups)
+        if search.exhausted:
+            # No path at any length: the two ends (with one relation each, when they have
+            # one, for the message that names an end without relations) word the error.
+            G = build_projection(search.described([start, end], linked=True), groups)
             return graph_paths.shortest_path(G, start, end, rules)  # raises NoPath
         return None
 

@@ -208,6 +208,11 @@ class LocalSearch:
             )
         }
 
+    def _is_entity(self, var: str) -> str:
+        """Filters that keep ``?var`` only when it is an entity of the projection."""
+        outside = "".join(f' FILTER(!STRSTARTS(STR(?{var}), "{ns}"))' for ns in self.namespaces)
+        return self.entity.replace("?m", f"?{var}") + outside
+
     def is_entity(self, iri: URIRef) -> bool:
         """Is ``iri`` an entity of the projection (a node `build_projection` keeps)?"""
         return not _NOT_IRI.search(iri) and bool(self.entities([str(iri)], allowed=False))
@@ -230,11 +235,7 @@ class LocalSearch:
             return "class"
         if iri == RDF.type or iri in SCHEMA_PREDICATES:
             return None
-        ends = " ".join(
-            self.entity.replace("?m", f"?{end}")
-            + "".join(f' FILTER(!STRSTARTS(STR(?{end}), "{ns}"))' for ns in self.namespaces)
-            for end in ("s", "o")
-        )
+        ends = self._is_entity("s") + " " + self._is_entity("o")
         if self._rows(f"SELECT ?s WHERE {{ ?s {term} ?o FILTER(isIRI(?o)) {ends} }} LIMIT 1"):
             return "predicate"
         return None
@@ -262,10 +263,30 @@ class LocalSearch:
             seen.update(level)
         return self.among(sorted(seen))
 
-    def described(self, nodes: Sequence[URIRef]) -> Graph:
+    def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project
-        them and word a message about them."""
-        return self._described(Graph(), [str(n) for n in nodes])
+        them and word a message about them. With ``linked``, also one walkable triple from
+        each node to another entity when it has one (so a node of the projection has a
+        degree exactly when it has relations)."""
+        out = Graph()
+        members = [str(n) for n in nodes]
+        if linked:
+            for node in list(members):
+                for text in (
+                    f"SELECT ?m ?p WHERE {{ <{node}> ?p ?m FILTER(isIRI(?m) && {self.skip}) ",
+                    f"SELECT ?m ?p WHERE {{ ?m ?p <{node}> FILTER(isIRI(?m) && {self.skip}) ",
+                ):
+                    rows = self._rows(
+                        f"{text} FILTER(?m != <{node}>) {self._is_entity('m')} {self.allowed} }}"
+                        " LIMIT 1"
+                    )
+                    if rows:
+                        (m, p), forward = rows[0], text.startswith("SELECT ?m ?p WHERE { <")
+                        s, o = (node, m) if forward else (m, node)
+                        out.add((URIRef(s), URIRef(p), URIRef(o)))
+                        members.append(m)
+                        break
+        return self._described(out, members)
 
     def neighbors(self, nodes: Sequence[str]) -> set[str]:
         """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
