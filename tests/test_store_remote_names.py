@@ -66,7 +66,7 @@ def test_typo_hits_keep_the_type_filter_and_the_limit(kg: ipgraph.KnowledgeGraph
 def test_the_candidate_query_is_bounded() -> None:
     for text_index in (False, True):
         assert typo_query("finanse", text_index).endswith("LIMIT 200")
-    assert "bif:contains '\"fin*\"'" in typo_query("finanse", text_index=True)
+    assert "bif:contains '\"fina*\"'" in typo_query("finanse", text_index=True)
 
 
 def test_typos_on_virtuoso_without_and_with_its_text_index(virtuoso: VirtuosoServer) -> None:

@@ -17,8 +17,8 @@ one `NameHit` per entity.
 When nothing matches, misspelt Latin words are corrected as the local index corrects them
 (``typo`` hits, which suggest but never resolve a name): for each word of four letters or more,
 one more bounded query reads names holding its first or last three letters (on Virtuoso's text
-index: words starting with its first three), the words of those names within one edit (two
-for words of six letters or more) are the corrections, closest and most frequent first
+index first words starting with its first four), the words of those names within one edit
+(two for words of six letters or more) are the corrections, closest and most frequent first
 (`typo_query`), and the search runs again with them.
 
 >>> print(name_query("Ministry of Finance", limit=3, text_index=False))  # doctest: +ELLIPSIS
@@ -102,7 +102,8 @@ def name_query(
 def typo_query(word: str, text_index: bool = False) -> str:
     """The SPARQL query that reads names that may hold the correct spelling of ``word``:
     names with its first or last three letters (with ``text_index``: a word starting with
-    its first three, through ``bif:contains``), at most 200 of them.
+    its first four, through ``bif:contains``, which wants four letters before a wildcard), at
+    most 200 of them.
 
     >>> print(typo_query("finanse"))  # doctest: +ELLIPSIS
     SELECT DISTINCT ?name WHERE { ... FILTER(CONTAINS(LCASE(STR(?name)), "fin") || ...
@@ -110,7 +111,7 @@ def typo_query(word: str, text_index: bool = False) -> str:
     predicates = " ".join(f"<{p}>" for p in NAME_PREDICATES)
     word = "".join(c for c in word if c.isalpha())
     if text_index:
-        match = f"?name bif:contains '\"{word[:3]}*\"' ."
+        match = f"?name bif:contains '\"{word[:4]}*\"' ."
     else:
         pieces = dict.fromkeys((word[:3], word[-3:]))
         match = (
@@ -126,19 +127,25 @@ def typo_query(word: str, text_index: bool = False) -> str:
 
 def _corrections(store: _Queryable, word: str, text_index: bool) -> list[str]:
     """Words of the store's names within one or two edits of ``word`` (none when ``word``
-    itself is one), closest first, then the most frequent; at most two."""
+    itself is one), closest first, then the most frequent; at most two. With the text index
+    the names come from its prefix look-up first, then (no correction there: the typo is in
+    the first four letters) from the bounded scan."""
     limit = 1 if len(word) <= 5 else 2
-    seen: Counter[str] = Counter()
-    for row in store.query(typo_query(word, text_index)):
-        seen.update(w for w in fold(str(row[0])).split() if w.isalpha())  # type: ignore[index]
-    if word in seen:
-        return []
-    scored = sorted(
-        (d, -count, w)
-        for w, count in seen.items()
-        if (w[0] == word[0] or w[-1] == word[-1]) and (d := edit_distance(word, w, limit)) <= limit
-    )
-    return [w for _, _, w in scored[:2]]
+    for indexed in (True, False) if text_index else (False,):
+        seen: Counter[str] = Counter()
+        for row in store.query(typo_query(word, indexed)):
+            seen.update(w for w in fold(str(row[0])).split() if w.isalpha())  # type: ignore[index]
+        if word in seen:
+            return []
+        scored = sorted(
+            (d, -count, w)
+            for w, count in seen.items()
+            if (w[0] == word[0] or w[-1] == word[-1])
+            and (d := edit_distance(word, w, limit)) <= limit
+        )
+        if scored:
+            return [w for _, _, w in scored[:2]]
+    return []
 
 
 def _typo_hits(
