@@ -134,12 +134,17 @@ class _Builder:
         self.focus: list[str] = []
         self.extra_info: dict[str, list[list[str]]] = defaultdict(list)
         self.notices: list[str] = []
+        # Nodes are described (types, figures, sources) only once the cap has chosen them:
+        # an overview of thousands of entities keeps a few hundred.
+        self._pending: dict[str, tuple[Node, list[Node] | None]] = {}
 
     def node(self, iri: Node, types: Iterable[Node] | None = None) -> str:
         """Add a node for ``iri`` (once) and return its id."""
         key = str(iri)
         if key not in self.nodes:
-            self.nodes[key] = self._describe(iri, types)
+            label = self.kg.label(iri) if isinstance(iri, URIRef) else str(iri)
+            self.nodes[key] = {"id": key, "label": label}
+            self._pending[key] = (iri, None if types is None else list(types))
         return key
 
     def edge(
@@ -254,9 +259,6 @@ class _Builder:
         max_nodes: int | None,
         layout: str,
     ) -> View:
-        for key, rows in self.extra_info.items():
-            if key in self.nodes:
-                self.nodes[key]["info"][-1:-1] = rows
         nodes = list(self.nodes.values())
         edges = list(self.edges.values())
         total_nodes, total_edges = len(nodes), len(edges)
@@ -271,6 +273,10 @@ class _Builder:
             nodes = [n for n in nodes if n["id"] in kept]
             edges = [e for e in edges if e["from"] in kept and e["to"] in kept]
             notice = _cap_notice(kind, total_nodes, len(nodes))
+        for node in nodes:
+            if node["id"] in self._pending:
+                node.update(self._describe(*self._pending.pop(node["id"])))
+            node["info"][-1:-1] = self.extra_info.get(node["id"], [])
         if self.notices:
             notice = " ".join([*self.notices, *([notice] if notice else [])])
         self._link_sources(edges)
