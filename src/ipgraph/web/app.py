@@ -443,8 +443,10 @@ async def _on_ipgraph_error(request: Request, exc: Exception) -> Response:
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "GET, POST").split(", ")
         error: IpgraphError = MethodNotAllowed(
-            f"{request.method} is not allowed on {request.url.path}; use GET or POST"
+            f"{request.method} is not allowed on {request.url.path}; use "
+            + " or ".join(sorted(m for m in allowed if m != "HEAD"))
         )
     elif exc.status_code == 404:
         error = NotFound(f"nothing at {request.url.path}; try / (query page), /sparql or /health")
