@@ -10,7 +10,8 @@ and nothing waits. Two layouts:
   so that views of ten thousand nodes are laid out in seconds. The components are then
   packed in rows, and nodes closer than their sizes allow are pushed apart.
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
-  ``y`` the path (lane) a node first appears on.
+  ``y`` the path (lane) a node first appears on. Long chains get narrower columns, so that
+  a path of four links still opens at zoom 1 on a laptop screen.
 
 Units are the page's pixels at zoom 1: a link is about `SPACING` long.
 
@@ -42,7 +43,9 @@ CORE = 200
 """Nodes of a component laid out by force; the others are placed beside their neighbours."""
 
 _GAP = 34.0  # room left between two nodes' discs, beside their sizes: a label
-_COLUMN = 300.0  # path views: room for a label between two hops
+_COLUMN = 300.0  # path views: room for a relation's name between two hops ...
+_MIN_COLUMN = 200.0  # ... and never less, however long the chain
+_PATH_WIDTH = 900.0  # the width a chain is fitted to: about a laptop's graph pane at zoom 1
 _LANE = 120.0
 
 
@@ -72,6 +75,8 @@ def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
 
     Each node carries ``hop`` (links from the start) and ``lane`` (the first path it lies on);
     the nodes of one hop are stacked in lane order, centred on the line from start to end.
+    Columns are `_PATH_WIDTH` divided by the number of links, between `_MIN_COLUMN` and
+    `_COLUMN` wide.
 
     >>> nodes = [{"id": "a", "hop": 0, "lane": 0}, {"id": "b", "hop": 1, "lane": 0},
     ...          {"id": "c", "hop": 1, "lane": 1}, {"id": "d", "hop": 2, "lane": 0}]
@@ -82,11 +87,13 @@ def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
     columns: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
         columns[int(node["hop"])].append(node)
+    links = max(columns, default=0)
+    width = min(_COLUMN, max(_MIN_COLUMN, _PATH_WIDTH / links)) if links else _COLUMN
     for hop, column in columns.items():
         column.sort(key=lambda n: (n["lane"], n["id"]))
         middle = (len(column) - 1) / 2
         for row, node in enumerate(column):
-            node["x"] = round(hop * _COLUMN, 1)
+            node["x"] = round(hop * width, 1)
             node["y"] = round((row - middle) * _LANE, 1)
 
 
