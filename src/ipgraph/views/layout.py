@@ -46,7 +46,11 @@ _GAP = 34.0  # room left between two nodes' discs, beside their sizes: a label
 _COLUMN = 300.0  # path views: room for a relation's name between two hops ...
 _MIN_COLUMN = 200.0  # ... and never less, however long the chain
 _PATH_WIDTH = 900.0  # the width a chain is fitted to: about a laptop's graph pane at zoom 1
-_LANE = 120.0
+# Lanes far enough apart that the middle of a link between two lanes (where its relation's
+# name is drawn) clears the labels drawn under the nodes; closer when a column is tall.
+_LANE = 300.0
+_MIN_LANE = 120.0
+_PATH_HEIGHT = 600.0
 
 
 def force_layout(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]]) -> None:
@@ -76,25 +80,27 @@ def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
     Each node carries ``hop`` (links from the start) and ``lane`` (the first path it lies on);
     the nodes of one hop are stacked in lane order, centred on the line from start to end.
     Columns are `_PATH_WIDTH` divided by the number of links, between `_MIN_COLUMN` and
-    `_COLUMN` wide.
+    `_COLUMN` wide; lanes `_LANE` apart, closer (down to `_MIN_LANE`) in columns of many.
 
     >>> nodes = [{"id": "a", "hop": 0, "lane": 0}, {"id": "b", "hop": 1, "lane": 0},
     ...          {"id": "c", "hop": 1, "lane": 1}, {"id": "d", "hop": 2, "lane": 0}]
     >>> path_layout(nodes)
     >>> [(n["x"], n["y"]) for n in nodes]
-    [(0.0, 0.0), (300.0, -60.0), (300.0, 60.0), (600.0, 0.0)]
+    [(0.0, 0.0), (300.0, -150.0), (300.0, 150.0), (600.0, 0.0)]
     """
     columns: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
         columns[int(node["hop"])].append(node)
     links = max(columns, default=0)
     width = min(_COLUMN, max(_MIN_COLUMN, _PATH_WIDTH / links)) if links else _COLUMN
+    rows = max((len(column) for column in columns.values()), default=1)
+    lane = min(_LANE, max(_MIN_LANE, _PATH_HEIGHT / (rows - 1))) if rows > 1 else _LANE
     for hop, column in columns.items():
         column.sort(key=lambda n: (n["lane"], n["id"]))
         middle = (len(column) - 1) / 2
         for row, node in enumerate(column):
             node["x"] = round(hop * width, 1)
-            node["y"] = round((row - middle) * _LANE, 1)
+            node["y"] = round((row - middle) * lane, 1)
 
 
 def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
