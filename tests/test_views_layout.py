@@ -3,6 +3,7 @@ own spot, the same view always drawn the same, neighbours near each other, paths
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from typing import Any
@@ -78,10 +79,12 @@ def test_paths_run_left_to_right_in_lanes() -> None:
 
 @pytest.mark.parametrize("links", [1, 2, 3, 4, 5, 8])
 def test_long_paths_get_narrower_columns_but_room_for_a_relation_name(links: int) -> None:
-    nodes = [{"id": f"n{hop}", "hop": hop, "lane": 0} for hop in range(links + 1)]
+    nodes: list[dict[str, Any]] = [
+        {"id": f"n{hop}", "hop": hop, "lane": 0} for hop in range(links + 1)
+    ]
     path_layout(nodes)
-    xs = [n["x"] for n in nodes]
-    gaps = {round(b - a, 1) for a, b in zip(xs, xs[1:], strict=False)}
+    xs: list[float] = [n["x"] for n in nodes]
+    gaps = {round(b - a, 1) for a, b in itertools.pairwise(xs)}
     assert len(gaps) == 1  # evenly spaced
     gap = gaps.pop()
     assert 200.0 <= gap <= 300.0  # a relation's name fits between two nodes

@@ -132,6 +132,8 @@
     var target = cameraFor(ids, Math.min(FIT.maxZoomLevel, Math.max(before.scale, 1)));
     network.moveTo({ position: before.position, scale: before.scale, animation: false });
     if (!target) return;
+    state.moving = true;  // until the camera arrives (tests wait for it)
+    network.once("animationFinished", function () { state.moving = false; });
     network.moveTo({ position: target.position, scale: target.scale,
                      animation: { duration: 450, easingFunction: "easeInOutQuad" } });
   }
