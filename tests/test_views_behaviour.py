@@ -371,3 +371,17 @@ def test_typing_in_the_search_changes_no_filter_and_picking_shows_one_node(
     region.check()
     region.uncheck()  # the box speaks for the whole class again
     assert zhejiang not in page.evaluate("ipgraph.network.body.nodeIndices")
+
+
+@pytest.mark.parametrize("page", ["overview", "agencies", "mof", *PATHS], indirect=True)
+def test_no_relation_name_is_drawn_away_from_its_link(page: Page) -> None:
+    # vis-network draws a name aligned along its link at the page's origin when the link
+    # points exactly right to left (it skips the rotation for an angle of 0).
+    misplaced = page.evaluate(
+        """ipgraph.network.body.edgeIndices.filter((id) => {
+             const e = ipgraph.network.body.edges[id];
+             return e.options.label !== undefined && e.options.font.align !== "horizontal"
+               && e.from.y === e.to.y && e.from.x > e.to.x;
+           })"""
+    )
+    assert misplaced == []

@@ -90,3 +90,15 @@ def test_long_paths_get_narrower_columns_but_room_for_a_relation_name(links: int
     assert 200.0 <= gap <= 300.0  # a relation's name fits between two nodes
     # Up to 4 links the chain is at most 900 wide: it opens at zoom 1 in a laptop's pane.
     assert xs[-1] - xs[0] <= max(900.0, 200.0 * links)
+
+
+def test_no_link_points_exactly_right_to_left() -> None:
+    # Two-node components are laid out level; vis-network would draw the name of a link
+    # pointing exactly right to left at the page's origin.
+    nodes: list[dict[str, Any]] = [{"id": key, "size": 10.0} for key in "abcd"]
+    edges = [{"from": "b", "to": "a"}, {"from": "c", "to": "d"}]
+    force_layout(nodes, edges)
+    at = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    for edge in edges:
+        (x1, y1), (x2, y2) = at[edge["from"]], at[edge["to"]]
+        assert not (y1 == y2 and x1 > x2)
