@@ -8,6 +8,7 @@ filter. Pages are opened from file:// with every other request aborted.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -342,9 +343,8 @@ def test_narrow_screens_show_details_in_sight(
     page.click("#panel-toggle")
     page.fill("#search", "工信部")
     page.press("#search", "Enter")
-    page.wait_for_timeout(300)  # the panel's slide (0.15 s)
-    panel = page.locator("#panel").bounding_box()
-    assert panel is not None and panel["x"] + panel["width"] <= 0
+    # The panel slides out of sight (a 0.15 s transition).
+    page.wait_for_function("document.getElementById('panel').getBoundingClientRect().right <= 0")
     assert "工业和信息化部" in page.inner_text("#details")
     assert in_sight(page, "#details")
     assert node_above_sheet(page, miit)
@@ -385,3 +385,24 @@ def test_no_relation_name_is_drawn_away_from_its_link(page: Page) -> None:
            })"""
     )
     assert misplaced == []
+
+
+@pytest.mark.parametrize("page", ["overview"], indirect=True)
+def test_relax_moves_only_what_is_drawn(page: Page) -> None:
+    page.locator('#legend input[data-group="agency"]').uncheck()
+    everywhere = """(() => { const out = {};
+      Object.values(ipgraph.network.body.nodes).forEach((n) => { out[n.id] = [n.x, n.y]; });
+      return out; })()"""
+    before = page.evaluate(everywhere)
+    hidden = set(before) - set(page.evaluate("ipgraph.network.body.nodeIndices"))
+    assert hidden
+    page.click("#relax")
+    page.wait_for_function(
+        f"(() => {{ const was = {json.dumps(before)};"
+        " return ipgraph.network.body.nodeIndices.some((id) =>"
+        " Math.abs(ipgraph.network.body.nodes[id].x - was[id][0]) > 1); })()",
+        timeout=20_000,
+    )
+    page.click("#relax")  # stop
+    after = page.evaluate(everywhere)
+    assert {key: after[key] for key in hidden} == {key: before[key] for key in hidden}

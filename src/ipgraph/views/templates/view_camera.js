@@ -9,13 +9,15 @@
     shown.getIds().forEach(function (id) { on[id] = true; });
     shownEdges.getIds().forEach(function (id) { linked[id] = true; });
     var nodeUpdates = [], edgeUpdates = [];
+    // Hidden ones are also out of the physics, so that Relax moves only what is drawn.
     nodes.forEach(function (item) {
       if (!!item.hidden === !on[item.id]) return;
-      nodeUpdates.push({ id: item.id, hidden: !on[item.id] });
+      nodeUpdates.push({ id: item.id, hidden: !on[item.id], physics: !!on[item.id] });
     });
     edges.forEach(function (item) {
-      if (!!item.hidden === !linked[item.id]) return;
-      edgeUpdates.push({ id: item.id, hidden: !linked[item.id] });
+      var drawn = !!linked[item.id] && !!on[item.from] && !!on[item.to];
+      if (!!item.hidden === !linked[item.id] && (item.physics !== false) === drawn) return;
+      edgeUpdates.push({ id: item.id, hidden: !linked[item.id], physics: drawn });
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
