@@ -129,6 +129,7 @@
   state.network = network;
   state.nodes = nodes;
   state.edges = edges;
+  if (fixed) network.fit(FIT);  // the first frame is the final one: fitted, nothing moves
 
   function ready() {
     if (state.ready) return;
