@@ -81,18 +81,15 @@ def close(a: tuple[float, ...], b: tuple[float, ...], tolerance: float = 0.01) -
     return all(abs(x - y) <= tolerance * max(1.0, abs(x)) for x, y in zip(a, b, strict=True))
 
 
-# Every node drawn, with its disc and (when drawn) its label's box, in the canvas's pixels.
+# Every node drawn, with its disc and its name's box (ipgraph.nameBox), in the canvas's pixels.
 DRAWN = """(() => {
   const net = ipgraph.network;
   net.redraw();
   const dom = (x, y) => net.canvasToDOM({ x: x, y: y });
   return net.body.nodeIndices.map((id) => {
-    const n = net.body.nodes[id], r = n.options.size, l = n.labelModule, s = net.getScale();
+    const n = net.body.nodes[id], r = n.options.size, s = net.getScale();
     const c = dom(n.x, n.y);
-    const box = l.visible() ? [dom(l.size.left, l.size.top),
-                               dom(l.size.left + l.size.width, l.size.top + l.size.height)] : null;
-    return { id: id, x: c.x, y: c.y, r: r * s,
-             label: box && [box[0].x, box[0].y, box[1].x, box[1].y] };
+    return { id: id, x: c.x, y: c.y, r: r * s, label: ipgraph.nameBox(id) };
   });
 })()"""
 

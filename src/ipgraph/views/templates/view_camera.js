@@ -48,6 +48,37 @@
   // zoom (they shrink past maxVisible and vanish below the draw threshold).
   var MARGIN = 14;  // screen pixels kept free around the drawing
   var opening = null;  // the camera as the view opened: Reset comes back to it
+  // A node's name as drawn, in graph units: vis-network's own label when it draws one; if the
+  // names are drawn by other code (no vis label), the room they take below the node, at
+  // NAME_PX on screen, so that the fit leaves room for them all the same.
+  var NAME_PX = 14, nameWidths = {}, measure = null;
+  function nameBox(id) {
+    var node = network.body.nodes[id], n = byId[id];
+    if (!node || !n) return null;
+    var label = node.labelModule;
+    if (node.options.label !== undefined) {
+      if (!label || !label.visible()) return null;
+      return { left: label.size.left, top: label.size.top,
+               right: label.size.left + label.size.width, bottom: label.size.top + label.size.height };
+    }
+    var scale = network.getScale(), r = node.options.size || 0;
+    if (r * scale < 3) return null;  // a speck on screen: not named
+    var lines = n.zh && n.zh !== n.short ? [n.short, n.zh] : [n.short];
+    if (!nameWidths[id]) {
+      measure = measure || document.createElement("canvas").getContext("2d");
+      measure.font = NAME_PX + "px " + FONT;
+      nameWidths[id] = Math.max.apply(null, lines.map(function (t) { return measure.measureText(t).width; }));
+    }
+    var half = nameWidths[id] / 2 / scale, top = node.y + r + 3 / scale;
+    return { left: node.x - half, top: top, right: node.x + half,
+             bottom: top + lines.length * 1.2 * NAME_PX / scale };
+  }
+  state.nameBox = function (id) {  // in the canvas's pixels, for tests
+    var b = nameBox(id);
+    if (!b) return null;
+    var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
+    return [a.x, a.y, z.x, z.y];
+  };
   function drawnBox(ids) {
     var box = null;
     function add(left, top, right, bottom) {
@@ -60,11 +91,8 @@
       if (!node || node.options.hidden) return;
       var r = node.options.size || 0;
       add(node.x - r, node.y - r, node.x + r, node.y + r);
-      var label = node.labelModule;
-      if (label && label.visible()) {
-        add(label.size.left, label.size.top,
-            label.size.left + label.size.width, label.size.top + label.size.height);
-      }
+      var name = nameBox(id);
+      if (name) add(name.left, name.top, name.right, name.bottom);
     });
     return box;
   }
