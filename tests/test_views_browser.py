@@ -205,7 +205,8 @@ def test_the_built_site_opens_offline(
 
 
 def positions(opened: Opened) -> dict[str, tuple[float, float]]:
-    found = opened.js("ipgraph.network.getPositions()")
+    # The nodes drawn: filters hide nodes in place, they stay in the network.
+    found = opened.js("ipgraph.network.getPositions(ipgraph.network.body.nodeIndices)")
     return {key: (round(p["x"], 3), round(p["y"], 3)) for key, p in found.items()}
 
 

@@ -319,8 +319,9 @@ def test_path_views_run_left_to_right_one_lane_per_path(kg: ipgraph.KnowledgeGra
     start, end = (str(kg.resolve(r)) for r in ("MIIT", "universities"))
     x = {n["id"]: n["x"] for n in view.nodes}
     assert x[start] == min(x.values()) and x[end] == max(x.values())
-    for edge in view.edges:  # every link joins neighbouring columns
-        assert abs(x[edge["from"]] - x[edge["to"]]) == 300.0
+    # Every link joins neighbouring columns, evenly spaced (narrower for long chains).
+    columns = {abs(x[edge["from"]] - x[edge["to"]]) for edge in view.edges}
+    assert len(columns) == 1 and 200.0 <= columns.pop() <= 300.0
     lanes = {n["lane"] for n in view.nodes}
     assert len(lanes) > 1, "MIIT and universities are linked in several ways"
     column = [n for n in view.nodes if n["hop"] == 1]

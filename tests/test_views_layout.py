@@ -3,9 +3,12 @@ own spot, the same view always drawn the same, neighbours near each other, paths
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from typing import Any
+
+import pytest
 
 from ipgraph.views.layout import SPACING, force_layout, path_layout
 
@@ -72,3 +75,30 @@ def test_paths_run_left_to_right_in_lanes() -> None:
     xs = [at[n["id"]][0] for n in sorted(nodes, key=lambda n: n["hop"])]
     assert xs == sorted(xs) and at["start"][0] < at["end"][0]
     assert at["a"][0] == at["b"][0] and at["a"][1] < at["b"][1]  # one column, lanes in order
+
+
+@pytest.mark.parametrize("links", [1, 2, 3, 4, 5, 8])
+def test_long_paths_get_narrower_columns_but_room_for_a_relation_name(links: int) -> None:
+    nodes: list[dict[str, Any]] = [
+        {"id": f"n{hop}", "hop": hop, "lane": 0} for hop in range(links + 1)
+    ]
+    path_layout(nodes)
+    xs: list[float] = [n["x"] for n in nodes]
+    gaps = {round(b - a, 1) for a, b in itertools.pairwise(xs)}
+    assert len(gaps) == 1  # evenly spaced
+    gap = gaps.pop()
+    assert 200.0 <= gap <= 300.0  # a relation's name fits between two nodes
+    # Up to 4 links the chain is at most 900 wide: it opens at zoom 1 in a laptop's pane.
+    assert xs[-1] - xs[0] <= max(900.0, 200.0 * links)
+
+
+def test_no_link_points_exactly_right_to_left() -> None:
+    # Two-node components are laid out level; vis-network would draw the name of a link
+    # pointing exactly right to left at the page's origin.
+    nodes: list[dict[str, Any]] = [{"id": key, "size": 10.0} for key in "abcd"]
+    edges = [{"from": "b", "to": "a"}, {"from": "c", "to": "d"}]
+    force_layout(nodes, edges)
+    at = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    for edge in edges:
+        (x1, y1), (x2, y2) = at[edge["from"]], at[edge["to"]]
+        assert not (y1 == y2 and x1 > x2)

@@ -1,7 +1,8 @@
 """Graph pages: a `View` written as one self-contained HTML page that works offline.
 
 The page is ipgraph's own Jinja2 template (``templates/view.html``, with its script in
-``view.js`` and ``view_explore.js`` and its style in ``view.css``) filled with the view's data
+``view.js``, ``view_explore.js``, ``view_camera.js`` and ``view_narrow.js``, its style in
+``view.css``) filled with the view's data
 and the vis-network script and style read from the installed pyvis package (only when a page
 is written): no CDN, no request
 of any kind when the page opens, even from ``file://``. Every HTML page of the package goes

@@ -80,10 +80,11 @@
   }
 
   var hiddenClass = {}, hiddenRelation = {}, hiddenNode = {};
+  var revealed = {};  // nodes shown although their class is hidden: picked in the search
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var edges = new vis.DataSet(data.edges.map(visEdge));
   var shown = new vis.DataView(nodes, { filter: function (n) {
-    return !hiddenClass[n.cls] && !hiddenNode[n.id];
+    return (!hiddenClass[n.cls] || !!revealed[n.id]) && !hiddenNode[n.id];
   } });
   var shownEdges = new vis.DataView(edges, { filter: function (e) {
     return !hiddenRelation[e.predicate];
@@ -122,8 +123,9 @@
                        iterations: Math.max(60, Math.min(400, Math.round(120000 / (data.nodes.length + 1)))) }
     }
   };
+  // The network holds every node and link; filters set `hidden` (see syncHidden).
   var network = new vis.Network(document.getElementById("graph"),
-                                { nodes: shown, edges: shownEdges }, options);
+                                { nodes: nodes, edges: edges }, options);
   state.network = network;
   state.nodes = nodes;
   state.edges = edges;
@@ -142,7 +144,7 @@
     // --layout physics: settle once, then stop; the graph stays still.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: false });
-      network.fit(FIT);
+      settle();
       ready();
     });
   }
@@ -150,7 +152,7 @@
   // -- header: counts and the notice when the view was cut ----------------------------------
   var counts = document.getElementById("counts");
   function count() {
-    var text = shown.length + " nodes · " + shownEdges.length + " links";
+    var text = shown.length + " nodes · " + linksShown() + " links";
     if (data.meta.omitted_nodes) text += " (of " + data.meta.total_nodes + " nodes)";
     counts.textContent = text;
   }
@@ -181,6 +183,7 @@
     keepPositions();
     shown.refresh();
     shownEdges.refresh();
+    syncHidden();
     document.getElementById("unhide").hidden = !Object.keys(hiddenNode).length;
     count();
     legendCounts();

@@ -19,19 +19,15 @@
     var centre = network.getPositions([id])[id];
     if (!centre) return [];
     var fresh = unseen(id);
-    var all = network.getPositions(), cx = 0, cy = 0, k = 0;
-    Object.keys(all).forEach(function (key) { cx += all[key].x; cy += all[key].y; k += 1; });
-    var outward = k > 1 ? Math.atan2(centre.y - cy / k, centre.x - cx / k) : 0;
-    var radius = 140 + 20 * Math.sqrt(fresh.length);
-    var spread = Math.min(2 * Math.PI, Math.max(Math.PI / 2, fresh.length * 0.45));
+    var newcomers = fresh.filter(function (other) { return !nodes.get(other); });
+    var spots = freeSpots(id, newcomers.map(function (other) { return byId[other].size; }));
     var newItems = [];
-    fresh.forEach(function (other, index) {
+    fresh.forEach(function (other) {
       delete hiddenNode[other];
       if (nodes.get(other)) return;
-      var angle = outward + (fresh.length === 1 ? 0 : spread * (index / (fresh.length - 1) - 0.5));
-      var n = byId[other];
-      n.x = Math.round(centre.x + radius * Math.cos(angle));
-      n.y = Math.round(centre.y + radius * Math.sin(angle));
+      var n = byId[other], spot = spots[newcomers.indexOf(other)];
+      n.x = spot.x;
+      n.y = spot.y;
       home[other] = { x: n.x, y: n.y };
       added[other] = true;
       newItems.push(visNode(n));
@@ -49,6 +45,7 @@
     refresh();
     if (lit !== null) highlight(lit);
     showNode(id);
+    if (fresh.length) bringIntoView([id].concat(fresh));
     return fresh;
   }
   state.expand = expand;
@@ -69,10 +66,10 @@
   });
 
   // -- toolbar: fit, reset, relax, PNG, GraphML ----------------------------------------------
-  document.getElementById("fit").addEventListener("click", function () { network.fit(FIT); });
+  document.getElementById("fit").addEventListener("click", function () { fitWithLabels(); });
   document.getElementById("reset").addEventListener("click", function () {
     stopRelax();
-    hiddenClass = {}; hiddenRelation = {}; hiddenNode = {};
+    hiddenClass = {}; hiddenRelation = {}; hiddenNode = {}; revealed = {};
     Object.keys(boxes).forEach(function (key) { boxes[key].checked = true; });
     Object.keys(relationBoxes).forEach(function (key) { relationBoxes[key].checked = true; });
     nodes.remove(Object.keys(added));
@@ -83,9 +80,9 @@
     unlight();
     network.unselectAll();
     clearDetails();
-    shown.refresh(); shownEdges.refresh(); count(); legendCounts(); relationCounts();
+    shown.refresh(); shownEdges.refresh(); syncHidden(); count(); legendCounts(); relationCounts();
     document.getElementById("unhide").hidden = true;
-    network.fit(FIT);
+    backToOpening();
   });
   var relaxButton = document.getElementById("relax"), relaxing = null;
   function stopRelax() {
@@ -184,7 +181,11 @@
   data.legend.forEach(function (g) {
     var swatch = el("span", "swatch", SHAPES[g.shape] || "●");
     swatch.style.color = g.color;
-    var made = filterItem(legend, swatch, "", function (on) { hiddenClass[g.key] = !on; refresh(); });
+    var made = filterItem(legend, swatch, "", function (on) {
+      hiddenClass[g.key] = !on;
+      forgetRevealed(g.key);  // the box speaks for the whole class again
+      refresh();
+    });
     made.box.setAttribute("data-group", g.key);
     boxes[g.key] = made.box;
     legendText[g.key] = made.words;
@@ -262,21 +263,26 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("matches");
   var matches = [], current = 0;
+  // Picking a match (Enter or a click) shows that one node even if a filter hides it; the
+  // filters themselves stay as the user set them. Typing changes no filter.
   function reveal(id) {
     var n = byId[id];
-    if (hiddenClass[n.group]) { hiddenClass[n.group] = false; boxes[n.group].checked = true; }
+    if (hiddenClass[n.group]) revealed[id] = true;
     if (hiddenNode[id]) delete hiddenNode[id];
     refresh();
   }
   function choose(index, move) {
     current = index;
     var id = matches[index];
-    reveal(id);
-    network.selectNodes([id]);
+    if (move) reveal(id);
+    var drawn = !!shown.get(id);
+    if (drawn) network.selectNodes([id]); else network.unselectAll();
     showNode(id);
     if (move) network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+    if (move) picked(id);
     status.textContent = (index + 1) + " of " + matches.length + ": " + heading(byId[id]) +
-      (move ? "" : " (Enter: go to it" + (matches.length > 1 ? "; ↑ ↓: others)" : ")"));
+      (move ? "" : (drawn ? "" : " – hidden by a filter") +
+       " (Enter: go to it" + (matches.length > 1 ? "; ↑ ↓: others)" : ")"));
     Array.prototype.forEach.call(list.children, function (li, i) {
       li.setAttribute("aria-selected", i === index ? "true" : "false");
       if (i === index && li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
@@ -322,4 +328,6 @@
   });
 
   {% include "view_fetch.js" %}
+  {% include "view_camera.js" %}
+  {% include "view_narrow.js" %}
 })();
