@@ -98,6 +98,7 @@ def report(title: str, results: dict[str, tuple[float, float]], goal: float | No
     memory = max(k / base_kb for n, (_, k) in results.items() if n != "ASK (baseline)")
     if goal is not None:
         print(f"worst: {worst:.2f}x time (goal ≤ {goal:g}x), {memory:.2f}x memory (goal ≤ 2x)")
+    print("load average now: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def synthetic(workdir: Path, size: str) -> Path:

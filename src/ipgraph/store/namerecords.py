@@ -21,7 +21,14 @@ from rdflib.term import Node
 
 from ipgraph.vocab import ELI
 
-__all__ = ["NAME_PREDICATES", "NameRecord", "name_records", "records_from_triples"]
+__all__ = [
+    "NAME_PREDICATES",
+    "NameEntry",
+    "NameRecord",
+    "name_records",
+    "records_from_names",
+    "records_from_triples",
+]
 
 NAME_PREDICATES: dict[URIRef, str] = {
     RDFS.label: "label",
@@ -68,6 +75,10 @@ class NameRecord:
     types: tuple[str, ...] = ()
 
 
+NameEntry = tuple[str, str | None, str]
+"""One name of an entity: its text, language tag (or None) and kind."""
+
+
 def name_records(
     graph: Graph, predicates: Mapping[URIRef, str] | None = None
 ) -> Iterator[NameRecord]:
@@ -104,19 +115,31 @@ def records_from_triples(
     ['identifier']
     """
     kinds = dict(predicates or NAME_PREDICATES)
-    names: dict[str, list[tuple[str, str | None, str]]] = {}
-    types: dict[str, list[str]] = {}
+    names: dict[str, list[NameEntry]] = {}
+    types: dict[str, set[str]] = {}
     for s, p, o in triples:
         if not isinstance(s, URIRef):
             continue
         if p == RDF.type:
             if isinstance(o, URIRef):
-                types.setdefault(str(s), []).append(str(o))
+                types.setdefault(str(s), set()).add(str(o))
         elif isinstance(o, Literal) and p in kinds:
             entry = (str(o), o.language, kinds[p])  # type: ignore[index]
             listed = names.setdefault(str(s), [])
             if entry not in listed:
                 listed.append(entry)
+    yield from records_from_names(names, types)
+
+
+def records_from_names(
+    names: Mapping[str, list[NameEntry]], types: Mapping[str, Iterable[str]]
+) -> Iterator[NameRecord]:
+    """`NameRecord`s from names grouped by entity (in order) and the entities' types; entities
+    typed as vocabulary terms are left out.
+
+    >>> list(records_from_names({"urn:x": [("X", None, "label")]}, {"urn:x": ["urn:T"]}))
+    [NameRecord(iri='urn:x', text='X', lang=None, kind='label', types=('urn:T',))]
+    """
     for iri, entries in names.items():
         entity_types = tuple(sorted(set(types.get(iri, ()))))
         if _TERM_TYPES.intersection(entity_types):

@@ -75,16 +75,8 @@ __all__ = [
 ]
 
 # Scores of the ways a query matches; within a way, coverage of the name adds up to 0.2.
-EXACT, ID_PREFIX, ACRONYM, PREFIX, WORDS, CHINESE, IN_ORDER, TYPO = (
-    1.0,
-    0.95,
-    0.9,
-    0.85,
-    0.6,
-    0.6,
-    0.5,
-    0.35,
-)
+EXACT, ID_PREFIX, ACRONYM, PREFIX = 1.0, 0.95, 0.9, 0.85
+WORDS, CHINESE, IN_ORDER, TYPO = 0.6, 0.6, 0.5, 0.35
 _NUDGE = 0.1  # a type of weight w scales scores by 1 - 0.1 * (1 - w): near-ties only
 _ID_KINDS = ("identifier", "notation")
 _CANDIDATES = 400  # rows read per lookup; enough for `limit` after ranking
@@ -99,25 +91,30 @@ CREATE TABLE IF NOT EXISTS graphs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UN
 CREATE TABLE IF NOT EXISTS names (
     id INTEGER PRIMARY KEY, graph INTEGER NOT NULL, iri TEXT NOT NULL, text TEXT NOT NULL,
     lang TEXT, kind TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS names_graph ON names (graph);
-CREATE INDEX IF NOT EXISTS names_key ON names (key);
-CREATE INDEX IF NOT EXISTS names_iri ON names (iri);
 CREATE TABLE IF NOT EXISTS acronyms (acronym TEXT NOT NULL, name INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS acronyms_acronym ON acronyms (acronym);
-CREATE INDEX IF NOT EXISTS acronyms_name ON acronyms (name);
 CREATE TABLE IF NOT EXISTS types (
     graph INTEGER NOT NULL, iri TEXT NOT NULL, type TEXT NOT NULL,
     PRIMARY KEY (iri, type, graph)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS types_type ON types (type, iri);
-CREATE INDEX IF NOT EXISTS types_graph ON types (graph);
 CREATE TABLE IF NOT EXISTS words (
     word TEXT PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL, size INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS words_first ON words (first, size);
-CREATE INDEX IF NOT EXISTS words_last ON words (last, size);
 CREATE VIRTUAL TABLE IF NOT EXISTS name_terms
     USING fts5 (terms, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
 """
+# Secondary indexes, apart: a large load drops them and builds them again after its inserts
+# (sorting once is several times cheaper than keeping them in step row by row).
+_INDEXES = {
+    "names_graph": "names (graph)",
+    "names_key": "names (key)",
+    "names_iri": "names (iri)",
+    "acronyms_acronym": "acronyms (acronym)",
+    "acronyms_name": "acronyms (name)",
+    "types_type": "types (type, iri)",
+    "types_graph": "types (graph)",
+    "words_first": "words (first, size)",
+    "words_last": "words (last, size)",
+}
+_BULK = 20_000  # names from which a load drops the secondary indexes while it inserts
 
 
 @dataclass(frozen=True)
@@ -187,6 +184,8 @@ class NameIndex:
                 db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
             db.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
             db.executescript(_SCHEMA)
+            for index, on in _INDEXES.items():
+                db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {on}")
             db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the name index {target}: {exc}") from None
@@ -220,8 +219,10 @@ class NameIndex:
     def replace_graph(self, graph: str, records: Iterable[NameRecord], batch: int = 5000) -> int:
         """Put ``records`` in place of the names of the named graph ``graph``.
 
-        One transaction: readers see the old names or the new, never a mix. ``records`` is
-        consumed in batches, so it may be a generator over a large file.
+        One transaction: readers see the old names or the new, never a mix, and an interrupted
+        load leaves the old. ``records`` is consumed in batches, so it may be a generator over
+        a large file; from `_BULK` names on, the secondary indexes are dropped during the
+        inserts and built after them, within the same transaction.
 
         Returns:
             How many names were stored.
@@ -234,10 +235,16 @@ class NameIndex:
         >>> len(index)
         0
         """
+        records = iter(records)
+        head = list(itertools.islice(records, _BULK))  # read before the write lock is taken
+        bulk = len(head) == _BULK
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
+                if bulk:  # readers keep the indexes: they see the state before BEGIN
+                    for index in _INDEXES:
+                        db.execute(f"DROP INDEX IF EXISTS {index}")
                 gid = self._drop(graph)
                 if gid is None:
                     gid = db.execute("INSERT INTO graphs (name) VALUES (?)", (graph,)).lastrowid
@@ -247,7 +254,7 @@ class NameIndex:
                 stored, pending = 0, []
                 seen_words: set[str] = set()
                 seen_types: set[tuple[str, str]] = set()
-                for record in records:
+                for record in itertools.chain(head, records):
                     pending.append(record)
                     if len(pending) >= batch:
                         next_id = self._insert(gid, next_id, pending, seen_words, seen_types)
@@ -255,6 +262,9 @@ class NameIndex:
                         pending = []
                 self._insert(gid, next_id, pending, seen_words, seen_types)
                 stored += len(pending)
+                if bulk:
+                    for index, on in _INDEXES.items():
+                        db.execute(f"CREATE INDEX {index} ON {on}")
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -281,22 +291,24 @@ class NameIndex:
             return None
         gid = int(row[0])
         db = self._db
-        others = db.execute("SELECT 1 FROM names WHERE graph != ? LIMIT 1", (gid,)).fetchone()
-        if others is None:  # the only graph: empty the tables at once (a big reload)
+        counts = dict(db.execute("SELECT graph = ?, COUNT(*) FROM names GROUP BY 1", (gid,)))
+        if not counts.get(0):  # the only graph: empty the tables at once (a big reload)
             db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
             for table in ("acronyms", "names", "types"):
                 db.execute(f"DELETE FROM {table}")
             return gid
-        # A contentless full-text table forgets a row given the terms it was indexed with.
-        db.executemany(
-            "INSERT INTO name_terms (name_terms, rowid, terms) VALUES ('delete', ?, ?)",
-            (
-                (rowid, analyze(text).terms)
-                for rowid, text in db.execute(
-                    "SELECT id, text FROM names WHERE graph = ?", (gid,)
-                ).fetchall()
-            ),
-        )
+        # A contentless full-text table forgets a row given the terms it was indexed with,
+        # which cost an analysis each: of this graph's names, or of the others' when they are
+        # fewer (then the table is emptied and the others' terms put back).
+        fewer = counts.get(1, 0) > counts[0]
+        if fewer:
+            db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
+            put = "INSERT INTO name_terms (rowid, terms) VALUES (?, ?)"
+        else:
+            put = "INSERT INTO name_terms (name_terms, rowid, terms) VALUES ('delete', ?, ?)"
+        which = "!=" if fewer else "="
+        rows = db.execute(f"SELECT id, text FROM names WHERE graph {which} ?", (gid,)).fetchall()
+        db.executemany(put, ((rowid, analyze(text).terms) for rowid, text in rows))
         db.execute(
             "DELETE FROM acronyms WHERE name IN (SELECT id FROM names WHERE graph = ?)", (gid,)
         )

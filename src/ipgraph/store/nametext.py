@@ -13,6 +13,7 @@ way when it is searched, so both sides agree on case, full-width forms and punct
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,13 +35,29 @@ __all__ = [
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_TERM = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")  # a CJK character, or a run of other letters
 
-_PUNCTUATION = {
-    cp: " " for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PSZC"
-}  # punctuation, symbols, separators and controls of the Basic Multilingual Plane → space
+
+@functools.cache
+def _punctuation() -> re.Pattern[str]:
+    """Runs of punctuation, symbols, separators and controls of the Basic Multilingual Plane
+    (what `fold` makes one space): built on first use, as it reads 65,536 character
+    categories, which commands that fold no text should not wait for."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if unicodedata.category(chr(cp))[0] in "PSZC":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    members = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{members}]+")
+
 
 STOPWORDS = frozenset(
     ["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "the", "to", "with"]
@@ -72,8 +89,7 @@ def fold(text: str) -> str:
     >>> fold("知识产权强国建设纲要（2021－2035年）")
     '知识产权强国建设纲要 2021 2035年'
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCTUATION)
-    return _SPACES.sub(" ", folded).strip()
+    return _punctuation().sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 @dataclass(frozen=True)
@@ -96,12 +112,17 @@ def analyze(text: str) -> Analyzed:
     """Fold ``text`` once and derive its key, full-text terms, acronyms and Latin words
     (those of 3 letters or more, for typo look-ups)."""
     folded = fold(text)
-    spaced = " ".join(_CJK_CHAR.sub(r" \g<0> ", folded).split())
+    if _CJK_CHAR.search(folded) is None:  # most names: the folded words are the terms
+        spaced, size = folded, folded.count(" ") + 1 if folded else 0
+        initials_ = _initials(folded, cjk=False)
+    else:
+        parts = _TERM.findall(folded)
+        spaced, size, initials_ = " ".join(parts), len(parts), _initials(folded)
     return Analyzed(
         folded.replace(" ", ""),
         spaced,
-        len(spaced.split()),
-        _initials(folded),
+        size,
+        initials_,
         [w for w in _LATIN_WORD.findall(folded) if len(w) >= 3],
     )
 
@@ -165,16 +186,18 @@ def initials(text: str) -> set[str]:
     return _initials(fold(text))
 
 
-def _initials(folded: str) -> set[str]:
+def _initials(folded: str, cjk: bool = True) -> set[str]:
     if " " not in folded:
         return set()
-    words = [w for w in _WORD.findall(folded) if not _CJK_CHAR.search(w)]
+    words = _WORD.findall(folded)
+    if cjk:
+        words = [w for w in words if not _CJK_CHAR.search(w)]
     if len(words) < 2:
         return set()
-    content = [w for w in words if w not in STOPWORDS]
-    keep_of = [w for w in words if w == "of" or w not in STOPWORDS]
-    found = {"".join(w[0] for w in ws) for ws in (words, content, keep_of)}
-    return {a for a in found if len(a) >= 2}
+    every = "".join(w[0] for w in words)
+    content = "".join(w[0] for w in words if w not in STOPWORDS)
+    keep_of = "".join(w[0] for w in words if w == "of" or w not in STOPWORDS)
+    return {a for a in (every, content, keep_of) if len(a) >= 2}
 
 
 def in_order_span(query: str, text: str) -> int | None:

@@ -7,24 +7,25 @@ only the graphs it wrote are read again (`NameIndex.replace_graph`) and the grap
 are dropped; an index that does not match the data (a store from an older ipgraph, a load
 interrupted between the data and the names) is rebuilt from every graph.
 
-Reading a graph's names costs one lookup per naming predicate and one per named entity (its
-types, from any graph), never a scan of the store.
+Reading a graph's names costs one lookup per naming predicate, then the types of the entities
+named: one lookup each when they are few, else one pass over the type statements; never a scan
+of the whole store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
 
-from ipgraph.store.namerecords import NAME_PREDICATES, NameRecord, records_from_triples
+from ipgraph.store.namerecords import NAME_PREDICATES, NameEntry, NameRecord, records_from_names
 from ipgraph.store.names import NameIndex
-from ipgraph.store.oxterms import ox_converter
 
 __all__ = ["class_counts", "graph_records", "sync_names"]
+
+_TYPE_LOOKUPS = 2000  # entities up to which types are looked up one by one
 
 
 def graph_records(ox: Any, store: Any, graph: URIRef) -> Iterator[NameRecord]:
@@ -35,25 +36,50 @@ def graph_records(ox: Any, store: Any, graph: URIRef) -> Iterator[NameRecord]:
         ox: the pyoxigraph module.
         store: a `pyoxigraph.Store`.
         graph: the named graph.
+
+    >>> import pyoxigraph
+    >>> store, g = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:g")
+    >>> x = pyoxigraph.NamedNode("urn:x")
+    >>> label = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    >>> store.add(pyoxigraph.Quad(x, label, pyoxigraph.Literal("X", language="en"), g))
+    >>> [(r.iri, r.text, r.lang) for r in graph_records(pyoxigraph, store, URIRef("urn:g"))]
+    [('urn:x', 'X', 'en')]
     """
-    convert = ox_converter(ox)
-    name = ox.NamedNode(str(graph))
-    rdf_type = ox.NamedNode(str(RDF.type))
+    # Terms are read as strings, never made rdflib terms: at a million triples the
+    # conversion, not the store, was most of the time.
+    named_node, literal = ox.NamedNode, ox.Literal
+    name = named_node(str(graph))
+    names: dict[str, list[NameEntry]] = {}
+    for predicate, kind in NAME_PREDICATES.items():
+        for quad in store.quads_for_pattern(None, named_node(str(predicate)), None, name):
+            subject, value = quad.subject, quad.object
+            if isinstance(subject, named_node) and isinstance(value, literal):
+                entry = (value.value, value.language, kind)
+                listed = names.setdefault(subject.value, [])
+                if entry not in listed:
+                    listed.append(entry)
+    return records_from_names(names, _types(ox, store, names))
 
-    def triples() -> Iterator[tuple[Node, Node, Node]]:
-        subjects: dict[Any, None] = {}
-        for predicate in NAME_PREDICATES:
-            pattern = store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, name)
-            for quad in pattern:
-                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                    subjects[quad.subject] = None
-                    yield convert(quad.subject), predicate, convert(quad.object)
-        for subject in subjects:
-            iri = convert(subject)
-            for quad in store.quads_for_pattern(subject, rdf_type, None):
-                yield iri, RDF.type, convert(quad.object)
 
-    return records_from_triples(triples())
+def _types(ox: Any, store: Any, entities: Collection[str]) -> dict[str, list[str]]:
+    """The rdf:type IRIs of ``entities``, from every graph: a lookup per entity when they are
+    few, else one pass over all the type statements (cheaper than that many lookups)."""
+    named_node = ox.NamedNode
+    rdf_type = named_node(str(RDF.type))
+    types: dict[str, list[str]] = {}
+    if len(entities) <= _TYPE_LOOKUPS:
+        for iri in entities:
+            for quad in store.quads_for_pattern(named_node(iri), rdf_type, None):
+                if isinstance(quad.object, named_node):
+                    types.setdefault(iri, []).append(quad.object.value)
+        return types
+    for quad in store.quads_for_pattern(None, rdf_type, None):
+        subject, value = quad.subject, quad.object
+        if isinstance(subject, named_node) and isinstance(value, named_node):
+            iri = subject.value
+            if iri in entities:
+                types.setdefault(iri, []).append(value.value)
+    return types
 
 
 def class_counts(store: Any) -> dict[str, int]:
