@@ -46,6 +46,7 @@
       });
     });
     if (newEdges.length) edges.add(newEdges);
+    rank();
     refresh();
     if (lit !== null) highlight(lit);
     showNode(id);
@@ -78,6 +79,7 @@
     nodes.remove(Object.keys(added));
     edges.remove(edges.getIds({ filter: function (e) { return e.id.charAt(0) === "r"; } }));
     added = {};
+    rank();
     nodes.update(Object.keys(home).filter(function (id) { return nodes.get(id); })
       .map(function (id) { return { id: id, x: home[id].x, y: home[id].y }; }));
     unlight();
