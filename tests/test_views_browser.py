@@ -354,6 +354,35 @@ def test_png_and_graphml_downloads(opened: Opened, views: dict[str, Any], tmp_pa
     assert opened.blocked == []
 
 
+@pytest.mark.parametrize("opened", ["overview"], indirect=True)
+def test_gexf_download_is_the_subgraph_shown(
+    opened: Opened, views: dict[str, Any], kg: ipgraph.KnowledgeGraph, tmp_path: Path
+) -> None:
+    view: View = views["overview"][1]
+    miit, cnipa = str(kg.resolve("MIIT")), str(kg.resolve("CNIPA"))
+    opened.page.fill("#search", "工信部")
+    opened.page.locator("#details button", has_text="Hide").click()
+    with opened.page.expect_download() as caught:
+        opened.page.click("#gexf")
+    assert caught.value.suggested_filename == "overview.gexf"
+    target = tmp_path / "overview.gexf"
+    caught.value.save_as(target)
+    text = target.read_text(encoding="utf-8")
+    assert '<gexf xmlns="http://gexf.net/1.3"' in text and 'version="1.3"' in text
+    graph = nx.read_gexf(target, version="1.3")
+    shown = view.node_ids() - {miit}
+    assert set(graph.nodes) == shown
+    links = [e for e in view.edges if miit not in (e["from"], e["to"])]
+    assert graph.number_of_edges() == len(links)
+    assert graph.nodes[cnipa]["label"] == "China National Intellectual Property Administration"
+    assert graph.nodes[cnipa]["zh"] == "国家知识产权局"
+    assert graph.nodes[cnipa]["class"] == "agency"
+    where = opened.js(f"ipgraph.network.getPosition({cnipa!r})")
+    position = graph.nodes[cnipa]["viz"]["position"]
+    assert (position["x"], position["y"]) == pytest.approx((where["x"], -where["y"]))
+    assert opened.blocked == []
+
+
 def test_narrow_screens_collapse_the_panel(browser: Browser, views: dict[str, Any]) -> None:
     opened = open_view(browser, views["overview"][0], width=420, height=800)
     page = opened.page
