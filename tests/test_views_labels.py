@@ -44,10 +44,11 @@ RECORD = """
 
 def drawn_texts(page: Page) -> list[dict[str, Any]]:
     """The texts of one full redraw of the graph, with their boxes."""
-    return page.evaluate(
+    texts: list[dict[str, Any]] = page.evaluate(
         "(function () { window.__texts = []; ipgraph.network.redraw();"
         " var found = window.__texts; window.__texts = null; return found; })()"
     )
+    return texts
 
 
 def overlaps(texts: list[dict[str, Any]]) -> list[tuple[str, str]]:
