@@ -93,8 +93,10 @@
       smooth: fixed ? false : { type: "dynamic" },
       selectionWidth: 2
     },
-    interaction: { hover: !many, hideEdgesOnDrag: many,
-                   hideEdgesOnZoom: many, keyboard: false },
+    // Big views: dragging moves a picture of the last frame (view_labels.js) instead of
+    // redrawing every node for every mouse move; their nodes stay where the layout put them.
+    interaction: { hover: !many, hideEdgesOnDrag: many, hideNodesOnDrag: many,
+                   hideEdgesOnZoom: many, dragNodes: !many, keyboard: false },
     layout: { improvedLayout: false, randomSeed: 7 },
     physics: fixed ? { enabled: false } : {
       enabled: true,

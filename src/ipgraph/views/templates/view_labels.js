@@ -66,7 +66,33 @@
     this.each(box, function (key) { (cells[key] = cells[key] || []).push(box); });
   };
 
+  // Big views pan a picture: at the start of a drag the canvas is copied, and while the view
+  // is dragged (vis draws no node and no link then) the copy is drawn where the view moved.
+  var still = null;  // { image, x, y }: the picture and the view's translation when taken
+  network.on("dragStart", function (params) {
+    if (!many || params.nodes.length) return;
+    var source = network.canvas.frame.canvas, copy = document.createElement("canvas");
+    copy.width = source.width;
+    copy.height = source.height;
+    copy.getContext("2d").drawImage(source, 0, 0);
+    var at = network.body.view.translation;
+    still = { image: copy, x: at.x, y: at.y };
+  });
+  network.on("dragEnd", function () {
+    if (still === null) return;
+    still = null;
+    network.redraw();
+  });
+  function drawStill(ctx) {
+    var ratio = network.canvas.pixelRatio || 1, at = network.body.view.translation;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(still.image, (at.x - still.x) * ratio, (at.y - still.y) * ratio);
+    ctx.restore();
+  }
+
   function drawLabels(ctx) {
+    if (still !== null) { drawStill(ctx); return; }
     var body = network.body, view = body.view, scale = view.scale;
     var tx = view.translation.x, ty = view.translation.y;
     var frame = network.canvas.frame.canvas;
