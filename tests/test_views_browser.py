@@ -6,6 +6,7 @@ file:// URL aborted; the tests then read what vis-network actually drew.
 
 from __future__ import annotations
 
+import json
 import struct
 import zlib
 from collections.abc import Iterator
@@ -112,6 +113,14 @@ def test_page_loads_offline_without_errors(opened: Opened) -> None:
     assert opened.blocked == []
     assert all(url.startswith("file://") for url in opened.requests)
     assert len(opened.requests) == 1  # the page itself, nothing else
+
+
+@pytest.mark.parametrize("opened", ALL, indirect=True)
+def test_the_page_unpacks_exactly_the_view(
+    opened: Opened, views: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
+    view: View = views[request.node.callspec.params["opened"]][1]
+    assert opened.js("ipgraph.data") == json.loads(json.dumps(view.to_dict()))
 
 
 @pytest.mark.parametrize("opened", ALL, indirect=True)

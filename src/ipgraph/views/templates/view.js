@@ -2,6 +2,23 @@
   "use strict";
   // Every text from the data goes into the page through textContent, never as HTML.
   var data = JSON.parse(document.getElementById("ipgraph-data").textContent);
+  // The links come packed (html.py's page_data): each string once, rows of positions.
+  var labelOf = {};
+  data.nodes.concat(data.reserve.nodes).forEach(function (n) { labelOf[n.id] = n.label; });
+  function unpack(packed) {
+    var s = packed.strings;
+    return packed.rows.map(function (r) {
+      var e = { id: r[0], from: s[r[1]], to: s[r[2]], predicate: s[r[3]], label: s[r[4]],
+                width: r[5], weight: r[6] };
+      e.info = r[7].map(function (row) {
+        return [s[row[0]], row[1] === null ? labelOf[e.from] + " —" + e.label + "→ " + labelOf[e.to]
+                                           : s[row[1]]];
+      });
+      return e;
+    });
+  }
+  data.edges = unpack(data.edges);
+  data.reserve.edges = unpack(data.reserve.edges);
   var state = { ready: false, data: data, firstFrame: null };
   window.ipgraph = state;
   var FONT = getComputedStyle(document.documentElement).getPropertyValue("--font").trim();
