@@ -119,7 +119,7 @@
       for (var k = 0; k < places.length; k++) {
         var cx = places[k][0], top = places[k][1];
         var box = [cx - w / 2 - PAD, top - PAD, cx + w / 2 + PAD, top + h + PAD, weight];
-        if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) continue;
+        if (box[0] < 0 || box[2] > width || box[1] < 0 || box[3] > height) continue;  // whole
         if (!taken.free(box)) continue;
         box[4] = Infinity;
         taken.take(box);
