@@ -409,7 +409,7 @@ def test_narrow_screens_collapse_the_panel(browser: Browser, views: dict[str, An
     page.close()
 
 
-def test_a_2000_node_view_opens_with_every_node(
+def test_a_2000_node_view_opens_with_every_node_and_pans(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from ipgraph import synth
@@ -421,6 +421,21 @@ def test_a_2000_node_view_opens_with_every_node(
     opened = open_view(browser, page_file, width=1400, height=900)
     assert opened.js("ipgraph.network.body.nodeIndices.length") == len(big.nodes) == 2000
     assert opened.js("ipgraph.network.physics.options.enabled") is False
+    # It pans: while dragged the page moves a picture of the last frame (never a blank canvas),
+    # and on release the view has moved by the drag and is drawn again in full.
+    page, scale = opened.page, opened.js("ipgraph.network.getScale()")
+    before = opened.js("ipgraph.network.getViewPosition()")
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 60, steps=6)
+    assert len(png_colours(page.locator("#graph").screenshot())) > 30
+    page.mouse.up()
+    after = opened.js("ipgraph.network.getViewPosition()")
+    assert after["x"] == pytest.approx(before["x"] - 120 / scale, abs=2 / scale)
+    assert after["y"] == pytest.approx(before["y"] - 60 / scale, abs=2 / scale)
     assert opened.errors == [] and opened.blocked == []
     opened.page.close()
 
