@@ -15,7 +15,7 @@ import pytest
 
 import ipgraph
 from ipgraph.errors import UsageError
-from ipgraph.views.html import embed_json, to_html
+from ipgraph.views.html import embed_json, page_data, to_html
 from pagecheck import embedded, tags_of
 
 INJECTION_TTL = """
@@ -51,8 +51,25 @@ def evil_kg(tmp_path_factory: pytest.TempPathFactory) -> ipgraph.KnowledgeGraph:
 def test_page_embeds_exactly_the_view(kg: ipgraph.KnowledgeGraph) -> None:
     view = kg.view("CNIPA", depth=2)
     data = embedded(to_html(view))
-    assert data == json.loads(json.dumps(view.to_dict()))
-    assert len(data["nodes"]) == len(view.nodes) and len(data["edges"]) == len(view.edges)
+    assert data == json.loads(json.dumps(page_data(view)))
+    whole = json.loads(json.dumps(view.to_dict()))
+    assert {k: v for k, v in data.items() if k not in ("edges", "reserve")} == {
+        k: v for k, v in whole.items() if k not in ("edges", "reserve")
+    }
+    assert data["reserve"]["nodes"] == whole["reserve"]["nodes"]
+    # The links packed: one row each, every IRI and name once (the page unpacks them; the
+    # browser tests check that it gets the view's links back exactly).
+    rows, strings = data["edges"]["rows"], data["edges"]["strings"]
+    assert len(rows) == len(view.edges) and len(strings) == len(set(strings))
+    for row, edge in zip(rows, view.edges, strict=True):
+        assert [row[0], *(strings[i] for i in row[1:5])] == [
+            edge["id"],
+            edge["from"],
+            edge["to"],
+            edge["predicate"],
+            edge["label"],
+        ]
+    assert len(data["nodes"]) == len(view.nodes)
     assert [entry["key"] for entry in data["legend"]] == [e["key"] for e in view.legend]
 
 

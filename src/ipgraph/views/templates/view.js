@@ -2,6 +2,23 @@
   "use strict";
   // Every text from the data goes into the page through textContent, never as HTML.
   var data = JSON.parse(document.getElementById("ipgraph-data").textContent);
+  // The links come packed (html.py's page_data): each string once, rows of positions.
+  var labelOf = {};
+  data.nodes.concat(data.reserve.nodes).forEach(function (n) { labelOf[n.id] = n.label; });
+  function unpack(packed) {
+    var s = packed.strings;
+    return packed.rows.map(function (r) {
+      var e = { id: r[0], from: s[r[1]], to: s[r[2]], predicate: s[r[3]], label: s[r[4]],
+                width: r[5], weight: r[6] };
+      e.info = r[7].map(function (row) {
+        return [s[row[0]], row[1] === null ? labelOf[e.from] + " —" + e.label + "→ " + labelOf[e.to]
+                                           : s[row[1]]];
+      });
+      return e;
+    });
+  }
+  data.edges = unpack(data.edges);
+  data.reserve.edges = unpack(data.reserve.edges);
   var state = { ready: false, data: data, firstFrame: null };
   window.ipgraph = state;
   var FONT = getComputedStyle(document.documentElement).getPropertyValue("--font").trim();
@@ -53,31 +70,25 @@
              highlight: { background: "#f4d03f", border: "#111111" },
              hover: { background: g.color, border: "#111111" } };
   }
+  // The items handed to vis-network carry only what differs from item to item (shape and
+  // colour come from the class, arrows and colour of links from the options): each field of
+  // each item is parsed and copied by vis, which is most of the opening time of a big view.
+  // Labels are drawn by view_labels.js and tooltips built on hover, not here.
   function visNode(n) {
-    var item = {
-      id: n.id,
-      // Both names at every size; the level of detail below decides which are drawn.
-      label: n.zh && n.zh !== n.short ? n.short + "\n" + n.zh : n.short,
-      cls: n.group,
-      shape: groups[n.group].shape,
-      value: n.size,
-      borderWidth: focus[n.id] ? 4 : 1,
-      color: nodeColor(n, true),
-      font: { color: INK },
-      title: card(heading(n), n.info)
-    };
+    var item = { id: n.id, cls: n.group, group: n.group, size: n.size };
+    if (focus[n.id]) { item.borderWidth = 4; item.color = nodeColor(n, true); }
     if (typeof n.x === "number") { item.x = n.x; item.y = n.y; }
     return item;
   }
   function visEdge(e) {
-    return {
-      id: e.id, from: e.from, to: e.to, width: e.width, predicate: e.predicate,
-      label: data.meta.edge_labels ? e.label : undefined,
-      arrows: directed ? "to" : "",
-      color: { color: EDGE, highlight: INK, hover: "#52606d" },
-      title: card(e.label, e.info)
-    };
+    var item = { id: e.id, from: e.from, to: e.to, predicate: e.predicate };
+    if (e.width !== 1) item.width = e.width;
+    return item;
   }
+  var visGroups = {};
+  data.legend.forEach(function (g) {
+    visGroups[g.key] = { shape: g.shape, color: nodeColor({ group: g.key, id: null }, true) };
+  });
 
   var hiddenClass = {}, hiddenRelation = {}, hiddenNode = {};
   var revealed = {};  // nodes shown although their class is hidden: picked in the search
@@ -92,28 +103,18 @@
   var many = data.nodes.length > 1500;
   var options = {
     autoResize: true,
-    nodes: {
-      font: { size: 14, face: FONT, color: INK, strokeWidth: 3, strokeColor: "#ffffff" },
-      // Size from the data (its degree); labels grow with it, so that zoomed out only the
-      // best-connected nodes keep a readable label, and zoomed in every node has one.
-      scaling: {
-        min: SMALL, max: BIG,
-        customScalingFunction: function (min, max, total, value) {
-          return BIG === SMALL ? 0 : (value - SMALL) / (BIG - SMALL);
-        },
-        // Big views shrink a lot on screen: their hubs get labels large enough to show.
-        label: { enabled: true, min: 12, maxVisible: 20, drawThreshold: 8,
-                 max: data.nodes.length <= 300 ? 22 : Math.min(64, 22 + data.nodes.length / 40) }
-      }
-    },
+    groups: visGroups,
+    nodes: { borderWidth: 1, font: { size: 14, face: FONT, color: INK } },
     edges: {
-      font: { size: 10, face: FONT, color: "#52606d", strokeWidth: 3, align: "middle" },
-      scaling: { label: { drawThreshold: 9 } },  // relation names only when legible
+      arrows: { to: { enabled: directed, scaleFactor: 0.7 } },
+      color: { color: EDGE, highlight: INK, hover: "#52606d" },
       smooth: fixed ? false : { type: "dynamic" },
       selectionWidth: 2
     },
-    interaction: { hover: !many, tooltipDelay: 120, hideEdgesOnDrag: many,
-                   hideEdgesOnZoom: many, keyboard: false },
+    // Big views: dragging moves a picture of the last frame (view_labels.js) instead of
+    // redrawing every node for every mouse move; their nodes stay where the layout put them.
+    interaction: { hover: !many, hideEdgesOnDrag: many, hideNodesOnDrag: many,
+                   hideEdgesOnZoom: many, dragNodes: !many, keyboard: false },
     layout: { improvedLayout: false, randomSeed: 7 },
     physics: fixed ? { enabled: false } : {
       enabled: true,
@@ -129,6 +130,9 @@
   state.network = network;
   state.nodes = nodes;
   state.edges = edges;
+  var lit = null, dimmed = {};  // the node whose neighbours are lit; node and link ids dimmed
+
+  {% include "view_labels.js" %}
   if (fixed) network.fit(FIT);  // the first frame is the final one: fitted, nothing moves
 
   function ready() {
@@ -215,7 +219,6 @@
   }
   state.showNode = showNode;
 
-  var lit = null;
   function highlight(id) {
     var on = {};
     on[id] = true;
@@ -227,16 +230,16 @@
     var nodeUpdates = [], edgeUpdates = [];
     nodes.forEach(function (item) {
       var active = !on || !!on[item.id];
+      dimmed[item.id] = !active;
       if (item.dim === !active) return;
-      nodeUpdates.push({ id: item.id, dim: !active, color: nodeColor(byId[item.id], active),
-                         font: { color: active ? INK : DIM_TEXT } });
+      nodeUpdates.push({ id: item.id, dim: !active, color: nodeColor(byId[item.id], active) });
     });
     edges.forEach(function (item) {
       var active = !on || item.from === centre || item.to === centre;
+      dimmed[item.id] = !active;
       if (item.dim === !active) return;
       edgeUpdates.push({ id: item.id, dim: !active,
-                         color: { color: active ? EDGE : DIM, highlight: INK, hover: "#52606d" },
-                         font: { color: active ? "#52606d" : DIM_TEXT } });
+                         color: { color: active ? EDGE : DIM, highlight: INK, hover: "#52606d" } });
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);

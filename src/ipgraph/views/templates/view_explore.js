@@ -42,6 +42,7 @@
       });
     });
     if (newEdges.length) edges.add(newEdges);
+    rank();
     refresh();
     if (lit !== null) highlight(lit);
     showNode(id);
@@ -65,7 +66,7 @@
     refresh();
   });
 
-  // -- toolbar: fit, reset, relax, PNG, GraphML ----------------------------------------------
+  // -- toolbar: fit, reset, relax, PNG, GraphML, GEXF ---------------------------------------
   document.getElementById("fit").addEventListener("click", function () { fitWithLabels(); });
   document.getElementById("reset").addEventListener("click", function () {
     stopRelax();
@@ -75,6 +76,7 @@
     nodes.remove(Object.keys(added));
     edges.remove(edges.getIds({ filter: function (e) { return e.id.charAt(0) === "r"; } }));
     added = {};
+    rank();
     nodes.update(Object.keys(home).filter(function (id) { return nodes.get(id); })
       .map(function (id) { return { id: id, x: home[id].x, y: home[id].y }; }));
     unlight();
@@ -123,8 +125,25 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
       .replace(/"/g, "&quot;");
   }
+  // The subgraph on screen: the nodes shown (hidden ones and hidden classes left out) and the
+  // links shown between them, with where each node is now.
+  function onScreen() {
+    var positions = network.getPositions(), present = {}, links = [];
+    var ids = shown.getIds();
+    ids.forEach(function (id) { present[id] = true; });
+    shownEdges.forEach(function (item) {
+      var e = byEdge[item.id];
+      if (present[e.from] && present[e.to]) links.push(e);
+    });
+    return { nodes: ids.map(function (id) { return byId[id]; }), edges: links,
+             at: function (id) { return positions[id] || { x: 0, y: 0 }; } };
+  }
+  function field(key, value) {
+    return value === null || value === undefined ? "" :
+      '<data key="' + key + '">' + xml(value) + "</data>";
+  }
   function graphml() {
-    var positions = network.getPositions();
+    var graph = onScreen();
     var keys = [["label", "node", "string"], ["zh", "node", "string"], ["class", "node", "string"],
                 ["x", "node", "double"], ["y", "node", "double"], ["relation", "edge", "string"],
                 ["predicate", "edge", "string"], ["weight", "edge", "int"]];
@@ -136,20 +155,12 @@
     });
     lines.push('<graph id="' + xml(data.name) + '" edgedefault="' +
                (directed ? "directed" : "undirected") + '">');
-    function field(key, value) {
-      return value === null || value === undefined ? "" :
-        '<data key="' + key + '">' + xml(value) + "</data>";
-    }
-    shown.getIds().forEach(function (id) {
-      var n = byId[id], p = positions[id] || {};
-      lines.push('<node id="' + xml(id) + '">' + field("label", n.label) + field("zh", n.zh) +
+    graph.nodes.forEach(function (n) {
+      var p = graph.at(n.id);
+      lines.push('<node id="' + xml(n.id) + '">' + field("label", n.label) + field("zh", n.zh) +
                  field("class", n.group) + field("x", p.x) + field("y", p.y) + "</node>");
     });
-    var present = {};
-    shown.getIds().forEach(function (id) { present[id] = true; });
-    shownEdges.forEach(function (item) {
-      var e = byEdge[item.id];
-      if (!present[e.from] || !present[e.to]) return;
+    graph.edges.forEach(function (e) {
       lines.push('<edge id="' + xml(e.id) + '" source="' + xml(e.from) + '" target="' +
                  xml(e.to) + '">' + field("relation", e.label) + field("predicate", e.predicate) +
                  field("weight", e.weight) + "</edge>");
@@ -158,9 +169,61 @@
     return lines.join("\n") + "\n";
   }
   state.graphml = graphml;
+  // GEXF 1.3 (Gephi's format): labels in English with the Chinese name and the class as
+  // attributes, positions, sizes and class colours in its viz module.
+  function gexf() {
+    var graph = onScreen();
+    function attributes(kind, list) {
+      return ['<attributes class="' + kind + '" mode="static">'].concat(list.map(function (a) {
+        return '<attribute id="' + a[0] + '" title="' + a[0] + '" type="' + a[1] + '"/>';
+      }), ["</attributes>"]).join("\n");
+    }
+    function values(pairs) {
+      var found = pairs.filter(function (p) { return p[1] !== null && p[1] !== undefined && p[1] !== ""; });
+      return found.length ? "<attvalues>" + found.map(function (p) {
+        return '<attvalue for="' + p[0] + '" value="' + xml(p[1]) + '"/>';
+      }).join("") + "</attvalues>" : "";
+    }
+    function rgb(hex) {
+      var n = parseInt(hex.slice(1), 16);
+      return 'r="' + (n >> 16) + '" g="' + ((n >> 8) & 255) + '" b="' + (n & 255) + '"';
+    }
+    var lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" ' +
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
+                 'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">',
+                 "<meta><creator>ipgraph</creator><description>" + xml(data.title) +
+                 "</description></meta>",
+                 '<graph mode="static" defaultedgetype="' + (directed ? "directed" : "undirected") + '">',
+                 attributes("node", [["zh", "string"], ["class", "string"]]),
+                 attributes("edge", [["predicate", "string"]]),
+                 "<nodes>"];
+    graph.nodes.forEach(function (n) {
+      var p = graph.at(n.id);
+      // GEXF's y axis points up, the page's down: the picture keeps its orientation.
+      lines.push('<node id="' + xml(n.id) + '" label="' + xml(n.label) + '">' +
+                 values([["zh", n.zh], ["class", n.group]]) +
+                 "<viz:color " + rgb(groups[n.group].color) + "/>" +
+                 '<viz:position x="' + p.x + '" y="' + -p.y + '" z="0"/>' +
+                 '<viz:size value="' + n.size + '"/></node>');
+    });
+    lines.push("</nodes>", "<edges>");
+    graph.edges.forEach(function (e) {
+      lines.push('<edge id="' + xml(e.id) + '" source="' + xml(e.from) + '" target="' +
+                 xml(e.to) + '" label="' + xml(e.label) + '" weight="' + e.weight + '">' +
+                 values([["predicate", e.predicate]]) + "</edge>");
+    });
+    lines.push("</edges>", "</graph>", "</gexf>");
+    return lines.join("\n") + "\n";
+  }
+  state.gexf = gexf;
   document.getElementById("graphml").addEventListener("click", function () {
     download(data.name + ".graphml",
              "data:application/graphml+xml;charset=utf-8," + encodeURIComponent(graphml()));
+  });
+  document.getElementById("gexf").addEventListener("click", function () {
+    download(data.name + ".gexf",
+             "data:application/gexf+xml;charset=utf-8," + encodeURIComponent(gexf()));
   });
 
   // -- filters: classes (the legend) and relations --------------------------------------------
