@@ -47,6 +47,7 @@ NEWCOMER_QUERIES = [
     ("国知局", "agency/cnipa"),
     ("国家知识产权局", "agency/cnipa"),
     ("高校", "category/universities-and-colleges"),
+    ("大学", "category/universities-and-colleges"),
     ("高等院校", "category/universities-and-colleges"),
     ("科研院所", "category/scientific-research-institutes"),
     ("浙江", "region/zhejiang"),
@@ -95,6 +96,7 @@ def test_exact_names_rank_first_and_say_how(index: NameIndex) -> None:
         "university": ("category/universities-and-colleges", "stem"),
         "发改委": ("agency/ndrc", "abbreviation"),
         "高校": ("category/universities-and-colleges", "abbreviation"),
+        "大学": ("category/universities-and-colleges", "related"),
         "Minstry of Finance": ("agency/mof", "typo"),
     }
     for query, (wanted, how) in cases.items():

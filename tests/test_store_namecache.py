@@ -139,20 +139,6 @@ def test_an_unwritable_cache_folder_still_gives_correct_answers(
     assert answers(bundled_store()) == expected
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_cache_folder_still_gives_correct_answers(
-    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    expected = in_memory_answers(tmp_path, monkeypatch)
-    cache.mkdir()
-    cache.chmod(0o555)
-    try:
-        assert answers(bundled_store()) == expected
-        assert cache_files(cache) == []
-    finally:
-        cache.chmod(0o755)
-
-
 def test_only_the_bundled_data_uses_the_cache(cache: Path, tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(

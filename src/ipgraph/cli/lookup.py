@@ -42,8 +42,8 @@ def find(
     """Find entities by English or Chinese name, acronym or identifier, best match first.
 
     Each match says how the text matched (exact, acronym, abbreviation, identifier, prefix,
-    words, stem, chinese, typo) and which name it matched. When nothing matches, the nearest
-    names are suggested on stderr and the exit code is 1.
+    words, stem, chinese, related, typo) and which name it matched. When nothing matches, the
+    nearest names are suggested on stderr and the exit code is 1.
 
     \b
     Example:

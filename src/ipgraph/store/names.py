@@ -20,6 +20,9 @@ How a query matches, best first (``NameHit.how``):
 ``chinese``
     Chinese text inside a name (``大学``), then Chinese characters in order (``发改委`` →
     国家发展和改革委员会, ``十四五规划``) as ``abbreviation``.
+``related``
+    the formal category an everyday Chinese word belongs to (`BROADER_TERMS`: ``大学`` →
+    高等院校), ranked below names that hold the word itself.
 ``typo``
     a Latin word within two edits of an indexed word (``Minstry of Finance``).
 
@@ -55,6 +58,7 @@ from ipgraph.store.namerecords import (
 )
 from ipgraph.store.nametext import (
     ABBREVIATIONS,
+    BROADER_TERMS,
     STOPWORDS,
     analyze,
     cjk_chars,
@@ -470,15 +474,16 @@ class NameIndex:
     def _chinese(self, text: str, found: _Found) -> None:
         chars = cjk_chars(text)
         other = [w for w in fold(_strip_cjk(text)).split() if w]
-        queries = [(chars, 1.0)] + [
-            (long, 0.97) for long in ABBREVIATIONS.get(chars, ()) if long != chars
-        ]
-        for wanted, factor in queries:
+        queries = [(chars, 1.0, "chinese")]
+        queries += [(long, 0.97, "abbreviation") for long in ABBREVIATIONS.get(chars, ())]
+        queries += [(broad, 0.93, "related") for broad in BROADER_TERMS.get(chars, ())]
+        for wanted, factor, how in queries:
+            if wanted == chars and how != "chinese":
+                continue
             extra = "".join(f" AND {_quote(w)}" for w in other)
             phrase = _quote(" ".join(wanted)) + extra
             for row in self._fts(phrase):
                 size = max(row[6], len(wanted))
-                how = "chinese" if factor == 1.0 else "abbreviation"
                 found.add(row, factor * (CHINESE + 0.2 * len(wanted) / size), how)
             if len(wanted) < 2:
                 continue
@@ -487,7 +492,9 @@ class NameIndex:
                 span = in_order_span(wanted, cjk_chars(row[2]))
                 if span is not None:
                     score = IN_ORDER + 0.1 * len(wanted) / span + 0.1 * len(wanted) / row[6]
-                    found.add(row, factor * score, "abbreviation")
+                    found.add(
+                        row, factor * score, "related" if how == "related" else "abbreviation"
+                    )
 
     def _typos(self, text: str, found: _Found) -> None:
         words = [w for w in fold(text).split() if not has_cjk(w)]

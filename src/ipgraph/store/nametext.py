@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ABBREVIATIONS",
+    "BROADER_TERMS",
     "STOPWORDS",
     "Analyzed",
     "analyze",
@@ -77,6 +78,15 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "中小微": ("中小微企业",),  # micro, small and medium enterprises
 }
 """Well-known Chinese short forms and their expansions, searched as well as the short form."""
+
+BROADER_TERMS: dict[str, tuple[str, ...]] = {
+    # Each row is a fact of general Chinese usage: an everyday word and the formal category
+    # names that include what it names, as policy documents write them. A name is found
+    # through a row only if the graph holds one of these names.
+    "大学": ("高等院校", "高等学校", "高校"),  # a university is an institution of higher education
+}
+"""Everyday Chinese words and the formal names of the categories they belong to, searched
+after the word itself (``related``)."""
 
 
 def fold(text: str) -> str:
