@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ from rdflib import URIRef
 from ipgraph.errors import MissingExtra, NotFound, ProtocolError
 from ipgraph.sparql.named import named_bindings
 from ipgraph.sparql.scan import inject_values
+from ipgraph.views.model import VIS_VERSION
 
 try:
     import jinja2
@@ -104,7 +106,21 @@ _TERMS_QUERY = """SELECT ?term ?type (SAMPLE(?name) AS ?label) WHERE {
   FILTER(STRSTARTS(STR(?term), STR(ipg:)))
   OPTIONAL { ?term rdfs:label ?name FILTER(langMatches(lang(?name), "en")) }
 } GROUP BY ?term ?type ORDER BY ?term"""
-_TERM_KINDS = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property"}
+# The classes and predicates the data uses, whatever their vocabulary (rdfs:, skos:, prov:, ...):
+# a bounded scan, once per change of the data, so that a large store cannot stall the page.
+_USED_TERMS_LIMIT = 5000
+_USED_TERMS_QUERY = f"""SELECT ?term ?type (SAMPLE(?name) AS ?label) WHERE {{
+  {{ SELECT DISTINCT ?term ?type WHERE {{
+      {{ [] a ?term BIND("Class" AS ?type) }} UNION {{ [] ?term [] BIND("Property" AS ?type) }}
+  }} LIMIT {_USED_TERMS_LIMIT} }}
+  OPTIONAL {{ ?term rdfs:label ?name FILTER(langMatches(lang(?name), "en")) }}
+}} GROUP BY ?term ?type"""
+_TERM_KINDS = {
+    "Class": "class",
+    "ObjectProperty": "property",
+    "DatatypeProperty": "property",
+    "Property": "property",
+}
 
 
 def html_page(text: str, status: int = 200, csp: str = PAGE_CSP) -> HTMLResponse:
@@ -157,7 +173,7 @@ class QueryPage:
         return html_page(text, csp=query_page_csp(nonce))
 
     def terms(self) -> list[dict[str, str]]:
-        """The ``ipg:`` terms for completion (cached until the data changes)."""
+        """The terms for completion (cached until the data changes): see `vocabulary_terms`."""
         return self.kg.cached("page-terms", lambda: vocabulary_terms(self.kg))
 
     async def asset(self, request: Request) -> Response:
@@ -212,28 +228,43 @@ class QueryPage:
 
 
 def _assets() -> dict[str, tuple[str, bytes]]:
-    """The page's files by name: our modules and styles, and the editor bundle once built."""
+    """The page's files by name: our modules and styles, the editor bundle once built, and
+    vis-network (script and style) from the installed pyvis, the copy the graph views inline."""
     found = [path for suffix in _MEDIA for path in _TEMPLATES.glob("*" + suffix)]
     found += _STATIC.glob("*.js")
-    return {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
+    assets = {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
+    vis = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+    for name in ("vis-network.min.js", "vis-network.css"):
+        try:
+            assets[name] = (_MEDIA[Path(name).suffix], (vis / name).read_bytes())
+        except OSError:  # the page then keeps the graph's Turtle and says why it is not drawn
+            pass
+    return assets
 
 
 def vocabulary_terms(kg: KnowledgeGraph) -> list[dict[str, str]]:
-    """The ``ipg:`` terms of ``kg`` as ``{"curie", "label", "kind"}`` (class, property, term).
+    """The terms to complete in ``kg``'s queries as ``{"curie", "label", "kind"}`` (class,
+    property, term): every ``ipg:`` term the ontology declares, and every class and predicate
+    the data uses under a prefix queries may use (``rdfs:label``, ``prov:wasDerivedFrom``, ...).
 
     >>> import ipgraph
     >>> terms = vocabulary_terms(ipgraph.load())
     >>> {"curie": "ipg:issuedBy", "label": "issued by", "kind": "property"} in terms
     True
+    >>> [(t["curie"], t["kind"]) for t in terms if t["curie"].startswith(("prov:", "skos:C"))]
+    [('prov:wasDerivedFrom', 'property'), ('skos:ConceptScheme', 'class')]
     """
     terms: dict[str, dict[str, str]] = {}
-    for term, kind, label in kg.query(_TERMS_QUERY).rows:
+    rows = [*kg.query(_TERMS_QUERY).rows, *kg.query(_USED_TERMS_QUERY).rows]
+    for term, kind, label in rows:
         if not isinstance(term, URIRef):
             continue
-        entry = terms.setdefault(
-            str(term), {"curie": kg.curie(term), "label": str(label or ""), "kind": "term"}
-        )
+        curie = kg.curie(term)
+        if curie == str(term):  # no prefix for it: nothing to complete after a "pre:"
+            continue
+        entry = terms.setdefault(str(term), {"curie": curie, "label": "", "kind": "term"})
+        entry["label"] = entry["label"] or str(label or "")
         local = str(kind).rsplit("#", 1)[-1]
-        if local in _TERM_KINDS:
+        if entry["kind"] == "term" and local in _TERM_KINDS:
             entry["kind"] = _TERM_KINDS[local]
-    return list(terms.values())
+    return sorted(terms.values(), key=lambda entry: entry["curie"])
