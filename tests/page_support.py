@@ -130,7 +130,8 @@ def run_and_wait(tab: Page) -> None:
     """Click Run and wait for this run's outcome (the status line is cleared first)."""
     tab.eval_on_selector("#status", "s => { s.textContent = '' }")
     tab.click("#run")
-    expect(tab.locator("#status")).to_have_text(re.compile("Done|Failed|Not run"))
+    # a graph result is done once its layout settled: seconds on a loaded machine
+    expect(tab.locator("#status")).to_have_text(re.compile("Done|Failed|Not run"), timeout=30_000)
 
 
 def table_rows(tab: Page) -> list[list[str]]:

@@ -10,6 +10,8 @@ import { describeLink, el } from "./terms.js";
 
 /** The most triples drawn at once: more makes a hairball that takes seconds to settle. */
 export const MAX_TRIPLES = 500;
+/** The scale a graph opens at when fitting all of it would leave its labels below ~9 px. */
+const READABLE_SCALE = 0.7;
 
 const TERM = String.raw`(<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[\w-]+|\^\^<[^>]*>)?)`;
 const TRIPLE = new RegExp("^" + TERM + "\\s+" + TERM + "\\s+" + TERM + "\\s*\\.\\s*$");
@@ -138,7 +140,9 @@ function toNetwork(triples, names) {
  * @param {import("./terms.js").Names} names CURIEs and labels (fetched beforehand)
  * @param {function(string): void} onSelect called with the describe link of a double-clicked
  *   IRI, and shown the clicked node through `target.dataset.selected`
- * @returns {Promise<{drawn: number, nodes: number, network: object}>} once the layout settled
+ * @returns {Promise<{drawn: number, nodes: number, hub: object|null, network: object}>} once the
+ *   layout settled; `hub` is the term of the node it opened on when it could not show all of it
+ *   at a readable size
  */
 export async function drawGraph(target, triples, names, onSelect) {
   const vis = await loadVis();
@@ -158,7 +162,7 @@ export async function drawGraph(target, triples, names, onSelect) {
           min: 8,
           max: 26,
           // labels grow with the node: zoomed out, the hubs keep a readable label
-          label: { enabled: true, min: 13, max: many ? 34 : 22, drawThreshold: 7, maxVisible: 24 },
+          label: { enabled: true, min: 13, max: many ? 28 : 22, drawThreshold: 7, maxVisible: 24 },
         },
         margin: 6,
         widthConstraint: { maximum: 260 },
@@ -202,14 +206,29 @@ export async function drawGraph(target, triples, names, onSelect) {
     const node = event.nodes.length ? byId.get(event.nodes[0]) : null;
     if (node && node.term.type === "uri") onSelect(describeLink(node.term.value));
   });
+  const started = performance.now();
   await new Promise((resolve) => {
     network.once("stabilizationIterationsDone", resolve);
     if (nodes.length === 0) resolve();
   });
   network.setOptions({ physics: false }); // settled: the graph stays still
   network.fit({ animation: false });
+  // A whole large graph fitted into the box has labels of a few pixels: open it at a readable
+  // scale on its best-connected node instead (the page offers the whole graph a click away).
+  let hub = null;
+  if (network.getScale() < READABLE_SCALE && nodes.length) {
+    hub = nodes.reduce((best, node) => (node.value > best.value ? node : best));
+    const at = network.getPositions([hub.id])[hub.id];
+    network.moveTo({ position: at, scale: READABLE_SCALE, animation: false });
+  }
+  target.dataset.layoutMs = String(Math.round(performance.now() - started));
   target.dataset.ready = "true";
   target.dataset.nodes = String(nodes.length);
   target.dataset.edges = String(edges.length);
-  return { drawn: edges.length, nodes: nodes.length, network };
+  return { drawn: edges.length, nodes: nodes.length, hub: hub && hub.term, network };
+}
+
+/** Show all of the graph drawn into `target` (however small its labels then are). */
+export function fitGraph(target) {
+  if (target.network) target.network.fit({ animation: false });
 }

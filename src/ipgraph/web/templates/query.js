@@ -6,7 +6,7 @@
 // Our own ES modules; the editor is CodeMirror, bundled at build time into /static/editor.js.
 // Every value goes into the page as text (textContent), never as HTML.
 
-import { MAX_TRIPLES, drawGraph, parseNTriples } from "./graph.js";
+import { MAX_TRIPLES, drawGraph, fitGraph, parseNTriples } from "./graph.js";
 import { ResultsTable } from "./results.js";
 import { Names, describeLink, el } from "./terms.js";
 
@@ -549,8 +549,21 @@ async function showGraph(query, turtle, truncated, elapsed) {
     "Wheel or the buttons to zoom, drag to pan; red dots are IRIs, grey ones blank nodes, green boxes literals.";
   graphView.hidden = false; // drawn into a visible box: vis-network measures it
   selection.replaceChildren(el("span", "Click a node to see what it is; double-click an IRI to describe it."));
+  statusLine.textContent = "Drawing the graph…";
   try {
-    await drawGraph(network, shown, names, follow);
+    const { hub } = await drawGraph(network, shown, names, follow);
+    if (hub) {
+      const name = names.label(hub.value) || names.curie(hub.value);
+      const whole = el("button", "show the whole graph", "link");
+      whole.type = "button";
+      whole.id = "graph-fit";
+      whole.addEventListener("click", () => fitGraph(network));
+      caption.append(
+        document.createTextNode(" Opened on " + name + ", the best-connected node, at a readable size: "),
+        whole,
+        document.createTextNode("."),
+      );
+    }
   } catch (e) {
     caption.textContent = "The graph could not be drawn (" + e.message + "); the Turtle below has the result.";
     network.hidden = true;
