@@ -119,7 +119,8 @@ def test_page_carries_the_params_and_vocabulary_under_a_strict_policy(
 
 
 def test_page_modules_and_the_editor_bundle_are_served(kg: ipgraph.KnowledgeGraph) -> None:
-    for name in ("query.js", "results.js", "graph.js", "terms.js", "editor.js"):
+    modules = ("query.js", "results.js", "graph.js", "terms.js", "address.js", "endpoint.js")
+    for name in (*modules, "editor.js", "vis-network.min.js"):
         response = ask(kg, f"/static/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith("text/javascript")

@@ -6,6 +6,8 @@
 // Our own ES modules; the editor is CodeMirror, bundled at build time into /static/editor.js.
 // Every value goes into the page as text (textContent), never as HTML.
 
+import { HISTORY_KEY, MAX_URL, addressOf, fitsUrl, loadHistory, remember as keep, stateFromUrl } from "./address.js";
+import { postQuery, problemOf, refusal } from "./endpoint.js";
 import { MAX_TRIPLES, drawGraph, fitGraph, parseNTriples } from "./graph.js";
 import { ResultsTable } from "./results.js";
 import { Names, describeLink, el } from "./terms.js";
@@ -143,7 +145,7 @@ function paramValues() {
 /** How much of `example` is still in `text`, 0 to 1: the larger of the share kept around one
  * edit (common start and end) and the share of its lines still there (a longest common
  * subsequence of lines, weighed by their length). */
-function kept(example, text) {
+function stillThere(example, text) {
   if (!example.length) return 1;
   let start = 0;
   const most = Math.min(example.length, text.length);
@@ -176,7 +178,7 @@ let settingText = false; // the page, not the user, is putting a text into the e
 function edited() {
   let example = selectedExample();
   const text = editor.getText();
-  if (!settingText && example && text !== example.text && kept(example.text, text) < STILL_THE_EXAMPLE) {
+  if (!settingText && example && text !== example.text && stillThere(example.text, text) < STILL_THE_EXAMPLE) {
     examples.value = "";
     showParams(null);
     example = null;
@@ -230,44 +232,10 @@ function currentState() {
   };
 }
 
-/** The longest page URL (path and query string, in characters) a query goes into: 8,000 is what
- * servers and proxies commonly accept in a request line; a longer query is run by POST and
- * stays out of the address bar (the page says so). */
-const MAX_URL = 8000;
-
-function urlFor(state) {
-  const search = new URLSearchParams();
-  if (state.example) search.append("example", state.example);
-  for (const [name, value] of Object.entries(state.params || {})) search.append("param", name + "=" + value);
-  search.append("query", state.query);
-  return "/?" + search.toString();
-}
-
-function stateFromUrl(href) {
-  const search = new URL(href, location.href).searchParams;
-  const params = {};
-  for (const item of search.getAll("param")) {
-    const at = item.indexOf("=");
-    if (at > 0) params[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return { query: search.get("query"), example: search.get("example") || "", params };
-}
-
 /** The example whose text `text` is, if any. */
 function exampleOf(text) {
   const found = [...examples.options].find((o) => o.value && o.dataset.query === text);
   return found ? found.value : "";
-}
-
-/** Whether `state`'s URL is short enough for the address bar and a link. */
-function fitsUrl(state) {
-  return urlFor(state).length <= MAX_URL;
-}
-
-/** The page's URL for `state`: the query in it, or the bare page for a query too long for it
- * (the state object then carries the query, for back and forward). */
-function addressOf(state) {
-  return fitsUrl(state) ? urlFor(state) : "/";
 }
 
 /** Go to `state` as following a link does: a new entry of the browser's history, then run. */
@@ -301,32 +269,9 @@ function apply(state) {
 
 // -- the queries run before, kept in this browser ---------------------------------------------------
 
-const HISTORY_KEY = "ipgraph.history";
-const HISTORY_SIZE = 20;
-
-function loadHistory() {
-  try {
-    const items = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
-    return Array.isArray(items) ? items.filter((i) => i && typeof i.query === "string") : [];
-  } catch (e) {
-    return [];
-  }
-}
-
-/** Keep a query that ran (only those) at the top of the history. */
+/** Keep a query that ran in the recent queries, and show them. */
 function remember(state) {
-  const url = urlFor(state);
-  const items = loadHistory().filter((item) => urlFor(item) !== url);
-  items.unshift({ query: state.query, example: state.example, params: state.params, at: new Date().toISOString() });
-  // A full storage (long queries) drops the oldest entries rather than the new one.
-  for (let size = Math.min(items.length, HISTORY_SIZE); size > 0; size--) {
-    try {
-      localStorage.setItem(HISTORY_KEY, JSON.stringify(items.slice(0, size)));
-      break;
-    } catch (e) {
-      /* storage full or refused: the history is a convenience */
-    }
-  }
+  keep(state);
   showHistory();
 }
 
@@ -401,14 +346,6 @@ function setDownloads(query, formats) {
   });
 }
 
-async function problemOf(response) {
-  try {
-    return await response.json();
-  } catch (e) {
-    return { error: response.status + " " + response.statusText, message: "" };
-  }
-}
-
 /** The text to send: a named query's parameters bound by the server (`/bind`), else the text. */
 async function boundQuery(state) {
   const example = selectedExample();
@@ -425,31 +362,6 @@ async function boundQuery(state) {
   const response = await fetch("/bind?" + search.toString(), { headers: { Accept: "application/json" } });
   if (!response.ok) throw await problemOf(response);
   return (await response.json()).query;
-}
-
-/** POST `query` to the endpoint as the body itself (application/sparql-query): what the
- * server counts against its size limit is then the query's own UTF-8 bytes. */
-function postQuery(query, accept, extra) {
-  return fetch("/sparql" + (extra ? "?" + new URLSearchParams(extra).toString() : ""), {
-    method: "POST",
-    headers: { "Content-Type": "application/sparql-query; charset=utf-8", Accept: accept },
-    body: query,
-  });
-}
-
-const utf8 = new TextEncoder();
-
-/** The message of a refused query: the server's, or, for one too large, in the query's size. */
-function refusal(problem, status, query) {
-  if (status !== 413) return problem.error + ": " + problem.message;
-  const bytes = utf8.encode(query).length;
-  const limit = /limit (?:is|of) ([\d,]+)/.exec(problem.message || "");
-  return (
-    "The query is too large: " + bytes.toLocaleString("en") + " bytes (" +
-    query.length.toLocaleString("en") + " characters)" +
-    (limit ? "; this server accepts queries of up to " + Number(limit[1].replace(/,/g, "")).toLocaleString("en") + " bytes" : "") +
-    ". Shorten it (a VALUES block of many IRIs can often become a pattern that finds them)."
-  );
 }
 
 /** The query ran: a new entry of the browser's history (`push`) and of the recent queries. */
