@@ -1,16 +1,19 @@
 """The query page of ``ipgraph serve``: ``/``, its files under ``/static/`` and ``/bind``.
 
-- ``/``: a SPARQL editor with highlighting, completion of prefixes and ``ipg:`` terms and an
-  error marker at the line and column the endpoint reports; the named queries as examples,
-  each parameter a form field; a paged, sortable results table with labels beside IRIs;
-  CONSTRUCT/DESCRIBE results drawn as a small graph beside their Turtle; downloads; the service
-  description; recent queries. The query is in the page's URL (``/?query=...``, with
-  ``example=NAME`` and ``param=NAME=VALUE`` for a named query), so a link runs it and the back
-  button returns to the previous one.
-- ``/static/NAME``: the page's own modules and styles (``templates/``) and the editor bundle
+- ``/``: a SPARQL editor with highlighting, completion of prefixes and of the terms of the
+  graph (``ipg:`` and every class and predicate the data uses: ``rdfs:label``, ``skos:``,
+  ``prov:``, ...) and an error marker at the line and column the endpoint reports; the named
+  queries as examples, each parameter a form field; a paged, sortable results table with
+  labels beside IRIs; CONSTRUCT/DESCRIBE results drawn by vis-network (zoom, pan, labels, up to
+  500 triples) beside their Turtle; downloads; the service description; recent queries (only
+  those that ran). The query is in the page's URL (``/?query=...``, with ``example=NAME`` and
+  ``param=NAME=VALUE`` for a named query) when it fits in 8,000 characters, so a link runs it
+  and the back button returns to the previous one.
+- ``/static/NAME``: the page's own modules and styles (``templates/``), the editor bundle
   (``static/editor.js``: CodeMirror, installed from npm and bundled by esbuild at build time by
-  ``make bundle``, shipped in the wheel, never fetched at run time). Without the bundle the page
-  keeps a plain text area.
+  ``make bundle``, shipped in the wheel, never fetched at run time; without it the page keeps a
+  plain text area) and vis-network (``vis-network.min.js``, ``vis-network.css``: read from the
+  installed pyvis, the copy the graph views inline).
 - ``/bind``: a named query with its parameters bound by a ``VALUES`` block
   (``?name=connections&param=entity=CNIPA``, optionally the edited ``query`` text) as
   ``{"query": ..., "bindings": {...}}``; an ``entity`` value is resolved as
@@ -31,6 +34,7 @@ Content-Security-Policy (`PAGE_CSP`): scripts and styles from this server only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Callable
@@ -235,10 +239,9 @@ def _assets() -> dict[str, tuple[str, bytes]]:
     assets = {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
     vis = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
     for name in ("vis-network.min.js", "vis-network.css"):
-        try:
+        # Missing: the page keeps a graph result's Turtle and says why it is not drawn.
+        with contextlib.suppress(OSError):
             assets[name] = (_MEDIA[Path(name).suffix], (vis / name).read_bytes())
-        except OSError:  # the page then keeps the graph's Turtle and says why it is not drawn
-            pass
     return assets
 
 
