@@ -129,3 +129,19 @@ def test_a_node_says_what_it_is_and_double_click_describes_it(
     expect(tab.locator(".cm-content")).to_contain_text(cnipa)
     recorder.assert_local(base_url)
     assert recorder.errors == []
+
+
+@in_browser
+def test_without_vis_network_the_turtle_stays_and_the_page_says_why(
+    page: tuple[Page, Recorder], base_url: str
+) -> None:
+    tab, recorder = page
+    tab.route("**/static/vis-network.min.js", lambda route: route.abort())
+    open_page(tab, base_url + "/")
+    set_query(tab, "DESCRIBE <https://w3id.org/ipgraph/id/agency/cnipa>")
+    run_and_wait(tab)
+    expect(tab.locator("#graph-caption")).to_contain_text("could not be drawn")
+    assert "@prefix" in (tab.text_content("#graph-text") or "")
+    expect(tab.locator("#status")).to_have_text("Done")
+    recorder.assert_local(base_url)
+    assert [e for e in recorder.errors if "ERR_FAILED" not in e] == []

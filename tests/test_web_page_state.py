@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 import ipgraph
 import page_support
@@ -223,5 +223,40 @@ def test_a_long_query_runs_by_post_and_stays_out_of_the_address_bar(
         tab.click("#download-csv")
     path = caught.value.path()
     assert path is not None and path.read_text(encoding="utf-8").split() == ["n", "0", "1", "2"]
+    recorder.assert_local(base_url)
+    assert recorder.errors == []
+
+
+@in_browser
+def test_a_slow_answer_never_replaces_a_later_one(
+    page: tuple[Page, Recorder], base_url: str
+) -> None:
+    tab, recorder = page
+    open_page(tab, base_url + "/")
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:
+        if not held and route.request.method == "POST":
+            held.append(route)  # answered only once the later query has been shown
+        else:
+            route.continue_()
+
+    tab.route("**/sparql*", hold_the_first)
+    slow = "SELECT ?m WHERE { ?m a ipg:Ministry } LIMIT 1"
+    fast = "SELECT ?m WHERE { ?m a ipg:Ministry } LIMIT 3"
+    set_query(tab, slow)
+    tab.focus(".cm-content")
+    tab.keyboard.press("Control+Enter")
+    expect(tab.locator("#status")).to_have_text("Running…")
+    set_query(tab, fast)
+    tab.focus(".cm-content")
+    tab.keyboard.press("Control+Enter")
+    expect(tab.locator("#results-table tbody tr")).to_have_count(3)
+    expect(tab.locator("#status")).to_have_text("Done")
+    assert len(held) == 1
+    held[0].continue_()
+    tab.wait_for_timeout(500)  # let the slow answer arrive: it must change nothing
+    expect(tab.locator("#results-table tbody tr")).to_have_count(3)
+    assert query_of(tab.url) == fast and recent(tab) == [fast]
     recorder.assert_local(base_url)
     assert recorder.errors == []

@@ -379,9 +379,13 @@ function ran(state, push) {
   remember(state);
 }
 
+let latest = 0; // the run whose answer the page shows: an earlier, slower one is dropped
+
 async function run(push) {
   const state = currentState();
   if (!state.query.trim()) return;
+  const mine = ++latest;
+  const current = () => mine === latest;
   reset();
   statusLine.textContent = "Running…";
   let query;
@@ -393,11 +397,13 @@ async function run(push) {
     if (problem.field) $("param-" + problem.field).focus();
     return;
   }
+  if (!current()) return;
   runButton.disabled = true;
   statusLine.textContent = "Running…";
   const started = performance.now();
   try {
     const response = await postQuery(query, "application/sparql-results+json, text/turtle;q=0.9");
+    if (!current()) return;
     const elapsed = Math.round(performance.now() - started);
     const type = (response.headers.get("Content-Type") || "").split(";")[0];
     const truncated = response.headers.get("X-Ipgraph-Truncated") === "true";
@@ -409,6 +415,7 @@ async function run(push) {
     }
     if (type === "application/sparql-results+json") {
       const data = await response.json();
+      if (!current()) return;
       ran(state, push);
       if (typeof data.boolean === "boolean") {
         booleanBox.textContent = data.boolean ? "true" : "false";
@@ -426,25 +433,28 @@ async function run(push) {
       setDownloads(query, [["CSV", "csv"], ["TSV", "tsv"], ["JSON", "json"], ["XML", "xml"]]);
     } else {
       const turtle = await response.text();
+      if (!current()) return;
       ran(state, push);
       setDownloads(query, [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"]]);
-      await showGraph(query, turtle, truncated, elapsed);
+      await showGraph(query, turtle, truncated, elapsed, current);
+      if (!current()) return;
     }
     statusLine.textContent = "Done";
   } catch (e) {
     fail("The server did not answer: " + e, "Failed");
   } finally {
-    runButton.disabled = false;
+    if (current()) runButton.disabled = false;
   }
 }
 
 /** A CONSTRUCT or DESCRIBE result: its Turtle, and its triples (asked again as N-Triples)
  * drawn by vis-network, at most MAX_TRIPLES of them. */
-async function showGraph(query, turtle, truncated, elapsed) {
+async function showGraph(query, turtle, truncated, elapsed, current) {
   graphText.textContent = turtle;
   graphText.hidden = false;
   const response = await postQuery(query, "application/n-triples");
   const triples = response.ok ? parseNTriples(await response.text()) : [];
+  if (!current()) return;
   let text = triples.length.toLocaleString("en") + (triples.length === 1 ? " triple" : " triples") + " in " + elapsed + " ms";
   if (truncated) text += " — truncated at the server's cap";
   meta.textContent = text;
@@ -452,6 +462,7 @@ async function showGraph(query, turtle, truncated, elapsed) {
   const drawn = Math.min(triples.length, MAX_TRIPLES);
   const shown = triples.slice(0, drawn);
   await names.fetchLabels(shown.flatMap(([s, , o]) => [s, o]).filter((t) => t.type === "uri").map((t) => t.value));
+  if (!current()) return;
   const caption = $("graph-caption");
   caption.textContent =
     (drawn < triples.length
@@ -464,7 +475,7 @@ async function showGraph(query, turtle, truncated, elapsed) {
   statusLine.textContent = "Drawing the graph…";
   try {
     const { hub } = await drawGraph(network, shown, names, follow);
-    if (hub) {
+    if (hub && current()) {
       const name = names.label(hub.value) || names.curie(hub.value);
       const whole = el("button", "show the whole graph", "link");
       whole.type = "button";
