@@ -103,6 +103,12 @@ def test_replacing_the_example_text_deselects_it(
     tab.keyboard.type("\n# mine")
     expect(description.locator(".edited")).to_have_text("edited")
     assert tab.input_value("#examples") == name
+    # edits at both ends (neither start nor end left as it was): its lines are still there
+    tab.keyboard.press("Control+Home")
+    tab.keyboard.type("# a note on top\n")
+    assert editor_text(tab).startswith("# a note on top\n") and editor_text(tab).endswith("# mine")
+    expect(description.locator(".edited")).to_have_text("edited")
+    assert tab.input_value("#examples") == name
     # the whole text replaced by another query: no example, no description
     unrelated = "SELECT ?m WHERE { ?m a ipg:Ministry } LIMIT 5"
     set_query(tab, unrelated)
