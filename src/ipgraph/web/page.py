@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from importlib import resources
@@ -44,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from ipgraph.errors import MissingExtra, NotFound, ProtocolError
+from ipgraph.errors import MissingExtra, NotFound, ProtocolError, QueryError, StoreError
 from ipgraph.sparql.named import named_bindings
 from ipgraph.sparql.scan import inject_values
 from ipgraph.views.model import VIS_VERSION
@@ -63,6 +64,8 @@ if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
 
 __all__ = ["DEFAULT_QUERY", "PAGES", "PAGE_CSP", "QueryPage", "html_page", "query_page_csp"]
+
+log = logging.getLogger("ipgraph.web.page")
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
@@ -258,7 +261,11 @@ def vocabulary_terms(kg: KnowledgeGraph) -> list[dict[str, str]]:
     [('prov:wasDerivedFrom', 'property'), ('skos:ConceptScheme', 'class')]
     """
     terms: dict[str, dict[str, str]] = {}
-    rows = [*kg.query(_TERMS_QUERY).rows, *kg.query(_USED_TERMS_QUERY).rows]
+    rows = list(kg.query(_TERMS_QUERY).rows)
+    try:
+        rows += kg.query(_USED_TERMS_QUERY).rows
+    except (QueryError, StoreError) as exc:  # a large remote store: the page opens all the same
+        log.warning("completion keeps the ipg: terms only: the used terms were not read (%s)", exc)
     for term, kind, label in rows:
         if not isinstance(term, URIRef):
             continue
