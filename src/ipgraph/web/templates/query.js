@@ -306,6 +306,7 @@ function reset() {
   booleanBox.hidden = true;
   graphView.hidden = true;
   network.hidden = false;
+  network.dataset.ready = "false"; // until this run's graph, if any, has settled
   graphText.hidden = true;
   notice.hidden = true;
   table.clear();
