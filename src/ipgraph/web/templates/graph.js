@@ -185,7 +185,10 @@ export async function drawGraph(target, triples, names, onSelect) {
       layout: { improvedLayout: nodes.length <= 150, randomSeed: 7 },
       physics: {
         solver: "barnesHut",
-        barnesHut: { gravitationalConstant: -4000, springLength: 140, avoidOverlap: 0.2 },
+        // a large graph spread wider, so that its labels overlap less once zoomed in
+        barnesHut: many
+          ? { gravitationalConstant: -12000, springLength: 220, centralGravity: 0.2, avoidOverlap: 0.6 }
+          : { gravitationalConstant: -4000, springLength: 140, avoidOverlap: 0.2 },
         stabilization: {
           enabled: true,
           updateInterval: 50,
