@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
     from ipgraph.extract import Draft
 
+# Fixture modules that test modules also import names from (``pytest_plugins``): their asserts
+# are rewritten only if pytest knows them before the first import.
+pytest.register_assert_rewrite("web_server", "virtuoso")
+
 
 @pytest.fixture(scope="session")
 def kg() -> ipgraph.KnowledgeGraph:

@@ -132,10 +132,8 @@ def workdir(tmp_path: Path) -> Path:
 def test_hostile_file_is_refused_in_memory(workdir: Path, name: str) -> None:
     before = tree(workdir)
     line = REFUSED[name][1]
-    started = time.monotonic()
-    result = ipgraph_cli(workdir, "info", "--data", name)
+    result = ipgraph_cli(workdir, "info", "--data", name)  # times out after TIME_LIMIT
     assert_refused(result, f"{name}:{line}:" if line else name)
-    assert time.monotonic() - started < TIME_LIMIT
     assert tree(workdir) == before
 
 

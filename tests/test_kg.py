@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,3 +168,59 @@ def test_load_without_bundled_data(write: Writer) -> None:
         bundled=False,
     )
     assert len(kg.graph) == 1
+
+
+# -- named queries as text ---------------------------------------------------------------------
+
+NAMED_PARAMS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "data" / "queries" / "params.json").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_PARAMS))
+def test_bind_named_text_answers_as_query_named(kg: ipgraph.KnowledgeGraph, name: str) -> None:
+    params = NAMED_PARAMS[name]
+    bound = kg.bind_named(name, params)
+    assert set(bound.bindings) == set(params)
+    assert "VALUES" in bound.text and bound.text != kg.named_queries()[name].text
+    ran, direct = kg.query(bound.text), kg.query_named(name, **params)
+    assert ran.kind == direct.kind
+    if ran.kind == "SELECT":
+        assert ran.rows == direct.rows and ran.rows
+    elif ran.kind == "ASK":
+        assert ran.boolean == direct.boolean
+    else:
+        assert isomorphic(ran.graph, direct.graph) and len(ran.graph)
+
+
+def test_bind_named_resolves_entities_and_binds_edited_text(kg: ipgraph.KnowledgeGraph) -> None:
+    bound = kg.bind_named("issued-together", {"a": "MOE", "b": "科技部"})
+    assert bound.bindings == {"a": ID["agency/moe"], "b": ID["agency/most"]}
+    edited = "SELECT ?other WHERE { ?entity ipg:issuedBy ?other }"
+    bound = kg.bind_named("connections", {"entity": "CNIPA"}, text=edited)
+    assert bound.text == (
+        f"SELECT ?other WHERE {{ VALUES ( ?entity ) {{ ( <{CNIPA}> ) }} "
+        "?entity ipg:issuedBy ?other }"
+    )
+
+
+def test_bind_named_without_parameters_leaves_the_text(kg: ipgraph.KnowledgeGraph) -> None:
+    bound = kg.bind_named("joint-documents")
+    assert bound.text == kg.named_queries()["joint-documents"].text
+    assert bound.bindings == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "error"),
+    [
+        ("no-such-query", {}, UsageError),
+        ("connections", {}, UsageError),  # a required parameter missing
+        ("connections", {"other": "1"}, UsageError),
+        ("connections", {"entity": "Ministry of Magic"}, EntityNotFound),
+    ],
+)
+def test_bind_named_refuses_what_it_cannot_bind(
+    kg: ipgraph.KnowledgeGraph, name: str, params: dict[str, str], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        kg.bind_named(name, params)

@@ -176,6 +176,51 @@ def test_why_agrees_on_oxigraph(kg: ipgraph.KnowledgeGraph, tmp_path: Any) -> No
         assert mine == theirs, ref
 
 
+def _view_links(view: Any) -> list[tuple[URIRef, URIRef, URIRef]]:
+    return [
+        (URIRef(e["from"]), URIRef(e["predicate"]), URIRef(e["to"]))
+        for e in view.edges
+        if not e["from"].startswith("_") and not e["to"].startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("view", ["overview", "CNIPA"])
+def test_statement_sources_of_a_view_are_those_why_gives_per_statement(
+    kg: ipgraph.KnowledgeGraph, view: str
+) -> None:
+    """The batched sources of every link of a view equal `why`, asked one statement at a time
+    (and a statement in no named graph, a derived link, has none)."""
+    from ipgraph.provenance import statement_sources
+
+    built = kg.view(max_nodes=None) if view == "overview" else kg.view(view, depth=1)
+    links = _view_links(built)
+    assert len(links) > 20
+    batched = statement_sources(kg, links)
+    for link in links:
+        statements = kg.why(*link)
+        expected = list(statements[0].sources) if statements else []
+        assert batched.get(link, []) == expected, link
+
+
+def test_statement_sources_by_lookup_and_by_query_agree(kg: ipgraph.KnowledgeGraph) -> None:
+    """A SPARQL server is asked by VALUES queries, a local store by quad lookups: same graphs."""
+    from ipgraph import provenance
+
+    links = _view_links(kg.view(max_nodes=None))
+    assert provenance._graphs_by_lookup(kg, links) == provenance._graphs_by_query(kg, links)
+
+
+def test_statement_sources_agree_on_oxigraph(kg: ipgraph.KnowledgeGraph, tmp_path: Any) -> None:
+    pytest.importorskip("pyoxigraph")
+    from ipgraph.provenance import statement_sources
+
+    ox = ipgraph.load(store=f"oxigraph:{tmp_path / 'db'}")
+    links = _view_links(kg.view("CNIPA", depth=1))
+    mine = {t: [s.graph for s in found] for t, found in statement_sources(kg, links).items()}
+    theirs = {t: [s.graph for s in found] for t, found in statement_sources(ox, links).items()}
+    assert mine == theirs and mine
+
+
 # -- timeline ------------------------------------------------------------------------------
 
 

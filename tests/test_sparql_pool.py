@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import ipgraph
+from bounded import returns_within
 from ipgraph.errors import QueryError, QuerySyntaxError, QueryTimeout, ResultTooLarge, UsageError
 from ipgraph.sparql.pool import QueryPool
 
@@ -122,13 +123,10 @@ def test_backtracking_regex_takes_long_without_the_pool(kg: ipgraph.KnowledgeGra
 
 def test_backtracking_regex_is_stopped_at_the_limit(pool: QueryPool[Any]) -> None:
     limit = 1.0
-    start = time.monotonic()
-    with pytest.raises(QueryTimeout, match="longer than 1 s"):
-        pool.run(ask, BACKTRACKING, timeout=limit)
-    assert time.monotonic() - start < 2 * limit + 1  # at the limit, not when the regex ends
-    start = time.monotonic()
-    assert pool.run(ask, "ASK { ?s ?p ?o }", timeout=10) is True
-    assert time.monotonic() - start < 3.0  # the other worker was warm: no minutes-long wait
+    with pytest.raises(QueryTimeout, match="longer than 1 s"):  # at the limit, not when the
+        returns_within(2 * limit + 1, pool.run, ask, BACKTRACKING, timeout=limit)  # regex ends
+    # the other worker was warm: no minutes-long wait
+    assert returns_within(3.0, pool.run, ask, "ASK { ?s ?p ?o }", timeout=10) is True
 
 
 def test_string_doubling_ends_with_a_memory_error(pool: QueryPool[Any]) -> None:
@@ -183,10 +181,8 @@ def test_waiting_for_a_worker_counts_against_the_limit(kg: ipgraph.KnowledgeGrap
         busy = threading.Thread(target=lambda: pool.run(sleep, 2, timeout=10))
         busy.start()
         time.sleep(0.2)
-        start = time.monotonic()
-        with pytest.raises(QueryTimeout, match="became free"):
-            pool.run(sleep, 0, timeout=0.5)
-        assert time.monotonic() - start < 3.0  # waiting counted against the limit
+        with pytest.raises(QueryTimeout, match="became free"):  # waiting counts against it
+            returns_within(3.0, pool.run, sleep, 0, timeout=0.5)
         busy.join()
 
 
@@ -238,6 +234,7 @@ def test_oxigraph_workers_open_the_store_read_only(tmp_path: Path) -> None:
 CLI_LIKE = textwrap.dedent(
     """
     import sys, time
+    sys.path.insert(0, "tests")  # where pytest finds the test modules' helpers (bounded)
     from ipgraph.sparql.pool import QueryPool
     import tests.test_sparql_pool as t
 
@@ -270,10 +267,8 @@ def test_ctrl_c_exits_promptly_and_leaves_no_workers() -> None:
         pids = [int(p) for p in line.split()]
         assert len(pids) >= 1
         time.sleep(0.3)  # the long call is running in a worker
-        start = time.monotonic()
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=10)
-        assert time.monotonic() - start < 5.0  # at once, not when the query would end
+        code = process.wait(timeout=5.0)  # at once, not when the query would end
         assert code == 130
         assert "Traceback" not in (process.stderr.read() if process.stderr else "")
         time.sleep(0.2)

@@ -274,8 +274,19 @@ def test_tooltips_format_values_by_datatype(kg: ipgraph.KnowledgeGraph) -> None:
     )
     node = next(n for n in outline.nodes if n["id"] in outline.meta["focus"])
     figures = [text for name, text in node["info"] if name == "figure"]
-    assert any(text.endswith("exactly 2035 (2021)") for text in figures), figures
+    assert any(text.endswith(": 2035 (2021)") for text in figures), figures
     assert not any("2,035" in text or "calendar year" in text for text in figures)
+    # Units read naturally, as `ipgraph show` reads them (one formatter for both).
+    assert any(text.endswith("350 billion yuan (2025)") for text in figures), figures
+    assert any("12 patents per 10,000 people (2025)" in text for text in figures), figures
+    everything = [t for n in kg.view(max_nodes=None).nodes for k, t in n["info"] if k == "figure"]
+    for clumsy in ("100 million yuan", "ordinal number", "(duration)", "exactly ", "peoples"):
+        assert not any(clumsy in text for text in everything), clumsy
+    # The document's dated, numbered and typed attributes, formatted by datatype.
+    rows = dict((name, text) for name, text in node["info"])
+    assert rows["date of publication"] == "2021-09-22"
+    assert rows["document number"] == "中发〔2021〕32号"
+    assert rows["valid"] == "2021 – 2035"
     amounts = [t for n in kg.view().nodes for name, t in n["info"] if name == "figure"]
     assert any(re.search(r"\d{1,3}(,\d{3})+", text) for text in amounts)  # 23,000
 
@@ -339,3 +350,30 @@ def test_links_carry_the_sources_of_their_statements(kg: ipgraph.KnowledgeGraph)
     assert sources and sources[0].startswith("inferred")  # general knowledge, not the chapter
     held_in = next(e for e in view.edges if e["predicate"].endswith("#heldIn"))
     assert any(value.startswith("stated") for key, value in held_in["info"] if key == "source")
+
+
+def test_expansion_and_agency_links_carry_sources(kg: ipgraph.KnowledgeGraph) -> None:
+    """Links added by expansion (the embedded reserve) and the agencies view's joint-work links
+    list the sources of the statements they stand for, like every other link."""
+    reserve = kg.view("MOE", depth=1).reserve["edges"]
+    assert reserve and all(any(k == "source" for k, _ in e["info"]) for e in reserve)
+    agencies = kg.view(agencies=True).edges
+    assert all(any(k == "source" for k, _ in e["info"]) for e in agencies)
+    # A co-issued document's link names where its issuers are stated.
+    issued = {
+        s.to_text()
+        for edge in agencies
+        for doc in kg.graph.subjects(IPG.issuedBy, URIRef(edge["from"]))
+        if (doc, IPG.issuedBy, URIRef(edge["to"])) in kg.graph
+        for st in kg.why(doc, "ipg:issuedBy", URIRef(edge["from"]))
+        for s in st.sources
+    }
+    listed = {t for edge in agencies for k, t in edge["info"] if k == "source"}
+    assert issued & listed
+
+
+def test_nodes_count_their_neighbours_for_fetching_more(kg: ipgraph.KnowledgeGraph) -> None:
+    view = kg.view("MOE", depth=1)
+    g = nx.Graph((e["from"], e["to"]) for e in kg.view(max_nodes=None).edges)
+    for node in [*view.nodes, *view.reserve["nodes"]]:
+        assert node["neighbours"] == (len(g[node["id"]]) if node["id"] in g else 0)

@@ -676,3 +676,56 @@ async def test_graph_views_are_served_read_only_when_built(
         assert (await http.post("/graphs/cnipa.html")).status_code == 405
     page = (await (await _client(create_app(kg, graphs_dir=tmp_path))).get("/")).text
     assert "not built yet" not in page
+
+
+# -- /views/expand: the neighbours a served graph view fetches ------------------------------
+
+
+async def test_expand_answers_neighbours_in_the_views_format(
+    client: httpx.AsyncClient, kg: ipgraph.KnowledgeGraph
+) -> None:
+    cnipa = str(kg.resolve("CNIPA"))
+    response = await client.get("/views/expand", params={"node": cnipa, "limit": "5"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["node"] == cnipa and len(body["nodes"]) == 5
+    assert body["neighbours"] > 5 and body["truncated"] is True
+    # The same node and link dicts as a page embeds (its reserve).
+    embedded = kg.view("CNIPA", depth=1)
+    assert set(body["nodes"][0]) == set(embedded.nodes[0]) - {"x", "y"}
+    assert set(body["edges"][0]) == set(embedded.edges[0])
+    projection = kg.projection()
+    around = {str(n) for n in nx_neighbours(projection, URIRef(cnipa))}
+    assert {n["id"] for n in body["nodes"]} <= around
+    for edge in body["edges"]:
+        assert {edge["from"], edge["to"]} <= around | {cnipa}
+        assert any(name == "source" for name, _ in edge["info"])
+    assert {n["group"] for n in body["nodes"]} <= {g["key"] for g in body["legend"]}
+    every = (await client.get("/views/expand", params={"node": cnipa, "limit": "500"})).json()
+    assert {n["id"] for n in every["nodes"]} == around and every["truncated"] is False
+
+
+def nx_neighbours(projection: Any, node: URIRef) -> set[Any]:
+    return {*projection.successors(node), *projection.predecessors(node)}
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "error"),
+    [
+        ({}, 400, "ProtocolError"),
+        ({"node": "CNIPA"}, 400, "ProtocolError"),  # an IRI, not a name
+        ({"node": "https://example.org/nothing"}, 404, "EntityNotFound"),
+        ({"node": "https://w3id.org/ipgraph/id/agency/cnipa", "limit": "0"}, 400, "UsageError"),
+        ({"node": "https://w3id.org/ipgraph/id/agency/cnipa", "limit": "501"}, 400, "UsageError"),
+        ({"node": "https://w3id.org/ipgraph/id/agency/cnipa", "limit": "-1"}, 400, None),
+        ({"node": "https://w3id.org/ipgraph/id/agency/cnipa", "depth": "3"}, 400, None),
+    ],
+)
+async def test_expand_refuses_bad_requests(
+    client: httpx.AsyncClient, params: dict[str, str], status: int, error: str | None
+) -> None:
+    assert_error(await client.get("/views/expand", params=params), status, error)
+
+
+async def test_expand_is_read_only(client: httpx.AsyncClient) -> None:
+    assert_error(await client.post("/views/expand", data={"node": "x"}), 405, "MethodNotAllowed")

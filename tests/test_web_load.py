@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,27 +20,10 @@ import httpx
 import pytest
 
 import ipgraph
-from web_server import Server, serve_process
+from web_server import AGENCIES, MAX_REQUEST_BYTES, Server
 
 pytestmark = pytest.mark.slow
-
-AGENCIES = (
-    "SELECT DISTINCT ?agency WHERE { ?agency a/rdfs:subClassOf* ipg:Agency } ORDER BY ?agency"
-)
-MAX_REQUEST_BYTES = 20_000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``ipgraph serve --port 0`` with a 20,000-byte request limit; stopped at the end."""
-    with serve_process(
-        tmp_path_factory.mktemp("load"),
-        "--timeout",
-        "5",
-        "--max-request-bytes",
-        str(MAX_REQUEST_BYTES),
-    ) as running:
-        yield running
+pytest_plugins = ["web_server"]  # the `server` fixture (tests/web_server.py)
 
 
 @dataclass(frozen=True)

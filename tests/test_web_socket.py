@@ -6,7 +6,6 @@ Everything stays on 127.0.0.1.
 from __future__ import annotations
 
 import urllib.error
-from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph
@@ -18,27 +17,10 @@ import ipgraph
 from ipgraph import data
 from ipgraph.loader import graph_name
 from ipgraph.vocab import ID
-from web_server import Server, serve_process
+from web_server import AGENCIES, Server
 
 pytestmark = pytest.mark.slow
-
-AGENCIES = (
-    "SELECT DISTINCT ?agency WHERE { ?agency a/rdfs:subClassOf* ipg:Agency } ORDER BY ?agency"
-)
-MAX_REQUEST_BYTES = 20_000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``ipgraph serve --port 0`` (a free port) in its own process; stopped at the end."""
-    with serve_process(
-        tmp_path_factory.mktemp("serve"),
-        "--timeout",
-        "5",
-        "--max-request-bytes",
-        str(MAX_REQUEST_BYTES),
-    ) as server:
-        yield server
+pytest_plugins = ["web_server"]  # the `server` fixture (tests/web_server.py)
 
 
 def wrapper(server: Server, query: str, return_format: str = JSON) -> SPARQLWrapper:

@@ -1,6 +1,7 @@
 """Running ``ipgraph`` endpoints for the socket tests, on free loopback ports: `running`
-(uvicorn in a thread, with the limits ``ipgraph serve`` sets) and `serve_process`
-(``ipgraph serve`` itself in a subprocess)."""
+(uvicorn in a thread, with the limits ``ipgraph serve`` sets), `serve_process` (``ipgraph
+serve`` itself in a subprocess) and the `server` fixture (``pytest_plugins = ["web_server"]``)
+that the tests of the served endpoint share."""
 
 from __future__ import annotations
 
@@ -16,10 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 
 from ipgraph.web.app import listen
 from ipgraph.web.transport import server_config
+
+AGENCIES = (
+    "SELECT DISTINCT ?agency WHERE { ?agency a/rdfs:subClassOf* ipg:Agency } ORDER BY ?agency"
+)
+"""A query every served test can check against ``kg.query``."""
+
+MAX_REQUEST_BYTES = 20_000
+"""The request size limit of the `server` fixture."""
 
 
 @contextmanager
@@ -79,6 +89,20 @@ def serve_process(folder: Path, *options: str) -> Iterator[Server]:
         except subprocess.TimeoutExpired:  # pragma: no cover - only if shutdown hangs
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``ipgraph serve --port 0`` in its own process, with a 5 s query time limit and a
+    `MAX_REQUEST_BYTES` request limit: one per test module, stopped at its end."""
+    with serve_process(
+        tmp_path_factory.mktemp("serve"),
+        "--timeout",
+        "5",
+        "--max-request-bytes",
+        str(MAX_REQUEST_BYTES),
+    ) as served:
+        yield served
 
 
 def _wait_for_url(log: Path, process: subprocess.Popen[bytes], limit: float = 60) -> str:

@@ -12,6 +12,8 @@ at the repository root (``ontology/``). Both are found the same way.
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from ipgraph.vocab import GRAPH
@@ -70,3 +72,32 @@ def bundled_files() -> list[Path]:
 def bundled_paths() -> frozenset[Path]:
     """The resolved paths of `bundled_files` (worked out once per process)."""
     return frozenset(path.resolve() for path in bundled_files())
+
+
+CACHE_ENV = "IPGRAPH_CACHE_DIR"
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The per-user folder for what ipgraph derives from its bundled data (the name index):
+    ``IPGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/ipgraph``, else ``~/.cache/ipgraph``; None
+    when there is no home folder. Not created here.
+
+    Args:
+        environ: the environment to read (default: ``os.environ``).
+
+    >>> cache_dir({"IPGRAPH_CACHE_DIR": "/srv/cache"})
+    PosixPath('/srv/cache')
+    >>> cache_dir({"XDG_CACHE_HOME": "/home/u/.cache"})
+    PosixPath('/home/u/.cache/ipgraph')
+    """
+    env = os.environ if environ is None else environ
+    explicit = env.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = env.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
+        return Path(xdg) / "ipgraph"
+    try:
+        return Path.home() / ".cache" / "ipgraph"
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry: no cache, not an error
+        return None

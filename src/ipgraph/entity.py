@@ -12,8 +12,10 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -75,11 +77,17 @@ class Figure:
         ('more than 23,000 transactions (2021)', 'more than 1 year (2021)')
         >>> str(fig("2035", "calendar year")), str(fig("40", "percent"))
         ('more than 2035 (2021)', 'more than 40 percent (2021)')
+        >>> str(fig("3500", "100 million yuan")), str(fig("12", "patents per 10,000 people"))
+        ('more than 350 billion yuan (2021)', 'more than 12 patents per 10,000 people (2021)')
+        >>> str(fig("14", "ordinal number")), str(fig("3765.2", "100 million yuan"))
+        ('more than 14th (2021)', 'more than 376.52 billion yuan (2021)')
         """
         number, unit = _number(self.value), self.unit or self.measure or ""
         if self.unit is not None:
             number, unit = _with_unit(self.value, number, self.unit)
-        parts = [self.qualifier or "", number, unit]
+        # "exactly" is what a figure without a qualifier means: it adds nothing to read
+        qualifier = "" if self.qualifier == "exactly" else self.qualifier or ""
+        parts = [qualifier, number, unit]
         text = " ".join(p for p in parts if p)
         return f"{text} ({self.period})" if self.period else text
 
@@ -303,22 +311,51 @@ def _number(value: Literal | None) -> str:
     return str(python)
 
 
-_BARE_UNITS = {"calendar year": "", "ordinal number": ""}  # the number says it all: 2035
+_BARE_UNITS = {"calendar year": ""}  # the number says it all: 2035
 _UNCOUNTED = {"percent", "times", "%"}
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_SCALED = re.compile(r"^(\d[\d,]*)(?: (thousand|million|billion))? (\S.*)$")
 
 
 def _with_unit(value: Literal | None, number: str, unit: str) -> tuple[str, str]:
-    """The number and its unit in agreement: '1 year', '23,000 transactions', '2035'."""
+    """The number and its unit in agreement: '1 year', '23,000 transactions', '2035',
+    '14th', '350 billion yuan' (for 3,500 of the unit '100 million yuan')."""
     name = unit.split(" (")[0].strip()  # "year (duration)" -> "year"
     if name in _BARE_UNITS:
         return number.replace(",", ""), _BARE_UNITS[name]
-    if name in _UNCOUNTED or not name.isascii():
-        return number, name
     python = value.toPython() if value is not None else None
+    if name == "ordinal number" and isinstance(python, (int, Decimal)) and python == int(python):
+        return _ordinal(int(python)), ""
+    scaled = _SCALED.match(name)
+    if scaled and isinstance(python, (int, float, Decimal)) and not isinstance(python, bool):
+        factor = int(scaled.group(1).replace(",", "")) * _SCALES.get(scaled.group(2) or "", 1)
+        return _in_words(Decimal(str(python)) * factor), scaled.group(3)
+    if name in _UNCOUNTED or not name.isascii() or " per " in name or name.endswith("yuan"):
+        return number, name
     one = python is not None and not isinstance(python, str) and python == 1
     if one:
         return number, name
     return number, " or ".join(_plural(part) for part in name.split(" or "))
+
+
+def _ordinal(n: int) -> str:
+    """14 -> '14th', 22 -> '22nd', 11 -> '11th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _in_words(amount: Decimal) -> str:
+    """An amount in the largest scale word it reaches: 350000000000 -> '350 billion'."""
+    for word, size in sorted(_SCALES.items(), key=lambda item: -item[1]):
+        if size >= 10**6 and abs(amount) >= size:
+            return f"{_plain(amount / size)} {word}"
+    return _plain(amount)
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal with thousands separators and no trailing zeros: 376.520 -> '376.52'."""
+    number = number.normalize()
+    return f"{int(number):,}" if number == number.to_integral() else f"{number:,f}"
 
 
 def _plural(noun: str) -> str:

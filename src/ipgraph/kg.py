@@ -11,13 +11,14 @@ True
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Identifier
 
 from ipgraph import data, formats
 from ipgraph.entity import Entity, summarize
@@ -35,7 +36,7 @@ from ipgraph.sparql.named import NamedQuery, named_bindings, named_queries, name
 from ipgraph.sparql.pool import DEFAULT_MEMORY_MB, QueryPool
 from ipgraph.sparql.result import QueryResult
 from ipgraph.sparql.run import run_query
-from ipgraph.sparql.scan import QueryKind, scan_query
+from ipgraph.sparql.scan import QueryKind, inject_values, scan_query
 from ipgraph.store import Store, open_store
 from ipgraph.store.namesearch import Names
 from ipgraph.terms import subclasses
@@ -46,6 +47,20 @@ if TYPE_CHECKING:
     pass
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A named query's text with its parameters bound (`KnowledgeGraph.bind_named`).
+
+    Attributes:
+        text: the query, the bound parameters in a ``VALUES`` block at the start of its
+            WHERE clause (unchanged when none is bound).
+        bindings: parameter name → the term it is bound to.
+    """
+
+    text: str
+    bindings: dict[str, Identifier]
 
 
 @dataclass(frozen=True)
@@ -467,6 +482,38 @@ class KnowledgeGraph(NameMethods, PathMethods, SourceMethods, ViewMethods):
         named = named_query(name)
         values = named_bindings(named, bindings, self.resolve, self.store.prefixes())
         return self.query(named.text, timeout=timeout, max_rows=max_rows, **values)
+
+    def bind_named(
+        self, name: str, params: Mapping[str, Any] | None = None, *, text: str | None = None
+    ) -> BoundQuery:
+        """One of the named queries as text, its parameters bound by a ``VALUES`` block: the
+        query `query_named` runs, to read, edit, or send to any SPARQL endpoint.
+
+        Values are read as `query_named` reads them (an ``entity`` takes a label, acronym,
+        CURIE or IRI); an optional parameter left out stays unbound.
+
+        Args:
+            name: the named query (see `named_queries`).
+            params: parameter name → value.
+            text: the query's text as edited (default: the named query's own); its
+                parameters are still those ``name`` declares.
+
+        Raises:
+            UsageError: no such query, an unknown parameter, or a required one missing.
+            EntityNotFound: an ``entity`` value names nothing in the graph.
+            QuerySyntaxError: ``text`` has no WHERE clause to bind in.
+
+        >>> import ipgraph
+        >>> bound = ipgraph.load().bind_named("connections", {"entity": "CNIPA"})
+        >>> bound.bindings["entity"].n3()
+        '<https://w3id.org/ipgraph/id/agency/cnipa>'
+        >>> "VALUES ( ?entity ) { ( <https://w3id.org/ipgraph/id/agency/cnipa> ) }" in bound.text
+        True
+        """
+        named = named_query(name)
+        terms = named_bindings(named, params or {}, self.resolve, self.store.prefixes())
+        source = named.text if text is None else text
+        return BoundQuery(inject_values(source, terms) if terms else source, terms)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.graph)} triples, store={self.store.kind}>"

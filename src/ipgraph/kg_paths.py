@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from ipgraph.graph import results as graph_results
+    from ipgraph.graph.search import LocalSearch
     from ipgraph.refs import References
     from ipgraph.store.base import Store
 
@@ -110,23 +111,60 @@ class PathMethods:
         财政部 ←合作单位— ... —发起单位→ 国家知识产权局
         """
         from ipgraph.graph import paths as graph_paths
-        from ipgraph.graph.projection import build_projection, normalize_include
-        from ipgraph.graph.search import local_graph
 
         start, end = self.resolve(a), self.resolve(b)
-        if self.store.persistent and not via and not avoid:
-            # A large or remote store: search from both ends by store lookups and project
-            # only what the search read (see ipgraph.graph.search).
-            groups = normalize_include(include)
-            ball = local_graph(self.store, start, end, groups)
-            if ball is not None:
-                G = build_projection(ball, groups)
-                if start in G and end in G:
-                    with contextlib.suppress(NoPath):  # the full projection words the error
-                        return graph_paths.shortest_path(G, start, end)
+        if self.store.persistent:
+            found = self._path_by_lookups(start, end, via, avoid, include)
+            if found is not None:
+                return found
         G = self.projection(include)
         start, end = self.refs.endpoint(G, start), self.refs.endpoint(G, end)
         return graph_paths.shortest_path(G, start, end, self.refs.constraints(G, via, avoid))
+
+    def _path_by_lookups(
+        self,
+        start: URIRef,
+        end: URIRef,
+        via: Iterable[str | URIRef] | str | None,
+        avoid: Iterable[str | URIRef] | str | None,
+        include: Iterable[str] | str,
+    ) -> graph_results.Path | None:
+        """`path` on a large or remote store: search from both ends by store lookups under
+        the constraints and project only what the search read (`ipgraph.graph.search`).
+        None when the search stopped at its depth bound: the whole projection then decides."""
+        from ipgraph.graph import paths as graph_paths
+        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.search import LocalSearch
+
+        groups = normalize_include(include)
+        search = LocalSearch(self.store, groups)
+        start, end = self._entity(search, start, groups), self._entity(search, end, groups)
+        entity = lambda ref: self._entity(search, self.resolve(ref), groups)  # noqa: E731
+        rules = self.refs.constraints_by(search.term_kind, entity, via, avoid)
+        search.constrain(rules)
+        ball = search.path(start, end)
+        if ball is not None:
+            G = build_projection(ball, groups)
+            with contextlib.suppress(NoPath):  # cannot happen: the search found this path
+                return graph_paths.shortest_path(G, start, end, rules)
+        if search.exhausted:
+            # No path at any length: the two ends (with one relation each, when they have
+            # one, for the message that names an end without relations) word the error.
+            G = build_projection(search.described([start, end], linked=True), groups)
+            return graph_paths.shortest_path(G, start, end, rules)  # raises NoPath
+        return None
+
+    def _entity(self, search: LocalSearch, iri: URIRef, groups: tuple[str, ...]) -> URIRef:
+        """``iri`` when it is an entity of the projection (asked by ``search``, a
+        `LocalSearch`), else the `UsageError` of `References.endpoint` (which group would add
+        it), from the projection of its own triples alone."""
+        from ipgraph.graph.projection import INCLUDE_GROUPS, build_projection
+        from ipgraph.graph.search import local_neighborhood
+
+        if search.is_entity(iri):
+            return iri
+        own = local_neighborhood(self.store, iri, 0, INCLUDE_GROUPS) or Graph()
+        return self.refs.endpoint(build_projection(own, groups), iri)
 
     def paths(
         self,
@@ -220,15 +258,32 @@ class PathMethods:
         True
         """
         from ipgraph.graph import paths as graph_paths
+        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.search import LocalSearch
 
-        G, center = self.neighborhood_graph(a, depth, include, local=not avoid)
+        if not avoid or not self.store.persistent:
+            G, center = self.neighborhood_graph(a, depth, include)
+            rules = self.refs.constraints(G, avoid=avoid)
+        else:
+            # A large or remote store: walk out by lookups, skipping what is avoided.
+            if depth < 1:
+                raise UsageError(f"depth must be 1 or more, not {depth}")
+            groups = normalize_include(include)
+            search = LocalSearch(self.store, groups)
+            center = self._entity(search, self.resolve(a), groups)
+            rules = self.refs.constraints_by(
+                search.term_kind,
+                lambda ref: self._entity(search, self.resolve(ref), groups),
+                avoid=avoid,
+            )
+            search.constrain(rules)
+            ball = search.neighborhood(center, depth)
+            G = build_projection(ball or Graph(), groups)
         classes = self.refs.constraints(G, via=types)
         if classes.via_predicates:
             raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
         wanted = classes.via_types
-        return graph_paths.neighbors(
-            G, center, depth, wanted, self.refs.constraints(G, avoid=avoid)
-        )
+        return graph_paths.neighbors(G, center, depth, wanted, rules)
 
     def neighborhood_graph(
         self,

@@ -200,16 +200,46 @@ class References:
         """
         from ipgraph.graph import paths  # networkx: loaded on first use
 
+        return self.constraints_by(
+            lambda iri: paths.term_kind(G, iri), lambda ref: self.endpoint(G, ref), via, avoid
+        )
+
+    def constraints_by(
+        self,
+        kind: Callable[[URIRef], str | None],
+        entity: Callable[[str | URIRef], URIRef],
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+    ) -> Constraints:
+        """`constraints` without a projection: ``kind`` says whether an IRI is a ``"class"``
+        or a ``"predicate"`` of the projection (or None), ``entity`` resolves a reference to
+        an entity of the projection or raises (a search by store lookups supplies both, see
+        `ipgraph.graph.search.LocalSearch`).
+
+        Raises:
+            UsageError: as `constraints`.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> kinds = {kg.expand("ipg:Agency"): "class"}
+        >>> rules = kg.refs.constraints_by(kinds.get, kg.resolve, "Agency", avoid="CNIPA")
+        >>> rules.text
+        'through Agency, avoiding China National Intellectual Property Administration'
+        """
+        from ipgraph.graph import paths  # networkx: loaded on first use
+
         return paths.constraints(
-            via=[self._term(G, ref, entities=False) for ref in as_list(via)],
-            avoid=[self._term(G, ref, entities=True) for ref in as_list(avoid)],
+            via=[self._term(kind, entity, ref, entities=False) for ref in as_list(via)],
+            avoid=[self._term(kind, entity, ref, entities=True) for ref in as_list(avoid)],
         )
 
     def _term(
-        self, G: nx.MultiDiGraph, ref: str | URIRef, entities: bool
+        self,
+        kind_of: Callable[[URIRef], str | None],
+        entity: Callable[[str | URIRef], URIRef],
+        ref: str | URIRef,
+        entities: bool,
     ) -> tuple[str, URIRef, str]:
-        from ipgraph.graph import paths  # networkx: loaded on first use
-
         candidates: list[URIRef] = []
         if isinstance(ref, URIRef):
             candidates.append(ref)
@@ -221,11 +251,11 @@ class References:
             elif text:
                 candidates.append(URIRef(str(PREFIXES["ipg"]) + text))
         for iri in candidates:
-            kind = paths.term_kind(G, iri)
+            kind = kind_of(iri)
             if kind is not None:
                 return kind, iri, self.label(iri)
         if entities:
-            iri = self.endpoint(G, ref)
+            iri = entity(ref)
             return "entity", iri, self.label(iri)
         raise UsageError(
             f"{ref!r} is neither a class nor a relation of the graph; use a class such as "

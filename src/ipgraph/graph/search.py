@@ -3,12 +3,17 @@
 `local_graph` walks from both ends of a path with one lookup query per step and returns the few
 triples of one shortest path, ready for `build_projection`: the same answer a search over the
 full projection gives, at a cost that grows with the path's neighbourhood, not the store.
+`LocalSearch` is the search itself, also under the `Constraints` of ``--via`` / ``--avoid``
+(which it checks in its queries, as `ipgraph.graph.paths` checks them on the projection), and
+tells classes, relations and entities apart by lookups (`LocalSearch.term_kind`).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -18,7 +23,12 @@ from ipgraph.graph.projection import INCLUDE_GROUPS
 from ipgraph.store.base import Store
 from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
 
-__all__ = ["local_graph", "local_neighborhood"]
+if TYPE_CHECKING:
+    from ipgraph.graph.paths import Constraints
+
+__all__ = ["LocalSearch", "local_graph", "local_neighborhood"]
+
+_NOT_IRI = re.compile(r'[\s<>"{}|\\^`]')  # what an IRI in a query may not hold
 
 
 def local_graph(
@@ -56,9 +66,7 @@ def local_graph(
     >>> sorted((str(s), str(o)) for s, _, o in ball if str(s) != "urn:c")
     [('urn:a', 'urn:b'), ('urn:b', 'urn:c')]
     """
-    search = _PathSearch(store, include)
-    nodes = search.shortest(str(source), str(target), max_depth)
-    return None if nodes is None else search.ball(nodes)
+    return LocalSearch(store, include).path(source, target, max_depth)
 
 
 def local_neighborhood(
@@ -83,39 +91,47 @@ def local_neighborhood(
     >>> sorted((str(u), str(v)) for u, v in G.edges())
     [('urn:a', 'urn:b')]
     """
-    search = _PathSearch(store, include)
-    start = str(center)
-    if search.entities({start}) != {start}:
-        return None
-    seen = {start}
-    level = [start]
-    for _ in range(depth):
-        reached = [m for m in sorted(search.neighbors(level)) if m not in seen] if level else []
-        level = sorted(search.entities(reached))
-        seen.update(level)
-    return search.among(sorted(seen))
+    return LocalSearch(store, include).neighborhood(center, depth)
 
 
-class _PathSearch:
-    """The bidirectional search behind `local_graph`, with the projection's rules as SPARQL.
+class LocalSearch:
+    """Searches of one store by lookups, with the projection's rules (and ``rules``) as SPARQL.
 
     Nodes are IRIs as plain strings. A frontier is checked (is each node an entity of the
-    projection?) just before it is expanded, so the last and largest level is never checked
-    in full: only its meeting points are. On Oxigraph every query runs in pyoxigraph and only
-    the IRIs are read from its results; on other stores through `Store.query`, in chunks.
+    projection, allowed by the constraints?) just before it is expanded, so the last and
+    largest level is never checked in full: only its meeting points are. On Oxigraph every
+    query runs in pyoxigraph and only the IRIs are read from its results; on other stores
+    through `Store.query`, in chunks.
+
+    Args:
+        store: the store to read.
+        include: the ``include`` groups of the projection (``observations``, ``provenance``).
+        rules: what a walk may pass through (`ipgraph.graph.paths.Constraints`); the ends of
+            a path and the centre of a neighbourhood are always allowed, as on the projection.
+
+    >>> import ipgraph
+    >>> kg = ipgraph.load()
+    >>> search = LocalSearch(kg.store)
+    >>> search.term_kind(kg.expand("ipg:Agency")), search.term_kind(kg.expand("ipg:issuedBy"))
+    ('class', 'predicate')
+    >>> search.is_entity(kg.resolve("CNIPA")), search.is_entity(kg.expand("ipg:Agency"))
+    (True, False)
     """
 
-    def __init__(self, store: Store, include: Iterable[str]) -> None:
+    def __init__(
+        self, store: Store, include: Iterable[str] = (), rules: Constraints | None = None
+    ) -> None:
         self.store = store
         self.chunk = store.values_chunk  # 0: one query per step
         self.namespaces = VOCABULARY_NAMESPACES
+        self.exhausted = False  # set by `path`: the search ran out of nodes (no path at all)
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
         excluded.update(self._subclasses(roots))
         schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
-        self.skip = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
+        self.walkable = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
         # An entity of the projection (see build_projection): a subject, not a class, not a
         # schema term, not used as a predicate between IRIs, not of an excluded type.
         self.entity = (
@@ -127,6 +143,31 @@ class _PathSearch:
             f"FILTER NOT EXISTS {{ VALUES ?s0 {{ {schema} }} ?x0 ?s0 ?m }} "
             "FILTER NOT EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }"
         )
+        self.skip = self.walkable
+        self.allowed = ""  # the node constraints, as filters on ?m
+        if rules is not None:
+            self.constrain(rules)
+
+    def constrain(self, rules: Constraints) -> None:
+        """From now on walk only where ``rules`` allow (as `ipgraph.graph.paths` walks the
+        projection): replaces any constraints given before."""
+        self.skip = self.walkable
+        if rules.via_predicates:
+            self.skip += f" && ?p IN ({_listed(rules.via_predicates)})"
+        if rules.avoid_predicates:
+            self.skip += f" && ?p NOT IN ({_listed(rules.avoid_predicates)})"
+        filters = []
+        if rules.avoid_nodes:
+            filters.append(f"FILTER(?m NOT IN ({_listed(rules.avoid_nodes)}))")
+        # A node's classes are its types and their superclasses: the classes named and their
+        # subclasses are the types that match (projection: `superclasses`).
+        if rules.avoid_types:
+            avoided = _iris(sorted(self._subclasses(sorted(rules.avoid_types))))
+            filters.append(f"FILTER NOT EXISTS {{ VALUES ?t1 {{ {avoided} }} ?m a ?t1 }}")
+        if rules.via_types:
+            wanted = _iris(sorted(self._subclasses(sorted(rules.via_types))))
+            filters.append(f"FILTER EXISTS {{ VALUES ?t2 {{ {wanted} }} ?m a ?t2 }}")
+        self.allowed = " ".join(filters)
 
     # -- queries --------------------------------------------------------------------------
 
@@ -138,7 +179,7 @@ class _PathSearch:
         while level:
             rows = self._rows(
                 f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {_iris(level)} }} "
-                f"?c <{RDFS.subClassOf}> ?root }}"
+                f"?c <{RDFS.subClassOf}> ?root FILTER(isIRI(?c)) }}"
             )
             level = sorted({row[0] for row in rows} - found)
             found.update(level)
@@ -154,14 +195,98 @@ class _PathSearch:
         for start in range(0, len(nodes), size):
             yield _iris(nodes[start : start + size])
 
-    def entities(self, nodes: Iterable[str]) -> set[str]:
-        """Those of ``nodes`` that are entities of the projection."""
+    def entities(self, nodes: Iterable[str], allowed: bool = True) -> set[str]:
+        """Those of ``nodes`` that are entities of the projection (and, with ``allowed``, that
+        the constraints let a walk pass through)."""
         wanted = sorted({n for n in nodes if not n.startswith(self.namespaces)})
+        rules = self.allowed if allowed else ""
         return {
             row[0]
             for values in self._chunks(wanted)
-            for row in self._rows(f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} {self.entity} }}")
+            for row in self._rows(
+                f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} {self.entity} {rules} }}"
+            )
         }
+
+    def _is_entity(self, var: str) -> str:
+        """Filters that keep ``?var`` only when it is an entity of the projection."""
+        outside = "".join(f' FILTER(!STRSTARTS(STR(?{var}), "{ns}"))' for ns in self.namespaces)
+        return self.entity.replace("?m", f"?{var}") + outside
+
+    def is_entity(self, iri: URIRef) -> bool:
+        """Is ``iri`` an entity of the projection (a node `build_projection` keeps)?"""
+        return not _NOT_IRI.search(iri) and bool(self.entities([str(iri)], allowed=False))
+
+    def term_kind(self, iri: URIRef) -> str | None:
+        """``"class"`` or ``"predicate"`` when ``iri`` is one in the projection, else None
+        (`ipgraph.graph.paths.term_kind` on the projection, by two bounded lookups).
+
+        A class is a type of something or a term of ``rdfs:subClassOf``; a predicate links
+        two entities of the projection.
+        """
+        if _NOT_IRI.search(iri):
+            return None  # a name read as a local name ("Ministry of Finance"): no term
+        term = f"<{iri}>"
+        if self._rows(
+            f"SELECT ?x WHERE {{ {{ ?x <{RDF.type}> {term} FILTER(isIRI(?x)) }} UNION "
+            f"{{ {term} <{RDFS.subClassOf}> ?x FILTER(isIRI(?x)) }} UNION "
+            f"{{ ?x <{RDFS.subClassOf}> {term} FILTER(isIRI(?x)) }} }} LIMIT 1"
+        ):
+            return "class"
+        if iri == RDF.type or iri in SCHEMA_PREDICATES:
+            return None
+        ends = self._is_entity("s") + " " + self._is_entity("o")
+        if self._rows(f"SELECT ?s WHERE {{ ?s {term} ?o FILTER(isIRI(?o)) {ends} }} LIMIT 1"):
+            return "predicate"
+        return None
+
+    def path(self, source: URIRef, target: URIRef, max_depth: int = 12) -> Graph | None:
+        """The triples of one shortest allowed path between two entities, described (see
+        `local_graph`); None when there is none within ``max_depth`` hops (`exhausted` then
+        says whether the search ran out of nodes to visit: no path at any length)."""
+        self.exhausted = False
+        nodes = self.shortest(str(source), str(target), max_depth)
+        return None if nodes is None else self.ball(nodes)
+
+    def neighborhood(self, center: URIRef, depth: int = 1) -> Graph | None:
+        """The allowed entities within ``depth`` hops of ``center`` and every walkable triple
+        among them, described (see `local_neighborhood`); None when ``center`` is not an
+        entity of the projection."""
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None
+        seen = {start}
+        level = [start]
+        for _ in range(depth):
+            reached = [m for m in sorted(self.neighbors(level)) if m not in seen] if level else []
+            level = sorted(self.entities(reached))
+            seen.update(level)
+        return self.among(sorted(seen))
+
+    def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
+        """Just ``nodes``, with their types and labels and the vocabulary: enough to project
+        them and word a message about them. With ``linked``, also one walkable triple from
+        each node to another entity when it has one (so a node of the projection has a
+        degree exactly when it has relations)."""
+        out = Graph()
+        members = [str(n) for n in nodes]
+        if linked:
+            for node in list(members):
+                for text in (
+                    f"SELECT ?m ?p WHERE {{ <{node}> ?p ?m FILTER(isIRI(?m) && {self.skip}) ",
+                    f"SELECT ?m ?p WHERE {{ ?m ?p <{node}> FILTER(isIRI(?m) && {self.skip}) ",
+                ):
+                    rows = self._rows(
+                        f"{text} FILTER(?m != <{node}>) {self._is_entity('m')} {self.allowed} }}"
+                        " LIMIT 1"
+                    )
+                    if rows:
+                        (m, p), forward = rows[0], text.startswith("SELECT ?m ?p WHERE { <")
+                        s, o = (node, m) if forward else (m, node)
+                        out.add((URIRef(s), URIRef(p), URIRef(o)))
+                        members.append(m)
+                        break
+        return self._described(out, members)
 
     def neighbors(self, nodes: Sequence[str]) -> set[str]:
         """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
@@ -194,7 +319,7 @@ class _PathSearch:
 
     def shortest(self, source: str, target: str, max_depth: int) -> list[str] | None:
         """The nodes of one shortest path from ``source`` to ``target``, or None."""
-        if self.entities({source, target}) != {source, target}:
+        if self.entities({source, target}, allowed=False) != {source, target}:
             return None  # not entities: the full projection words the error
         if source == target:
             return [source]
@@ -207,6 +332,7 @@ class _PathSearch:
         known = {source, target}  # nodes checked to be entities
         for _ in range(max_depth):
             if not frontiers[0] or not frontiers[1]:
+                self.exhausted = True
                 return None
             side = self._cheaper(frontiers, degrees)
             mine, other = dist[side], dist[1 - side]
@@ -317,3 +443,8 @@ class _PathSearch:
 
 def _iris(nodes: Iterable[str | URIRef]) -> str:
     return " ".join(f"<{n}>" for n in nodes)
+
+
+def _listed(nodes: Iterable[str | URIRef]) -> str:
+    """IRIs as the comma-separated list of ``IN (...)``, sorted (the same query each run)."""
+    return ", ".join(f"<{n}>" for n in sorted(nodes))

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 from rdflib import Dataset, Graph, URIRef
@@ -18,10 +19,12 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
+from ipgraph import data
 from ipgraph.errors import UsageError
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
-from ipgraph.store.base import Graphs, Store, Triple
+from ipgraph.store.base import Graphs, LoadedGraph, Progress, Store, Triple
+from ipgraph.store.namecache import GRAPH, cached_index, content_key
 from ipgraph.store.namerecords import name_records
 from ipgraph.store.names import NameIndex
 from ipgraph.store.namesearch import TYPE_WEIGHTS, IndexNames, Names
@@ -46,11 +49,36 @@ class MemoryStore(Store):
         super().__init__(
             self.graph if isinstance(self.graph, Dataset) else Dataset(default_union=True)
         )
+        # What the data came from, for the cached name index of the bundled files: the files
+        # loaded, and whether any data came otherwise (a given graph, `replace_graphs`).
+        self._files: set[Path] = set()
+        self._loading = False
+        self._other_data = dataset is not None and len(dataset) > 0
 
     def __len__(self) -> int:
         return len(self.graph)
 
+    def load_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        only_changed: bool = False,
+        progress: Progress | None = None,
+    ) -> list[LoadedGraph]:
+        self._loading = True
+        try:
+            loaded = super().load_files(paths, only_changed=only_changed, progress=progress)
+        except BaseException:
+            self._other_data = True  # perhaps part-loaded: never taken for the bundled data
+            raise
+        finally:
+            self._loading = False
+        self._files.update(Path(p).resolve() for p in paths)
+        return loaded
+
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        if not self._loading:
+            self._other_data = True
         for name, graph in graphs.items():
             self.dataset.remove_graph(name)
             target = self.dataset.graph(name)
@@ -59,11 +87,35 @@ class MemoryStore(Store):
         self._names = None  # the name index follows the data: rebuilt on next use
 
     def names(self) -> Names:
+        """The name index (see `Store.names`): for exactly the bundled files, the one kept in
+        the per-user cache (`ipgraph.store.namecache`), built there on first use; for any other
+        data, or when the cache cannot serve, built in memory."""
         if self._names is None:
-            index = NameIndex.open(None, type_weights=TYPE_WEIGHTS)
-            index.replace_graph("urn:ipgraph:names", name_records(self.graph))
+            index = self._bundled_index() if self.holds_only_bundled() else None
+            if index is None:
+                index = NameIndex.open(None, type_weights=TYPE_WEIGHTS)
+                index.replace_graph(GRAPH, name_records(self.graph))
             self._names = IndexNames(index, self)
         return self._names
+
+    def holds_only_bundled(self) -> bool:
+        """Whether the data is ipgraph's bundled files, all of them and nothing else.
+
+        >>> store = MemoryStore()
+        >>> _ = store.load_files(data.bundled_files())
+        >>> store.holds_only_bundled()
+        True
+        """
+        return not self._other_data and self._files == data.bundled_paths()
+
+    def _bundled_index(self) -> NameIndex | None:
+        try:
+            key = content_key(data.bundled_files())
+        except OSError:
+            return None
+        return cached_index(
+            data.cache_dir(), key, lambda: name_records(self.graph), type_weights=TYPE_WEIGHTS
+        )
 
     def execute(
         self,

@@ -23,11 +23,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from ipgraph.entity import passage
 from ipgraph.errors import UsageError
+from ipgraph.views.describe import add_link_sources, describe_node, short_label
+from ipgraph.views.expand import count_neighbours, neighbours
 from ipgraph.views.layout import force_layout, path_layout
 from ipgraph.views.model import (
     DEFAULT_MAX_NODES,
@@ -38,7 +39,7 @@ from ipgraph.views.model import (
     ViewSpec,
     group_of,
 )
-from ipgraph.views.text import figure_text, format_literal
+from ipgraph.views.text import format_literal
 from ipgraph.vocab import IPG
 
 if TYPE_CHECKING:
@@ -57,12 +58,8 @@ __all__ = [
 
 # Who runs a program jointly (the agency collaboration network).
 _PROGRAM_ROLES = (IPG.launchedBy, IPG.organizedBy, IPG.carriedOutBy, IPG.inCooperationWith)
-_MAX_FIGURES = 6
-_MAX_SOURCES = 4
 _MAX_PATHS = 20
 _JOINT_WIDTH = 2.0  # agencies view: line width per joint document or program
-RESERVE_LIMIT = 200
-"""Nodes one link away from a view, embedded in its page for double-click expansion."""
 
 
 # -- building views -------------------------------------------------------------------------
@@ -134,12 +131,20 @@ class _Builder:
         self.focus: list[str] = []
         self.extra_info: dict[str, list[list[str]]] = defaultdict(list)
         self.notices: list[str] = []
+        self.behind: dict[
+            str, list[tuple[URIRef, URIRef, URIRef]]
+        ] = {}  # derived link's statements
+        # Nodes are described (types, figures, sources) only once the cap has chosen them:
+        # an overview of thousands of entities keeps a few hundred.
+        self._pending: dict[str, tuple[Node, list[Node] | None]] = {}
 
     def node(self, iri: Node, types: Iterable[Node] | None = None) -> str:
         """Add a node for ``iri`` (once) and return its id."""
         key = str(iri)
         if key not in self.nodes:
-            self.nodes[key] = self._describe(iri, types)
+            label = self.kg.label(iri) if isinstance(iri, URIRef) else str(iri)
+            self.nodes[key] = {"id": key, "label": label}
+            self._pending[key] = (iri, None if types is None else list(types))
         return key
 
     def edge(
@@ -186,65 +191,6 @@ class _Builder:
             k: e for k, e in self.edges.items() if e["from"] in self.nodes and e["to"] in self.nodes
         }
 
-    def _describe(self, iri: Node, types: Iterable[Node] | None) -> dict[str, Any]:
-        graph, kg = self.graph, self.kg
-        node_types = list(types if types is not None else graph.objects(iri, RDF.type))
-        label = kg.label(iri) if isinstance(iri, URIRef) else str(iri)
-        zh = _first_lang(graph, iri, "zh")
-        alt = sorted({str(v) for v in graph.objects(iri, SKOS.altLabel)})
-        group = group_of(kg, node_types)
-        type_names = sorted({kg.label(t) for t in node_types if isinstance(t, URIRef)})
-        type_names_zh = sorted(
-            {kg.label(t, lang="zh") for t in node_types if isinstance(t, URIRef)} - set(type_names)
-        )
-        info: list[list[str]] = []
-        if type_names:
-            info.append(["type", " · ".join([*type_names, *type_names_zh])])
-        info.append(["English", label])
-        if zh:
-            info.append(["中文", zh])
-        if alt:
-            info.append(["also", ", ".join(alt)])
-        figures = [obs for obs in graph.subjects(IPG.about, iri) if isinstance(obs, URIRef)]
-        if (iri, RDF.type, IPG.Observation) in graph and isinstance(iri, URIRef):
-            figures.insert(0, iri)
-        for obs in sorted(figures)[:_MAX_FIGURES]:
-            text = figure_text(graph, obs, kg.label)
-            info.append(["figure", f"{kg.label(obs)}: {text}" if obs != iri else text])
-        if len(figures) > _MAX_FIGURES:
-            info.append(["figure", f"… and {len(figures) - _MAX_FIGURES} more"])
-        sources = sorted(
-            str(passage(graph, p, kg.label)) for p in graph.objects(iri, PROV.wasDerivedFrom)
-        )
-        for text in sources[:_MAX_SOURCES]:
-            info.append(["source", text])
-        if len(sources) > _MAX_SOURCES:
-            info.append(["source", f"… and {len(sources) - _MAX_SOURCES} more"])
-        info.append(["id", kg.curie(iri) if isinstance(iri, URIRef) else str(iri)])
-        return {
-            "id": str(iri),
-            "label": label,
-            "zh": zh,
-            "alt": alt,
-            "short": _short_label(label, alt),
-            "group": group,
-            "types": type_names,
-            "info": info,
-        }
-
-    def _link_sources(self, edges: list[dict[str, Any]]) -> None:
-        """Add the sources of each drawn link's statement (derived links have none) to it."""
-        from ipgraph.provenance import statement_sources
-
-        iri = ("http://", "https://", "urn:")  # blank nodes and literals have no statement here
-        links = {
-            (URIRef(e["from"]), URIRef(e["predicate"]), URIRef(e["to"])): e
-            for e in edges
-            if e["from"].startswith(iri) and e["to"].startswith(iri)
-        }
-        for triple, sources in statement_sources(self.kg, list(links)).items():
-            links[triple]["info"] += [["source", s.to_text()] for s in sources[:_MAX_SOURCES]]
-
     def finish(
         self,
         kind: str,
@@ -254,9 +200,6 @@ class _Builder:
         max_nodes: int | None,
         layout: str,
     ) -> View:
-        for key, rows in self.extra_info.items():
-            if key in self.nodes:
-                self.nodes[key]["info"][-1:-1] = rows
         nodes = list(self.nodes.values())
         edges = list(self.edges.values())
         total_nodes, total_edges = len(nodes), len(edges)
@@ -271,9 +214,13 @@ class _Builder:
             nodes = [n for n in nodes if n["id"] in kept]
             edges = [e for e in edges if e["from"] in kept and e["to"] in kept]
             notice = _cap_notice(kind, total_nodes, len(nodes))
+        for node in nodes:
+            if node["id"] in self._pending:
+                node.update(describe_node(self.kg, *self._pending.pop(node["id"])))
+            node["info"][-1:-1] = self.extra_info.get(node["id"], [])
         if self.notices:
             notice = " ".join([*self.notices, *([notice] if notice else [])])
-        self._link_sources(edges)
+        add_link_sources(self.kg, edges, self.behind)
         degree = _degrees(edges)
         for node in nodes:
             node["degree"] = degree[node["id"]]
@@ -283,7 +230,8 @@ class _Builder:
             path_layout(nodes)
         elif fixed:
             force_layout(nodes, edges)
-        reserve = self._reserve(nodes, edges, kind)
+        reserve = self._reserve(nodes, edges)
+        count_neighbours(_projection(self.kg), [*nodes, *reserve["nodes"]])
         counts = Counter(n["group"] for n in nodes)
         present = set(counts) | {n["group"] for n in reserve["nodes"]}
         legend = [
@@ -320,51 +268,10 @@ class _Builder:
         return View(kind, name, title, description, nodes, edges, legend, meta, reserve)
 
     def _reserve(
-        self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], kind: str
+        self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
     ) -> dict[str, list[dict[str, Any]]]:
         """The nodes one link away in the projection, for expansion: best linked first."""
-        projection = _projection(self.kg)
-        shown = {node["id"] for node in nodes}
-        links: Counter[Any] = Counter()
-        for key in shown:
-            iri = URIRef(key)
-            if iri in projection:
-                for other in {*projection.successors(iri), *projection.predecessors(iri)}:
-                    if str(other) not in shown:
-                        links[other] += 1
-        chosen = sorted(links, key=lambda n: (-links[n], str(n)))[:RESERVE_LIMIT]
-        extra = {str(n): self._describe(n, projection.nodes[n].get("types")) for n in chosen}
-        known = shown | set(extra)
-        found: dict[str, dict[str, Any]] = {}
-        for node in chosen:
-            for subject, obj, data in [
-                *projection.out_edges(node, data=True),
-                *projection.in_edges(node, data=True),
-            ]:
-                key = f"{subject} {data['predicate']} {obj}"
-                if str(subject) in known and str(obj) in known and key not in found:
-                    name = data.get("label_en") or self.kg.label(data["predicate"])
-                    ends = [
-                        (self.nodes.get(k) or extra[k])["label"] for k in (str(subject), str(obj))
-                    ]
-                    found[key] = {
-                        "id": f"r{len(found)}",
-                        "from": str(subject),
-                        "to": str(obj),
-                        "predicate": str(data["predicate"]),
-                        "label": name,
-                        "width": 1.0,
-                        "weight": 1,
-                        "info": [
-                            ["relation", f"{ends[0]} —{name}→ {ends[1]}"],
-                            ["predicate", self.kg.curie(data["predicate"])],
-                        ],
-                    }
-        degree = _degrees([*edges, *found.values()])
-        for node in extra.values():
-            node["degree"] = degree[node["id"]]
-            node["size"] = round(10 + 5 * math.sqrt(degree[node["id"]]), 1)
-        return {"nodes": list(extra.values()), "edges": list(found.values())}
+        return neighbours(self.kg, _projection(self.kg), {node["id"] for node in nodes}, edges)
 
 
 # -- the five kinds of view -------------------------------------------------------------------
@@ -495,6 +402,16 @@ def _agencies(kg: KnowledgeGraph, builder: _Builder) -> tuple[str, str, str]:
             width=_JOINT_WIDTH * len(works),  # the legend's "thicker means more joint work"
             weight=len(works),
         )
+        # The link's sources are those of the statements it stands for: each work's issuer
+        # or role statements naming either agency.
+        edge_id = builder.edges[f"{first} {IPG}collaboratesWith {second}"]["id"]
+        builder.behind[edge_id] = [
+            (work, role, member)
+            for _, work in works
+            for role in (IPG.issuedBy, *_PROGRAM_ROLES)
+            for member in (first, second)
+            if isinstance(work, URIRef) and (work, role, member) in graph
+        ]
     return (
         "agencies",
         "Agency collaboration network",
@@ -542,30 +459,10 @@ def _types(kg: KnowledgeGraph, graph: Graph, node: Node) -> list[Node]:
 # -- small helpers ------------------------------------------------------------------------------
 
 
-def _first_lang(graph: Graph, iri: Node, lang: str) -> str | None:
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        for value in graph.objects(iri, predicate):
-            if isinstance(value, Literal) and (value.language or "").split("-")[0] == lang:
-                return str(value)
-    return None
-
-
-def _short_label(label: str, alt: Sequence[str]) -> str:
-    """An acronym when the entity has one (CNIPA), else the label cut to a readable length."""
-    for name in alt:
-        if name.isascii() and name.replace("-", "").isalnum() and name.upper() == name:
-            return name
-    return _shorten(label)
-
-
-def _shorten(text: str, size: int = 30) -> str:
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
-
-
 def _entity_slug(kg: KnowledgeGraph, iri: URIRef) -> str:
     """``cnipa`` for CNIPA: its acronym, else the last part of its IRI."""
     alt = [str(v) for v in kg.graph.objects(iri, SKOS.altLabel)]
-    short = _short_label(kg.label(iri), sorted(alt))
+    short = short_label(kg.label(iri), sorted(alt))
     if short.isascii() and len(short) <= 12:
         return _slug(short)
     return _slug(str(iri).rstrip("/").rsplit("/", 1)[-1])

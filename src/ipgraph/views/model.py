@@ -91,7 +91,9 @@ class View:
         nodes: one dict per node: ``id`` (IRI), ``label`` (English), ``zh`` (Chinese or
             ``None``), ``alt`` (acronyms, variants), ``short`` (drawn label), ``group`` (a
             `GROUPS` key), ``types`` (class names), ``degree``, ``size``, ``info`` (tooltip
-            rows ``[name, text]``: type, labels, figures, sources) and, when positions are
+            rows ``[name, text]``: type, labels, dated and numbered attributes, figures,
+            sources), ``neighbours`` (how many entities one link away it has in the graph:
+            a served page fetches those it did not embed) and, when positions are
             precomputed, ``x`` and ``y``; in a path view ``hop`` (links from the start) and
             ``lane`` (the first path the node is on).
         edges: one dict per edge: ``id``, ``from``, ``to`` (node IRIs), ``predicate`` (IRI),
@@ -103,8 +105,10 @@ class View:
             ``omitted_edges``, ``notice`` (why nodes are missing and how to narrow the view, or
             ``None``), ``layout`` (``physics`` or ``fixed``), ``edge_labels`` (drawn or not),
             ``sizes`` and ``widths`` (what node sizes and line widths stand for).
-        reserve: ``nodes`` and ``edges`` one link away from the view (same dicts), which the
-            page adds when a node is double-clicked.
+        reserve: ``nodes`` and ``edges`` one link away from the view (same dicts, links with
+            their sources), which the page adds when a node is double-clicked; served by
+            ``ipgraph serve``, it fetches more from ``/views/expand``
+            (`ipgraph.views.expand`).
     """
 
     kind: str

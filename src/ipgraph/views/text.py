@@ -19,8 +19,8 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ipgraph.entity import Labeller
-from ipgraph.vocab import ID, IPG
+from ipgraph.entity import Labeller, figure
+from ipgraph.vocab import ID
 
 __all__ = ["figure_text", "format_literal", "format_number"]
 
@@ -78,34 +78,17 @@ def format_literal(value: Literal) -> str:
 
 
 def figure_text(graph: Graph, obs: URIRef, label_of: Labeller) -> str:
-    """An observation as a short sentence: qualifier, value, unit and when.
+    """An observation as a short sentence: qualifier, value, unit and when, read as
+    ``ipgraph show`` reads it (`ipgraph.entity.Figure`: one formatter for both).
 
     >>> import ipgraph
     >>> kg = ipgraph.load()
+    >>> from ipgraph.vocab import IPG
     >>> outline = [o for o in kg.graph.subjects(IPG.unit, CALENDAR_YEAR)][0]
     >>> "2,0" in figure_text(kg.graph, outline, kg.label)
     False
+    >>> target = kg.resolve("Outline target: annual import and export of IP royalties, 2025")
+    >>> figure_text(kg.graph, target, kg.label)
+    '350 billion yuan (2025)'
     """
-    value = graph.value(obs, IPG.value)
-    unit = graph.value(obs, IPG.unit)
-    parts: list[str] = []
-    qualifier = graph.value(obs, IPG.qualifier)
-    if qualifier is not None:
-        parts.append(label_of(qualifier))
-    if isinstance(value, Literal):
-        if unit == CALENDAR_YEAR:
-            parts.append(str(value).split(".")[0])  # a year: 2035, not 2,035 calendar year
-        else:
-            parts.append(format_literal(value))
-    if unit is not None and unit != CALENDAR_YEAR:
-        parts.append(label_of(unit))
-    elif unit is None and graph.value(obs, IPG.measure) is not None:
-        parts.append(label_of(graph.value(obs, IPG.measure)))  # type: ignore[arg-type]
-    date = graph.value(obs, IPG.referenceDate)
-    period = graph.value(obs, IPG.referencePeriod)
-    text = " ".join(parts)
-    if isinstance(date, Literal):
-        return f"{text} (as of {format_literal(date)})"
-    if isinstance(period, Literal):
-        return f"{text} ({format_literal(period)})"
-    return text
+    return str(figure(graph, obs, label_of))

@@ -22,6 +22,10 @@ Routes:
   queries' parameters (`ipgraph.web.page`). It loads nothing but this server's own files, under
   ``Content-Security-Policy: default-src 'self'``.
 - ``/graphs/``: the graph views built by ``ipgraph render --all``, read-only, when they exist.
+- ``/views/expand?node=IRI&limit=N``: a node's neighbours (at most N, default 100, at most
+  500) and the links among them, as JSON in the views' own node and link format
+  (`ipgraph.views.expand.expand`): what a served view fetches on double-click. Bounded by
+  ``timeout`` like a query (503 after).
 
 Safe by default. The service is read-only: updates are refused (403 by POST, 400 by GET).
 ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED`` are refused (403), so nothing is ever
@@ -49,7 +53,9 @@ acceptable format, 415 a POST body of another media type.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 import socket
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -62,6 +68,7 @@ from ipgraph.errors import (
     NotFound,
     ProtocolError,
     QueryFailed,
+    QueryTimeout,
     RequestTimeout,
     RequestTooLarge,
     ServerBusy,
@@ -123,6 +130,8 @@ DEFAULT_MAX_CONCURRENCY = 32
 """Requests handled at once (``/health`` aside); one more is answered 503 at once."""
 
 TRUNCATED_HEADER = "X-Ipgraph-Truncated"
+
+_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
 
 # The rendered graph views inline their scripts: allow that, but still nothing from elsewhere.
 GRAPHS_CSP = "default-src 'self' 'unsafe-inline' data: blob:; base-uri 'none'"
@@ -275,6 +284,39 @@ class _Endpoint:
         ]
         return self.description(request, formats[-1] if formats else None)
 
+    # /views/expand
+
+    async def expand(self, request: Request) -> Response:
+        """A node's neighbours for a served graph view (read-only, bounded in size and time).
+
+        Raises:
+            ProtocolError: no ``node`` IRI (or several), a bad ``limit``, another parameter.
+            UsageError: a limit out of range, or an entity the views leave out.
+            EntityNotFound: the IRI names nothing in the graph.
+            QueryTimeout: the answer took longer than the endpoint's timeout.
+        """
+        from ipgraph.views.expand import expand
+
+        params = parse_params(request.scope["query_string"], "query string")
+        unknown = sorted({name for name, _ in params} - {"node", "limit"})
+        if unknown:
+            raise ProtocolError(f"unknown parameter {unknown[0]!r}; use node=IRI and limit=N")
+        nodes = [value for name, value in params if name == "node"]
+        if len(nodes) != 1 or not _IRI.match(nodes[0]):
+            raise ProtocolError("give the node once, as an absolute IRI: node=https://...")
+        limits = [value for name, value in params if name == "limit"]
+        if len(limits) > 1 or (limits and not limits[0].isdigit()):
+            raise ProtocolError("give the limit at most once, as a whole number: limit=100")
+        limit = int(limits[0]) if limits else 100
+        work = run_in_threadpool(expand, self.kg, nodes[0], limit)
+        try:
+            found = await asyncio.wait_for(work, self.timeout) if self.timeout else await work
+        except asyncio.TimeoutError:
+            raise QueryTimeout(
+                f"the neighbours took longer than {self.timeout:g} s; ask for fewer (limit=...)"
+            ) from None
+        return JSONResponse(found)
+
     # /health
 
     async def health(self, request: Request) -> Response:
@@ -368,6 +410,7 @@ def create_app(
         Route("/health", endpoint.health, methods=["GET"], name="health"),
         Route("/static/{name}", page.asset, methods=["GET"], name="static"),
         Route("/bind", page.bind, methods=["GET"], name="bind"),
+        Route("/views/expand", endpoint.expand, methods=["GET"], name="expand"),
     ]
     routes.append(Mount("/graphs", _GraphViews(folder), name="graphs"))
     return Starlette(
@@ -400,8 +443,10 @@ async def _on_ipgraph_error(request: Request, exc: Exception) -> Response:
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "GET, POST").split(", ")
         error: IpgraphError = MethodNotAllowed(
-            f"{request.method} is not allowed on {request.url.path}; use GET or POST"
+            f"{request.method} is not allowed on {request.url.path}; use "
+            + " or ".join(sorted(m for m in allowed if m != "HEAD"))
         )
     elif exc.status_code == 404:
         error = NotFound(f"nothing at {request.url.path}; try / (query page), /sparql or /health")

@@ -16,8 +16,9 @@
   installed pyvis, the copy the graph views inline).
 - ``/bind``: a named query with its parameters bound by a ``VALUES`` block
   (``?name=connections&param=entity=CNIPA``, optionally the edited ``query`` text) as
-  ``{"query": ..., "bindings": {...}}``; an ``entity`` value is resolved as
-  ``ipgraph query --param`` resolves it (label, acronym, CURIE, IRI).
+  ``{"query": ..., "bindings": {...}}``, by `ipgraph.kg.KnowledgeGraph.bind_named`; an
+  ``entity`` value is resolved as ``ipgraph query --param`` resolves it (label, acronym,
+  CURIE, IRI).
 
 Every page is a Jinja2 template, escaped by default, served under a strict
 Content-Security-Policy (`PAGE_CSP`): scripts and styles from this server only.
@@ -46,8 +47,6 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ipgraph.errors import MissingExtra, NotFound, ProtocolError, QueryError, StoreError
-from ipgraph.sparql.named import named_bindings
-from ipgraph.sparql.scan import inject_values
 from ipgraph.views.model import VIS_VERSION
 
 try:
@@ -209,8 +208,7 @@ class QueryPage:
         names = [value for name, value in params if name == "name"]
         if len(names) != 1:
             raise ProtocolError("give the named query once, as name=NAME")
-        named = self.kg.named_queries().get(names[0])
-        if named is None:
+        if names[0] not in self.kg.named_queries():
             raise NotFound(f"no named query {names[0]!r}; the query page lists those there are")
         values: dict[str, str] = {}
         for name, value in params:
@@ -222,13 +220,12 @@ class QueryPage:
             if given.strip():  # an empty field leaves an (optional) parameter unbound
                 values[key.strip()] = given.strip()
         texts = [value for name, value in params if name == "query"]
-        text = texts[-1] if texts else named.text
 
         def bound() -> dict[str, object]:
-            terms = named_bindings(named, values, self.kg.resolve, self.kg.prefixes())
+            query = self.kg.bind_named(names[0], values, text=texts[-1] if texts else None)
             return {
-                "query": inject_values(text, terms) if terms else text,
-                "bindings": {name: term.n3() for name, term in terms.items()},
+                "query": query.text,
+                "bindings": {name: term.n3() for name, term in query.bindings.items()},
             }
 
         return JSONResponse(await run_in_threadpool(bound))

@@ -320,4 +320,6 @@
     var open = document.body.classList.toggle("panel-open");
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
+
+  {% include "view_fetch.js" %}
 })();

@@ -1,0 +1,50 @@
+"""What a graph page says about a node and a link (views/describe.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipgraph
+from ipgraph.provenance import statement_sources
+from ipgraph.views.describe import add_link_sources, attributes, describe_node, link, short_label
+from ipgraph.vocab import IPG
+
+OUTLINE = "document/outline-ip-competitiveness-2021-2035"
+
+
+def test_a_document_shows_its_number_dates_and_validity(kg: ipgraph.KnowledgeGraph) -> None:
+    rows = dict(attributes(kg, kg.resolve(OUTLINE)))
+    assert rows["document number"] == "中发〔2021〕32号"
+    assert rows["date of publication"] == "2021-09-22"
+    assert rows["valid"] == "2021 – 2035"  # years as years, never 2,035
+    assert rows["year"] == "2021"
+
+
+def test_node_rows_keep_their_order_and_leave_labels_out(kg: ipgraph.KnowledgeGraph) -> None:
+    node = describe_node(kg, kg.resolve(OUTLINE))
+    names = [name for name, _ in node["info"]]
+    assert names[:3] == ["type", "English", "中文"] and names[-1] == "id"
+    assert names.index("document number") < names.index("figure") < names.index("source")
+    texts = [text for _, text in node["info"]]
+    assert texts.count("知识产权强国建设纲要（2021—2035年）") == 1  # the official name once
+
+
+def test_a_link_lists_its_statements_sources_and_a_derived_link_those_behind_it(
+    kg: ipgraph.KnowledgeGraph,
+) -> None:
+    wuxi, jiangsu = kg.resolve("Wuxi"), kg.resolve("Jiangsu")
+    edge = link(kg, "e0", wuxi, IPG.partOf, jiangsu, ("Wuxi", "Jiangsu"))
+    plain: dict[str, Any] = link(kg, "e1", wuxi, IPG.partOf, jiangsu, ("Wuxi", "Jiangsu"))
+    derived = dict(plain, id="e1", predicate=str(IPG) + "collaboratesWith")
+    add_link_sources(kg, [edge, derived], behind={"e1": [(wuxi, IPG.partOf, jiangsu)]})
+    expected = [
+        s.to_text()
+        for s in statement_sources(kg, [(wuxi, IPG.partOf, jiangsu)])[(wuxi, IPG.partOf, jiangsu)]
+    ]
+    for item in (edge, derived):
+        assert [text for name, text in item["info"] if name == "source"] == expected
+
+
+def test_short_labels_prefer_the_acronym() -> None:
+    assert short_label("Ministry of Finance", ["MOF", "财政部"]) == "MOF"
+    assert short_label("x" * 40, []) == "x" * 29 + "…"
