@@ -1,10 +1,6 @@
 """The query page (`ipgraph.web.page`): its routes in-process, then the page itself in real
-headless Chromium (Debian's, driven by Playwright).
-
-In the browser tests the server runs in a thread on a free loopback port. Every request the
-page makes is recorded: none may leave 127.0.0.1, and the page must log no console error (a
-blocked resource or a Content-Security-Policy violation would show up there). The editor is the
-CodeMirror bundle `make bundle` builds; these tests need it.
+headless Chromium (Debian's, driven by Playwright; the server and helpers are in
+``page_support.py``).
 """
 
 from __future__ import annotations
@@ -13,35 +9,37 @@ import asyncio
 import html as html_module
 import json
 import re
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
+from playwright.sync_api import Page, expect
 
 import ipgraph
+import page_support
+from ipgraph.errors import QueryTimeout
 from ipgraph.web import page as page_module
-from ipgraph.web.app import create_app, listen
-
-
-def in_browser(test: Any) -> Any:
-    """Mark a test as driving Chromium (``-m "not browser"`` skips these)."""
-    return pytest.mark.slow(pytest.mark.browser(test))
-
-
-MINISTRIES = (
-    "SELECT ?ministry ?zh WHERE { ?ministry a ipg:Ministry ; rdfs:label ?zh "
-    'FILTER(lang(?zh) = "zh") } ORDER BY ?ministry'
+from ipgraph.web.app import create_app
+from page_support import (
+    MINISTRIES,
+    TEN_THOUSAND,
+    Recorder,
+    editor_text,
+    graph_data,
+    in_browser,
+    open_page,
+    query_of,
+    run_and_wait,
+    set_query,
+    table_rows,
 )
-# 1,908 triples times 6: past the 10,000-row cap of the fixture's server.
-TEN_THOUSAND = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o . VALUES ?n { 1 2 3 4 5 6 } }"
-MAX_ROWS = 10_000
+
+# The browser fixtures (module-scoped server, one fresh browser context per test).
+base_url = page_support.base_url
+page = page_support.page
 
 
 # -- the routes, in-process ---------------------------------------------------------------------
@@ -122,7 +120,8 @@ def test_page_carries_the_params_and_vocabulary_under_a_strict_policy(
 
 
 def test_page_modules_and_the_editor_bundle_are_served(kg: ipgraph.KnowledgeGraph) -> None:
-    for name in ("query.js", "results.js", "graph.js", "terms.js", "editor.js"):
+    modules = ("query.js", "results.js", "graph.js", "terms.js", "address.js", "endpoint.js")
+    for name in (*modules, "editor.js", "vis-network.min.js"):
         response = ask(kg, f"/static/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith("text/javascript")
@@ -138,117 +137,6 @@ def test_a_missing_bundle_says_how_to_build_it(
     monkeypatch.setattr(page_module, "_assets", lambda: assets)
     response = ask(kg, "/static/editor.js")
     assert response.status_code == 404 and "make bundle" in response.json()["message"]
-
-
-# -- the page in Chromium --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base_url(kg: ipgraph.KnowledgeGraph) -> Iterator[str]:
-    """The app served by uvicorn in a thread of this process, on a free loopback port."""
-    if "editor.js" not in page_module._assets():
-        pytest.fail("the editor bundle is missing: run `make bundle` (make test does)")
-    sock = listen("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(kg, max_rows=MAX_ROWS, graphs_dir=None), log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
-class Recorder:
-    """Every request and console error of a page."""
-
-    def __init__(self, page: Page) -> None:
-        self.urls: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", self.on_request)
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def on_request(self, request: Request) -> None:
-        self.urls.append(request.url)
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def assert_local(self, base_url: str) -> None:
-        assert self.urls, "the page made no request at all"
-        outside = [url for url in self.urls if not url.startswith(base_url + "/")]
-        assert outside == [], f"requests left {base_url}: {outside}"
-
-    def unexpected_errors(self) -> list[str]:
-        """Console errors other than the failed responses a test asked for (400, 404, ...)."""
-        return [e for e in self.errors if "the server responded with a status of" not in e]
-
-
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Recorder]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # Anything not for our server is aborted (and still recorded, so the test fails on it).
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(base_url + "/") else route.abort()
-        ),
-    )
-    tab = context.new_page()
-    recorder = Recorder(tab)
-    try:
-        yield tab, recorder
-    finally:
-        context.close()
-
-
-def open_page(tab: Page, url: str) -> None:
-    """Go to ``url`` and wait for the editor."""
-    tab.goto(url)
-    tab.wait_for_selector(".cm-editor .cm-content")
-
-
-def set_query(tab: Page, text: str) -> None:
-    """Replace the editor's text, as typing or pasting would."""
-    tab.locator(".cm-content").fill(text)
-    tab.keyboard.press("Escape")  # close a completion list, if one opened
-
-
-def editor_text(tab: Page) -> str:
-    lines: list[str] = tab.eval_on_selector_all(
-        ".cm-content .cm-line", "lines => lines.map(l => l.textContent)"
-    )
-    return "\n".join(lines)
-
-
-def run_and_wait(tab: Page) -> None:
-    """Click Run and wait for this run's outcome (the status line is cleared first)."""
-    tab.eval_on_selector("#status", "s => { s.textContent = '' }")
-    tab.click("#run")
-    expect(tab.locator("#status")).to_have_text(re.compile("Done|Failed|Not run"))
-
-
-def table_rows(tab: Page) -> list[list[str]]:
-    rows: list[list[str]] = tab.eval_on_selector_all(
-        "#results-table tbody tr",
-        "rows => rows.map(r => Array.from(r.cells).map(c => c.firstChild ? "
-        "Array.from(c.childNodes).filter(n => !n.classList || !n.classList.contains('label'))"
-        ".map(n => n.textContent).join('') : ''))",
-    )
-    return rows
-
-
-def query_of(url: str) -> str:
-    return parse_qs(urlsplit(url).query).get("query", [""])[0]
 
 
 # -- the page as it was: type, run, see, download --------------------------------------------------
@@ -527,13 +415,11 @@ def test_construct_is_drawn_beside_its_turtle(
     triples = len(kg.query_named("provenance-graph", entity="CNIPA").graph)
     assert triples > 5
     expect(tab.locator("#meta")).to_contain_text(f"{triples} triples")
-    edges = tab.locator("#graph-svg line.edge").count()
-    assert edges == triples
-    assert tab.locator("#graph-svg .node").count() > 3
+    expect(tab.locator("#graph-caption")).to_contain_text(f"All {triples} triples")
+    drawn = graph_data(tab)
+    assert len(drawn["edges"]) == triples and len(drawn["nodes"]) > 3
     # nodes carry labels (the full one in their tooltip)
-    assert "China National Intellectual Property Administration" in (
-        tab.text_content("#graph-svg") or ""
-    )
+    assert "China National Intellectual Property Administration" in drawn["labels"]
     assert "@prefix" in (tab.text_content("#graph-text") or "")
     assert tab.locator("#pager").is_hidden() and tab.locator("#results-table").is_hidden()
     recorder.assert_local(base_url)
@@ -581,3 +467,23 @@ def test_the_service_description_is_shown_in_the_page(
     expect(tab.locator("#service")).to_be_hidden()
     recorder.assert_local(base_url)
     assert recorder.errors == []
+
+
+def test_completion_keeps_the_ipg_terms_when_the_used_ones_cannot_be_read(
+    kg: ipgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    everything = page_module.vocabulary_terms(kg)
+    assert {"rdfs:label", "prov:wasDerivedFrom", "skos:altLabel", "dcterms:issued"} <= {
+        t["curie"] for t in everything
+    }
+    real = kg.query
+
+    def query(text: str, *args: Any, **kwargs: Any) -> Any:
+        if "UNION" in text:  # the scan of the used terms, on a store too large for it
+            raise QueryTimeout("the query ran past 10 s")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(kg, "query", query)
+    terms = page_module.vocabulary_terms(kg)
+    assert terms and all(t["curie"].startswith("ipg:") for t in terms)
+    assert "the used terms were not read" in caplog.text

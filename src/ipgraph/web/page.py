@@ -1,16 +1,19 @@
 """The query page of ``ipgraph serve``: ``/``, its files under ``/static/`` and ``/bind``.
 
-- ``/``: a SPARQL editor with highlighting, completion of prefixes and ``ipg:`` terms and an
-  error marker at the line and column the endpoint reports; the named queries as examples,
-  each parameter a form field; a paged, sortable results table with labels beside IRIs;
-  CONSTRUCT/DESCRIBE results drawn as a small graph beside their Turtle; downloads; the service
-  description; recent queries. The query is in the page's URL (``/?query=...``, with
-  ``example=NAME`` and ``param=NAME=VALUE`` for a named query), so a link runs it and the back
-  button returns to the previous one.
-- ``/static/NAME``: the page's own modules and styles (``templates/``) and the editor bundle
+- ``/``: a SPARQL editor with highlighting, completion of prefixes and of the terms of the
+  graph (``ipg:`` and every class and predicate the data uses: ``rdfs:label``, ``skos:``,
+  ``prov:``, ...) and an error marker at the line and column the endpoint reports; the named
+  queries as examples, each parameter a form field; a paged, sortable results table with
+  labels beside IRIs; CONSTRUCT/DESCRIBE results drawn by vis-network (zoom, pan, labels, up to
+  500 triples) beside their Turtle; downloads; the service description; recent queries (only
+  those that ran). The query is in the page's URL (``/?query=...``, with ``example=NAME`` and
+  ``param=NAME=VALUE`` for a named query) when it fits in 8,000 characters, so a link runs it
+  and the back button returns to the previous one.
+- ``/static/NAME``: the page's own modules and styles (``templates/``), the editor bundle
   (``static/editor.js``: CodeMirror, installed from npm and bundled by esbuild at build time by
-  ``make bundle``, shipped in the wheel, never fetched at run time). Without the bundle the page
-  keeps a plain text area.
+  ``make bundle``, shipped in the wheel, never fetched at run time; without it the page keeps a
+  plain text area) and vis-network (``vis-network.min.js``, ``vis-network.css``: read from the
+  installed pyvis, the copy the graph views inline).
 - ``/bind``: a named query with its parameters bound by a ``VALUES`` block
   (``?name=connections&param=entity=CNIPA``, optionally the edited ``query`` text) as
   ``{"query": ..., "bindings": {...}}``, by `ipgraph.kg.KnowledgeGraph.bind_named`; an
@@ -32,15 +35,19 @@ Content-Security-Policy (`PAGE_CSP`): scripts and styles from this server only.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import secrets
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from ipgraph.errors import MissingExtra, NotFound, ProtocolError
+from ipgraph.errors import MissingExtra, NotFound, ProtocolError, QueryError, StoreError
+from ipgraph.views.model import VIS_VERSION
 
 try:
     import jinja2
@@ -56,6 +63,8 @@ if TYPE_CHECKING:
     from ipgraph.kg import KnowledgeGraph
 
 __all__ = ["DEFAULT_QUERY", "PAGES", "PAGE_CSP", "QueryPage", "html_page", "query_page_csp"]
+
+log = logging.getLogger("ipgraph.web.page")
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
@@ -103,7 +112,21 @@ _TERMS_QUERY = """SELECT ?term ?type (SAMPLE(?name) AS ?label) WHERE {
   FILTER(STRSTARTS(STR(?term), STR(ipg:)))
   OPTIONAL { ?term rdfs:label ?name FILTER(langMatches(lang(?name), "en")) }
 } GROUP BY ?term ?type ORDER BY ?term"""
-_TERM_KINDS = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property"}
+# The classes and predicates the data uses, whatever their vocabulary (rdfs:, skos:, prov:, ...):
+# a bounded scan, once per change of the data, so that a large store cannot stall the page.
+_USED_TERMS_LIMIT = 5000
+_USED_TERMS_QUERY = f"""SELECT ?term ?type (SAMPLE(?name) AS ?label) WHERE {{
+  {{ SELECT DISTINCT ?term ?type WHERE {{
+      {{ [] a ?term BIND("Class" AS ?type) }} UNION {{ [] ?term [] BIND("Property" AS ?type) }}
+  }} LIMIT {_USED_TERMS_LIMIT} }}
+  OPTIONAL {{ ?term rdfs:label ?name FILTER(langMatches(lang(?name), "en")) }}
+}} GROUP BY ?term ?type"""
+_TERM_KINDS = {
+    "Class": "class",
+    "ObjectProperty": "property",
+    "DatatypeProperty": "property",
+    "Property": "property",
+}
 
 
 def html_page(text: str, status: int = 200, csp: str = PAGE_CSP) -> HTMLResponse:
@@ -156,7 +179,7 @@ class QueryPage:
         return html_page(text, csp=query_page_csp(nonce))
 
     def terms(self) -> list[dict[str, str]]:
-        """The ``ipg:`` terms for completion (cached until the data changes)."""
+        """The terms for completion (cached until the data changes): see `vocabulary_terms`."""
         return self.kg.cached("page-terms", lambda: vocabulary_terms(self.kg))
 
     async def asset(self, request: Request) -> Response:
@@ -209,28 +232,46 @@ class QueryPage:
 
 
 def _assets() -> dict[str, tuple[str, bytes]]:
-    """The page's files by name: our modules and styles, and the editor bundle once built."""
+    """The page's files by name: our modules and styles, the editor bundle once built, and
+    vis-network (script and style) from the installed pyvis, the copy the graph views inline."""
     found = [path for suffix in _MEDIA for path in _TEMPLATES.glob("*" + suffix)]
     found += _STATIC.glob("*.js")
-    return {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
+    assets = {path.name: (_MEDIA[path.suffix], path.read_bytes()) for path in found}
+    vis = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+    for name in ("vis-network.min.js", "vis-network.css"):
+        # Missing: the page keeps a graph result's Turtle and says why it is not drawn.
+        with contextlib.suppress(OSError):
+            assets[name] = (_MEDIA[Path(name).suffix], (vis / name).read_bytes())
+    return assets
 
 
 def vocabulary_terms(kg: KnowledgeGraph) -> list[dict[str, str]]:
-    """The ``ipg:`` terms of ``kg`` as ``{"curie", "label", "kind"}`` (class, property, term).
+    """The terms to complete in ``kg``'s queries as ``{"curie", "label", "kind"}`` (class,
+    property, term): every ``ipg:`` term the ontology declares, and every class and predicate
+    the data uses under a prefix queries may use (``rdfs:label``, ``prov:wasDerivedFrom``, ...).
 
     >>> import ipgraph
     >>> terms = vocabulary_terms(ipgraph.load())
     >>> {"curie": "ipg:issuedBy", "label": "issued by", "kind": "property"} in terms
     True
+    >>> [(t["curie"], t["kind"]) for t in terms if t["curie"].startswith(("prov:", "skos:C"))]
+    [('prov:wasDerivedFrom', 'property'), ('skos:ConceptScheme', 'class')]
     """
     terms: dict[str, dict[str, str]] = {}
-    for term, kind, label in kg.query(_TERMS_QUERY).rows:
+    rows = list(kg.query(_TERMS_QUERY).rows)
+    try:
+        rows += kg.query(_USED_TERMS_QUERY).rows
+    except (QueryError, StoreError) as exc:  # a large remote store: the page opens all the same
+        log.warning("completion keeps the ipg: terms only: the used terms were not read (%s)", exc)
+    for term, kind, label in rows:
         if not isinstance(term, URIRef):
             continue
-        entry = terms.setdefault(
-            str(term), {"curie": kg.curie(term), "label": str(label or ""), "kind": "term"}
-        )
+        curie = kg.curie(term)
+        if curie == str(term):  # no prefix for it: nothing to complete after a "pre:"
+            continue
+        entry = terms.setdefault(str(term), {"curie": curie, "label": "", "kind": "term"})
+        entry["label"] = entry["label"] or str(label or "")
         local = str(kind).rsplit("#", 1)[-1]
-        if local in _TERM_KINDS:
+        if entry["kind"] == "term" and local in _TERM_KINDS:
             entry["kind"] = _TERM_KINDS[local]
-    return list(terms.values())
+    return sorted(terms.values(), key=lambda entry: entry["curie"])

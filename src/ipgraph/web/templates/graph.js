@@ -1,13 +1,28 @@
-// The graph of a CONSTRUCT or DESCRIBE result, drawn in SVG: a small force layout of our own.
+// The graph of a CONSTRUCT or DESCRIBE result, drawn by vis-network: the same library (and the
+// same copy, from the installed pyvis) as the graph views, served by this server as
+// /static/vis-network.min.js and loaded the first time a graph is drawn. Zoom with the wheel,
+// pan by dragging, click a node to see what it is, double-click an IRI to describe it.
 // Nodes are IRIs, blank nodes and literals; edges are the triples, named by their predicate.
+// Every label and tooltip is text (vis-network shows string titles as text; ours are elements
+// built with textContent), never HTML.
 
-import { describeLink } from "./terms.js";
+import { describeLink, el } from "./terms.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-export const MAX_TRIPLES = 150;
+/** The most triples drawn at once: more makes a hairball that takes seconds to settle. */
+export const MAX_TRIPLES = 500;
+/** The scale a graph opens at when fitting all of it would leave its labels below ~9 px. */
+const READABLE_SCALE = 0.7;
 
 const TERM = String.raw`(<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[\w-]+|\^\^<[^>]*>)?)`;
 const TRIPLE = new RegExp("^" + TERM + "\\s+" + TERM + "\\s+" + TERM + "\\s*\\.\\s*$");
+
+const INK = "#1d2433";
+const MUTED = "#5b6475";
+const COLORS = {
+  uri: { background: "#b3261e", border: "#7d1a15" },
+  bnode: { background: "#8a93a5", border: "#5b6475" },
+  literal: { background: "#e6f2ea", border: "#3c7d5a" },
+};
 
 function unescape(text) {
   return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\(.)/g, (_, u4, u8, c) => {
@@ -39,129 +54,184 @@ function shorten(text, size) {
   return text.length > size ? text.slice(0, size - 1) + "…" : text;
 }
 
-/** Positions for `count` nodes joined by `links` ([i, j] pairs): springs, repulsion, gravity. */
-function layout(count, links) {
-  const angle = Math.PI * (3 - Math.sqrt(5)); // a golden-angle spiral: spread, reproducible
-  const pos = Array.from({ length: count }, (_, i) => {
-    const r = 30 * Math.sqrt(i + 1);
-    return [r * Math.cos(i * angle), r * Math.sin(i * angle)];
-  });
-  const length = 150;
-  for (let step = 0; step < 300; step++) {
-    const heat = 1 - step / 300;
-    const move = pos.map(() => [0, 0]);
-    for (let i = 0; i < count; i++) {
-      for (let j = i + 1; j < count; j++) {
-        const dx = pos[i][0] - pos[j][0];
-        const dy = pos[i][1] - pos[j][1];
-        const d2 = Math.max(dx * dx + dy * dy, 1);
-        const push = 9000 / d2;
-        move[i][0] += dx * push / Math.sqrt(d2);
-        move[i][1] += dy * push / Math.sqrt(d2);
-        move[j][0] -= dx * push / Math.sqrt(d2);
-        move[j][1] -= dy * push / Math.sqrt(d2);
-      }
-    }
-    for (const [i, j] of links) {
-      const dx = pos[j][0] - pos[i][0];
-      const dy = pos[j][1] - pos[i][1];
-      const d = Math.max(Math.hypot(dx, dy), 1);
-      const pull = (d - length) * 0.05;
-      move[i][0] += dx / d * pull;
-      move[i][1] += dy / d * pull;
-      move[j][0] -= dx / d * pull;
-      move[j][1] -= dy / d * pull;
-    }
-    for (let i = 0; i < count; i++) {
-      move[i][0] -= pos[i][0] * 0.01;
-      move[i][1] -= pos[i][1] * 0.01;
-      const size = Math.hypot(move[i][0], move[i][1]);
-      const cap = 20 * heat + 1;
-      const scale = size > cap ? cap / size : 1;
-      pos[i][0] += move[i][0] * scale;
-      pos[i][1] += move[i][1] * scale;
-    }
+let loading = null;
+
+/** vis-network, loaded once from this server (a classic script: it defines `window.vis`). */
+export function loadVis() {
+  if (window.vis && window.vis.Network) return Promise.resolve(window.vis);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = "/static/vis-network.css";
+      document.head.appendChild(style);
+      const script = document.createElement("script");
+      script.src = "/static/vis-network.min.js";
+      script.onload = () => (window.vis ? resolve(window.vis) : reject(new Error("no vis")));
+      script.onerror = () => {
+        loading = null;
+        reject(new Error("/static/vis-network.min.js did not load"));
+      };
+      document.head.appendChild(script);
+    });
   }
-  return pos;
+  return loading;
 }
 
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
+/** A tooltip: lines of text in a block element (vis-network shows an element as it is). */
+function tooltip(lines) {
+  const box = el("div", undefined, "graph-tip");
+  for (const line of lines) if (line) box.appendChild(el("div", line));
+  return box;
 }
 
-/** Draw `triples` into the `<svg>` element; returns how many were drawn.
- *
- * @param {SVGSVGElement} target
- * @param {Array} triples from parseNTriples
- * @param {import("./terms.js").Names} names CURIEs and labels
- */
-export function drawGraph(target, triples, names) {
-  const shown = triples.slice(0, MAX_TRIPLES);
-  const nodes = new Map(); // key → {index, term}
+/** Nodes and edges for vis-network from the first `MAX_TRIPLES` of `triples`. */
+function toNetwork(triples, names) {
+  const nodes = new Map(); // key → node
   const nodeOf = (t) => {
     const id = t.type === "literal" ? "literal:" + nodes.size : t.type + ":" + t.value;
-    if (!nodes.has(id)) nodes.set(id, { index: nodes.size, term: t });
-    return nodes.get(id).index;
-  };
-  const links = shown.map(([s, p, o]) => [nodeOf(s), nodeOf(o), p]);
-  const list = [...nodes.values()];
-  const pos = layout(list.length, links);
-  const xs = pos.map((p) => p[0]);
-  const ys = pos.map((p) => p[1]);
-  const pad = 90;
-  const minX = Math.min(...xs) - pad;
-  const minY = Math.min(...ys) - 40;
-  const width = Math.max(...xs) - minX + pad;
-  const height = Math.max(...ys) - minY + 40;
-  target.replaceChildren();
-  target.setAttribute("viewBox", [minX, minY, width, height].map(Math.round).join(" "));
-  const defs = svg("defs", {});
-  const arrow = svg("marker", {
-    id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7,
-    orient: "auto-start-reverse",
-  });
-  arrow.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow" }));
-  defs.appendChild(arrow);
-  target.appendChild(defs);
-  const edges = svg("g", { class: "edges" });
-  for (const [i, j, p] of links) {
-    const [x1, y1] = pos[i];
-    const [tx, ty] = pos[j];
-    const d = Math.max(Math.hypot(tx - x1, ty - y1), 1);
-    const [x2, y2] = [tx - ((tx - x1) / d) * 9, ty - ((ty - y1) / d) * 9]; // stop at the node
-    const line = svg("line", { x1, y1, x2, y2, class: "edge", "marker-end": "url(#arrow)" });
-    line.appendChild(svg("title", {}, names.curie(p.value)));
-    edges.appendChild(line);
-    const local = names.curie(p.value).replace(/^[^:]*:/, "");
-    edges.appendChild(svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 3, class: "edge-label" }, shorten(local, 24)));
-  }
-  const group = svg("g", { class: "nodes" });
-  list.forEach(({ term: t }, index) => {
-    const [x, y] = pos[index];
-    const node = svg("g", { class: "node " + t.type, transform: `translate(${x},${y})` });
-    let text;
-    if (t.type === "uri") {
-      const label = names.label(t.value);
-      text = label || names.curie(t.value);
-      const link = svg("a", { href: describeLink(t.value) });
-      link.appendChild(svg("circle", { r: 7 }));
-      link.appendChild(svg("title", {}, (label ? label + "\n" : "") + t.value));
-      node.appendChild(link);
-    } else if (t.type === "bnode") {
-      text = "_:" + t.value;
-      node.appendChild(svg("circle", { r: 5 }));
-    } else {
-      text = '"' + t.value + '"' + (t.lang ? "@" + t.lang : "");
-      node.appendChild(svg("rect", { x: -4, y: -4, width: 8, height: 8 }));
-      node.appendChild(svg("title", {}, t.value));
+    if (!nodes.has(id)) {
+      let label;
+      let title;
+      if (t.type === "uri") {
+        const name = names.label(t.value);
+        label = shorten(name || names.curie(t.value), 64); // wrapped at the node's width
+        title = tooltip([name, names.curie(t.value), t.value, "double-click: describe it"]);
+      } else if (t.type === "bnode") {
+        label = "_:" + shorten(t.value, 12);
+        title = tooltip(["blank node _:" + t.value]);
+      } else {
+        label = shorten(t.value, 64) + (t.lang ? " @" + t.lang : "");
+        title = tooltip([shorten(t.value, 600), t.lang ? "language: " + t.lang : "literal"]);
+      }
+      nodes.set(id, {
+        id,
+        label,
+        title,
+        term: t,
+        value: 1,
+        shape: t.type === "literal" ? "box" : "dot",
+        color: { ...COLORS[t.type], highlight: COLORS[t.type], hover: COLORS[t.type] },
+        font: t.type === "literal" ? { color: INK, size: 12 } : { color: INK },
+      });
     }
-    node.appendChild(svg("text", { x: 10, y: 4 }, shorten(text, 36)));
-    group.appendChild(node);
+    const node = nodes.get(id);
+    node.value += 1; // bigger with more links: hubs stand out and keep a label when zoomed out
+    return id;
+  };
+  const edges = triples.slice(0, MAX_TRIPLES).map(([s, p, o], index) => {
+    const curie = names.curie(p.value);
+    return {
+      id: index,
+      from: nodeOf(s),
+      to: nodeOf(o),
+      label: shorten(curie, 28),
+      title: tooltip([curie, p.value]),
+      arrows: "to",
+    };
   });
-  target.appendChild(edges);
-  target.appendChild(group);
-  return shown.length;
+  return { nodes: [...nodes.values()], edges };
+}
+
+/** Draw `triples` into `target` (a block element) with vis-network.
+ *
+ * @param {HTMLElement} target where the network goes (sized by the page's style)
+ * @param {Array} triples from parseNTriples
+ * @param {import("./terms.js").Names} names CURIEs and labels (fetched beforehand)
+ * @param {function(string): void} onSelect called with the describe link of a double-clicked
+ *   IRI, and shown the clicked node through `target.dataset.selected`
+ * @returns {Promise<{drawn: number, nodes: number, hub: object|null, network: object}>} once the
+ *   layout settled; `hub` is the term of the node it opened on when it could not show all of it
+ *   at a readable size
+ */
+export async function drawGraph(target, triples, names, onSelect) {
+  const vis = await loadVis();
+  const { nodes, edges } = toNetwork(triples, names);
+  if (target.network) target.network.destroy();
+  target.replaceChildren();
+  target.dataset.ready = "false";
+  const many = nodes.length > 300;
+  const network = new vis.Network(
+    target,
+    { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) },
+    {
+      autoResize: true,
+      nodes: {
+        font: { size: 14, color: INK, strokeWidth: 3, strokeColor: "#ffffff" },
+        scaling: {
+          min: 8,
+          max: 26,
+          // labels grow with the node: zoomed out, the hubs keep a readable label
+          label: { enabled: true, min: 13, max: many ? 28 : 22, drawThreshold: 7, maxVisible: 24 },
+        },
+        margin: 6,
+        widthConstraint: { maximum: 260 },
+      },
+      edges: {
+        font: { size: 11, color: MUTED, strokeWidth: 3, align: "middle" },
+        scaling: { label: { drawThreshold: 8 } }, // predicate names only when legible
+        color: { color: "#aab3c3", highlight: INK, hover: MUTED },
+        smooth: { type: "continuous" },
+        selectionWidth: 2,
+      },
+      interaction: {
+        hover: !many,
+        tooltipDelay: 150,
+        navigationButtons: true,
+        keyboard: { enabled: true, bindToWindow: false },
+        hideEdgesOnDrag: many,
+        zoomSpeed: 0.6,
+      },
+      layout: { improvedLayout: nodes.length <= 150, randomSeed: 7 },
+      physics: {
+        solver: "barnesHut",
+        // a large graph spread wider, so that its labels overlap less once zoomed in
+        barnesHut: many
+          ? { gravitationalConstant: -12000, springLength: 220, centralGravity: 0.2, avoidOverlap: 0.6 }
+          : { gravitationalConstant: -4000, springLength: 140, avoidOverlap: 0.2 },
+        stabilization: {
+          enabled: true,
+          updateInterval: 50,
+          fit: true,
+          iterations: Math.max(80, Math.min(400, Math.round(60000 / (nodes.length + 1)))),
+        },
+      },
+    },
+  );
+  target.network = network; // for the page's tests and the browser's console
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  network.on("click", (event) => {
+    const node = event.nodes.length ? byId.get(event.nodes[0]) : null;
+    target.dataset.selected = node ? node.id : "";
+    target.dispatchEvent(new CustomEvent("select", { detail: node ? node.term : null }));
+  });
+  network.on("doubleClick", (event) => {
+    const node = event.nodes.length ? byId.get(event.nodes[0]) : null;
+    if (node && node.term.type === "uri") onSelect(describeLink(node.term.value));
+  });
+  const started = performance.now();
+  await new Promise((resolve) => {
+    network.once("stabilizationIterationsDone", resolve);
+    if (nodes.length === 0) resolve();
+  });
+  network.setOptions({ physics: false }); // settled: the graph stays still
+  network.fit({ animation: false });
+  // A whole large graph fitted into the box has labels of a few pixels: open it at a readable
+  // scale on its best-connected node instead (the page offers the whole graph a click away).
+  let hub = null;
+  if (network.getScale() < READABLE_SCALE && nodes.length) {
+    hub = nodes.reduce((best, node) => (node.value > best.value ? node : best));
+    const at = network.getPositions([hub.id])[hub.id];
+    network.moveTo({ position: at, scale: READABLE_SCALE, animation: false });
+  }
+  target.dataset.layoutMs = String(Math.round(performance.now() - started));
+  target.dataset.ready = "true";
+  target.dataset.nodes = String(nodes.length);
+  target.dataset.edges = String(edges.length);
+  return { drawn: edges.length, nodes: nodes.length, hub: hub && hub.term, network };
+}
+
+/** Show all of the graph drawn into `target` (however small its labels then are). */
+export function fitGraph(target) {
+  if (target.network) target.network.fit({ animation: false });
 }

@@ -1,12 +1,16 @@
 // The ipgraph query page: an editor, the named queries with their parameters, the query in the
 // page's URL (shareable; the back button returns to the previous query), results as a paged
-// table or a drawn graph, the service description, and the queries run before (localStorage).
+// table or a graph (vis-network), the service description, and the queries run before
+// (localStorage). Only queries that ran go into the URL and the history, and the URL only when
+// it stays short enough for every server and proxy on the way (`MAX_URL`).
 // Our own ES modules; the editor is CodeMirror, bundled at build time into /static/editor.js.
 // Every value goes into the page as text (textContent), never as HTML.
 
-import { drawGraph, parseNTriples } from "./graph.js";
+import { HISTORY_KEY, MAX_URL, addressOf, fitsUrl, loadHistory, remember as keep, stateFromUrl } from "./address.js";
+import { postQuery, problemOf, refusal } from "./endpoint.js";
+import { MAX_TRIPLES, drawGraph, fitGraph, parseNTriples } from "./graph.js";
 import { ResultsTable } from "./results.js";
-import { Names, el } from "./terms.js";
+import { Names, describeLink, el } from "./terms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("query-form");
@@ -23,6 +27,9 @@ const errorBox = $("error");
 const booleanBox = $("boolean");
 const graphView = $("graph-view");
 const graphText = $("graph-text");
+const network = $("graph-network");
+const selection = $("graph-selection");
+const notice = $("notice");
 const runButton = $("run");
 
 const vocabulary = JSON.parse($("vocabulary").textContent || "{}");
@@ -135,10 +142,53 @@ function paramValues() {
   return values;
 }
 
-/** The description follows the editor: marked "edited" once the text is not the example's. */
+/** How much of `example` is still in `text`, 0 to 1: the larger of the share kept around one
+ * edit (common start and end) and the share of its lines still there (a longest common
+ * subsequence of lines, weighed by their length). */
+function stillThere(example, text) {
+  if (!example.length) return 1;
+  let start = 0;
+  const most = Math.min(example.length, text.length);
+  while (start < most && example[start] === text[start]) start++;
+  let end = 0;
+  while (end < most - start && example[example.length - 1 - end] === text[text.length - 1 - end]) end++;
+  const around = (start + end) / example.length;
+  const a = example.split("\n").map((line) => line.trim());
+  const b = text.split("\n").map((line) => line.trim());
+  if (a.length * b.length > 4_000_000) return around; // a huge paste: not the example's lines
+  let row = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const next = new Array(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = a[i - 1] === b[j - 1] ? row[j - 1] + a[i - 1].length + 1 : Math.max(row[j], next[j - 1]);
+    }
+    row = next;
+  }
+  const total = a.reduce((sum, line) => sum + line.length + 1, 0);
+  return Math.max(around, row[b.length] / total);
+}
+
+/** Below this share of an example's text still there, the editor holds another query. */
+const STILL_THE_EXAMPLE = 0.5;
+let settingText = false; // the page, not the user, is putting a text into the editor
+
+/** The description follows the editor: marked "edited" once the text is not the example's,
+ * gone (and the example deselected) once the text has become another query; an example's exact
+ * text selects it again. */
 function edited() {
-  const example = selectedExample();
+  let example = selectedExample();
+  const text = editor.getText();
+  if (!settingText && example && text !== example.text && stillThere(example.text, text) < STILL_THE_EXAMPLE) {
+    examples.value = "";
+    showParams(null);
+    example = null;
+  } else if (!settingText && !example && exampleOf(text)) {
+    examples.value = exampleOf(text);
+    example = selectedExample();
+    showParams(example);
+  }
   description.replaceChildren();
+  description.classList.remove("is-edited");
   if (!example) return;
   if (editor.getText() !== example.text) {
     description.appendChild(el("span", "edited", "edited"));
@@ -154,8 +204,13 @@ function chooseExample(name, text, values) {
   examples.value = name || "";
   const example = selectedExample();
   showParams(example, values);
-  editor.setText(text !== undefined ? text : example ? example.text : "");
-  edited();
+  settingText = true;
+  try {
+    editor.setText(text !== undefined ? text : example ? example.text : "");
+    edited();
+  } finally {
+    settingText = false;
+  }
 }
 
 // -- the page's URL holds the query ------------------------------------------------------------------
@@ -177,28 +232,25 @@ function currentState() {
   };
 }
 
-function urlFor(state) {
-  const search = new URLSearchParams();
-  if (state.example) search.append("example", state.example);
-  for (const [name, value] of Object.entries(state.params || {})) search.append("param", name + "=" + value);
-  search.append("query", state.query);
-  return "/?" + search.toString();
-}
-
-function stateFromUrl(href) {
-  const search = new URL(href, location.href).searchParams;
-  const params = {};
-  for (const item of search.getAll("param")) {
-    const at = item.indexOf("=");
-    if (at > 0) params[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return { query: search.get("query"), example: search.get("example") || "", params };
-}
-
 /** The example whose text `text` is, if any. */
 function exampleOf(text) {
   const found = [...examples.options].find((o) => o.value && o.dataset.query === text);
   return found ? found.value : "";
+}
+
+/** Go to `state` as following a link does: a new entry of the browser's history, then run. */
+function go(state) {
+  history.pushState(state, "", addressOf(state));
+  apply(state);
+  window.scrollTo(0, 0);
+}
+
+/** The state of the current entry of the browser's history. */
+function currentEntry() {
+  const fromUrl = stateFromUrl(location.href);
+  const saved = history.state;
+  if (fromUrl.query === null && saved && typeof saved.query === "string") return saved;
+  return fromUrl;
 }
 
 /** Put a state (from the URL or the history) on the page, and run it when it has a query.
@@ -217,27 +269,9 @@ function apply(state) {
 
 // -- the queries run before, kept in this browser ---------------------------------------------------
 
-const HISTORY_KEY = "ipgraph.history";
-const HISTORY_SIZE = 20;
-
-function loadHistory() {
-  try {
-    const items = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
-    return Array.isArray(items) ? items.filter((i) => i && typeof i.query === "string") : [];
-  } catch (e) {
-    return [];
-  }
-}
-
+/** Keep a query that ran in the recent queries, and show them. */
 function remember(state) {
-  const url = urlFor(state);
-  const items = loadHistory().filter((item) => urlFor(item) !== url);
-  items.unshift({ ...state, at: new Date().toISOString() });
-  try {
-    localStorage.setItem(HISTORY_KEY, JSON.stringify(items.slice(0, HISTORY_SIZE)));
-  } catch (e) {
-    /* storage full or refused: the history is a convenience */
-  }
+  keep(state);
   showHistory();
 }
 
@@ -249,8 +283,13 @@ function showHistory() {
     const li = el("li");
     const firstLine = item.query.split("\n").find((line) => line.trim() && !line.trim().startsWith("#")) || item.query;
     const a = el("a", (item.example ? item.example + ": " : "") + firstLine.trim().slice(0, 90));
-    a.href = urlFor(item);
-    a.title = item.query;
+    a.href = addressOf(item);
+    a.title = item.query.length > 2000 ? item.query.slice(0, 2000) + "…" : item.query;
+    a.addEventListener("click", (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      go({ query: item.query, example: item.example || "", params: item.params || {} });
+    });
     li.appendChild(a);
     if (item.at) li.appendChild(el("span", " " + item.at.slice(0, 16).replace("T", " "), "when"));
     list.appendChild(li);
@@ -266,7 +305,10 @@ function reset() {
   errorBox.hidden = true;
   booleanBox.hidden = true;
   graphView.hidden = true;
+  network.hidden = false;
+  network.dataset.ready = "false"; // until this run's graph, if any, has settled
   graphText.hidden = true;
+  notice.hidden = true;
   table.clear();
   meta.textContent = "";
   downloads.replaceChildren();
@@ -279,6 +321,8 @@ function fail(message, status) {
   statusLine.textContent = status;
 }
 
+/** Download links: GET links to the endpoint, or for a query too long for a URL, links that
+ * POST it and save the answer. */
 function setDownloads(query, formats) {
   downloads.replaceChildren(el("span", "Download: "));
   formats.forEach(([label, format], index) => {
@@ -286,17 +330,21 @@ function setDownloads(query, formats) {
     a.href = "/sparql?" + new URLSearchParams({ query, format }).toString();
     a.id = "download-" + format;
     a.setAttribute("download", "ipgraph-result." + format);
+    if (a.getAttribute("href").length > MAX_URL) {
+      a.href = "#";
+      a.addEventListener("click", async (event) => {
+        if (a.dataset.blob) return; // the saved answer: let the browser download it
+        event.preventDefault();
+        const response = await postQuery(query, "*/*", { format });
+        if (!response.ok) return fail(refusal(await problemOf(response), response.status, query), "Failed");
+        a.dataset.blob = URL.createObjectURL(await response.blob());
+        a.href = a.dataset.blob;
+        a.click();
+      });
+    }
     if (index > 0) downloads.appendChild(document.createTextNode(" · "));
     downloads.appendChild(a);
   });
-}
-
-async function problemOf(response) {
-  try {
-    return await response.json();
-  } catch (e) {
-    return { error: response.status + " " + response.statusText, message: "" };
-  }
 }
 
 /** The text to send: a named query's parameters bound by the server (`/bind`), else the text. */
@@ -317,9 +365,28 @@ async function boundQuery(state) {
   return (await response.json()).query;
 }
 
+/** The query ran: a new entry of the browser's history (`push`) and of the recent queries. */
+function ran(state, push) {
+  if (push && location.pathname + location.search !== addressOf(state)) {
+    history.pushState(state, "", addressOf(state));
+  }
+  if (!fitsUrl(state)) {
+    notice.textContent =
+      "This query is " + state.query.length.toLocaleString("en") + " characters long, too long " +
+      "for a link (over " + MAX_URL.toLocaleString("en") + " in a URL): it was sent by POST and " +
+      "the address bar does not hold it. Recent queries keep it in this browser.";
+    notice.hidden = false;
+  }
+  remember(state);
+}
+
+let latest = 0; // the run whose answer the page shows: an earlier, slower one is dropped
+
 async function run(push) {
   const state = currentState();
   if (!state.query.trim()) return;
+  const mine = ++latest;
+  const current = () => mine === latest;
   reset();
   statusLine.textContent = "Running…";
   let query;
@@ -331,33 +398,26 @@ async function run(push) {
     if (problem.field) $("param-" + problem.field).focus();
     return;
   }
-  if (push && location.pathname + location.search !== urlFor(state)) {
-    history.pushState(state, "", urlFor(state));
-  }
-  remember(state);
+  if (!current()) return;
   runButton.disabled = true;
   statusLine.textContent = "Running…";
   const started = performance.now();
   try {
-    const response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Accept: "application/sparql-results+json, text/turtle;q=0.9",
-      },
-      body: new URLSearchParams({ query }).toString(),
-    });
+    const response = await postQuery(query, "application/sparql-results+json, text/turtle;q=0.9");
+    if (!current()) return;
     const elapsed = Math.round(performance.now() - started);
     const type = (response.headers.get("Content-Type") || "").split(";")[0];
     const truncated = response.headers.get("X-Ipgraph-Truncated") === "true";
     if (!response.ok) {
       const problem = await problemOf(response);
-      fail(problem.error + ": " + problem.message, "Failed (" + response.status + ")");
+      fail(refusal(problem, response.status, query), "Failed (" + response.status + ")");
       if (problem.line) editor.markError(problem.line, problem.column || 1, problem.message);
       return;
     }
     if (type === "application/sparql-results+json") {
       const data = await response.json();
+      if (!current()) return;
+      ran(state, push);
       if (typeof data.boolean === "boolean") {
         booleanBox.textContent = data.boolean ? "true" : "false";
         booleanBox.hidden = false;
@@ -373,38 +433,85 @@ async function run(push) {
       }
       setDownloads(query, [["CSV", "csv"], ["TSV", "tsv"], ["JSON", "json"], ["XML", "xml"]]);
     } else {
-      await showGraph(query, await response.text(), truncated, elapsed);
+      const turtle = await response.text();
+      if (!current()) return;
+      ran(state, push);
       setDownloads(query, [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"]]);
+      await showGraph(query, turtle, truncated, elapsed, current);
+      if (!current()) return;
     }
     statusLine.textContent = "Done";
   } catch (e) {
     fail("The server did not answer: " + e, "Failed");
   } finally {
-    runButton.disabled = false;
+    if (current()) runButton.disabled = false;
   }
 }
 
-/** A CONSTRUCT or DESCRIBE result: its Turtle, and the triples drawn (asked as N-Triples). */
-async function showGraph(query, turtle, truncated, elapsed) {
+/** A CONSTRUCT or DESCRIBE result: its Turtle, and its triples (asked again as N-Triples)
+ * drawn by vis-network, at most MAX_TRIPLES of them. */
+async function showGraph(query, turtle, truncated, elapsed, current) {
   graphText.textContent = turtle;
   graphText.hidden = false;
-  const response = await fetch("/sparql", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/n-triples" },
-    body: new URLSearchParams({ query }).toString(),
-  });
+  const response = await postQuery(query, "application/n-triples");
   const triples = response.ok ? parseNTriples(await response.text()) : [];
+  if (!current()) return;
   let text = triples.length.toLocaleString("en") + (triples.length === 1 ? " triple" : " triples") + " in " + elapsed + " ms";
   if (truncated) text += " — truncated at the server's cap";
   meta.textContent = text;
   if (!triples.length) return;
-  await names.fetchLabels(triples.flatMap(([s, , o]) => [s, o]).filter((t) => t.type === "uri").map((t) => t.value));
-  const drawn = drawGraph($("graph-svg"), triples, names);
-  $("graph-caption").textContent =
-    drawn < triples.length
-      ? "The first " + drawn + " of " + triples.length.toLocaleString("en") + " triples; the Turtle below has them all."
-      : "Circles are IRIs (click: describe it), squares literals; the Turtle is below.";
-  graphView.hidden = false;
+  const drawn = Math.min(triples.length, MAX_TRIPLES);
+  const shown = triples.slice(0, drawn);
+  await names.fetchLabels(shown.flatMap(([s, , o]) => [s, o]).filter((t) => t.type === "uri").map((t) => t.value));
+  if (!current()) return;
+  const caption = $("graph-caption");
+  caption.textContent =
+    (drawn < triples.length
+      ? "Showing " + drawn.toLocaleString("en") + " of " + triples.length.toLocaleString("en") +
+        " triples (the first " + drawn.toLocaleString("en") + "): the Turtle below and the downloads have them all. "
+      : "All " + triples.length.toLocaleString("en") + (triples.length === 1 ? " triple. " : " triples. ")) +
+    "Wheel or the buttons to zoom, drag to pan; red dots are IRIs, grey ones blank nodes, green boxes literals.";
+  graphView.hidden = false; // drawn into a visible box: vis-network measures it
+  selection.replaceChildren(el("span", "Click a node to see what it is; double-click an IRI to describe it."));
+  statusLine.textContent = "Drawing the graph…";
+  try {
+    const { hub } = await drawGraph(network, shown, names, follow);
+    if (hub && current()) {
+      const name = names.label(hub.value) || names.curie(hub.value);
+      const whole = el("button", "show the whole graph", "link");
+      whole.type = "button";
+      whole.id = "graph-fit";
+      whole.addEventListener("click", () => fitGraph(network));
+      caption.append(
+        document.createTextNode(" Opened on " + name + ", the best-connected node, at a readable size: "),
+        whole,
+        document.createTextNode("."),
+      );
+    }
+  } catch (e) {
+    caption.textContent = "The graph could not be drawn (" + e.message + "); the Turtle below has the result.";
+    network.hidden = true;
+  }
+}
+
+/** What the clicked node of the graph is: its label, CURIE or IRI, and a link describing it. */
+function showSelected(term) {
+  selection.replaceChildren();
+  if (!term) return;
+  if (term.type === "uri") {
+    const label = names.label(term.value);
+    if (label) selection.append(el("span", label, "label"), document.createTextNode(" — "));
+    selection.appendChild(el("span", term.value));
+    selection.appendChild(document.createTextNode(" · "));
+    const a = el("a", "describe it");
+    a.href = describeLink(term.value);
+    selection.appendChild(a);
+  } else if (term.type === "bnode") {
+    selection.appendChild(el("span", "blank node _:" + term.value));
+  } else {
+    selection.appendChild(el("span", term.value));
+    if (term.lang) selection.appendChild(el("span", " @" + term.lang, "lang"));
+  }
 }
 
 // -- the service description, shown in the page ------------------------------------------------------------
@@ -444,18 +551,22 @@ $("history-clear").addEventListener("click", () => {
   localStorage.removeItem(HISTORY_KEY);
   showHistory();
 });
+/** Follow a link to this page with a query, in the page. */
+function follow(href) {
+  go(stateFromUrl(href));
+}
+
 // Links to this page with a query (history, IRIs in results, the graph) stay in the page.
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest("a[href^='/?']");
-  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (!link || event.defaultPrevented) return;
+  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
-  const href = link.getAttribute("href");
-  history.pushState(null, "", href);
-  apply(stateFromUrl(href));
-  window.scrollTo(0, 0);
+  follow(link.getAttribute("href"));
 });
-window.addEventListener("popstate", () => apply(stateFromUrl(location.href)));
+network.addEventListener("select", (event) => showSelected(event.detail));
+window.addEventListener("popstate", () => apply(currentEntry()));
 
 await loadEditor();
 showHistory();
-apply(stateFromUrl(location.href));
+apply(currentEntry());

@@ -1,6 +1,11 @@
 // How the query page shows RDF terms: CURIEs, labels fetched from the endpoint, DOM helpers.
 // Every value goes into the page as text (textContent), never as HTML.
 
+import { postQuery } from "./endpoint.js";
+
+/** IRIs whose labels one query asks for (a few hundred: far below the request size limit). */
+const LABEL_BATCH = 400;
+
 /** A DOM element with optional text and class. */
 export function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -30,7 +35,8 @@ export class Names {
     return this.labels.get(iri) || "";
   }
 
-  /** Ask the endpoint, in one query, for the labels of the IRIs not asked about yet.
+  /** Ask the endpoint for the labels of the IRIs not asked about yet (one query per
+   * LABEL_BATCH of them, so that a large graph result stays under the server's size limit).
    *
    * English first, then Chinese, then any. Resolves once they are known (errors: no labels).
    * @param {Iterable<string>} iris
@@ -39,21 +45,21 @@ export class Names {
     const wanted = [...new Set(iris)].filter(
       (iri) => !this.labels.has(iri) && /^[^<>"{}|^`\\\s]+$/.test(iri),
     );
-    if (!wanted.length) return;
     wanted.forEach((iri) => this.labels.set(iri, ""));
-    const values = wanted.map((iri) => "<" + iri + ">").join(" ");
+    const batches = [];
+    for (let at = 0; at < wanted.length; at += LABEL_BATCH) {
+      batches.push(this.fetchBatch(wanted.slice(at, at + LABEL_BATCH)));
+    }
+    await Promise.all(batches);
+  }
+
+  async fetchBatch(iris) {
+    const values = iris.map((iri) => "<" + iri + ">").join(" ");
     const query =
       "SELECT ?s ?label WHERE { VALUES ?s { " + values + " } " +
       "?s rdfs:label|skos:prefLabel ?label }";
     try {
-      const response = await fetch("/sparql", {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          Accept: "application/sparql-results+json",
-        },
-        body: new URLSearchParams({ query }).toString(),
-      });
+      const response = await postQuery(query, "application/sparql-results+json");
       if (!response.ok) return;
       const data = await response.json();
       const rank = (lang) => (lang === "en" ? 3 : lang === "zh" ? 2 : lang ? 0 : 1);
