@@ -181,3 +181,13 @@ def test_cli_show_prints_the_sparql(run: Any) -> None:
     result = run("query", "--name", "joint-documents", "--show")
     assert result.exit_code == 0
     assert result.stdout == QUERIES["joint-documents"].text
+
+
+@pytest.mark.parametrize("modifier", ["LIMIT 3", "ORDER BY ?s LIMIT 3", "OFFSET 2 LIMIT 3"])
+def test_cli_construct_where_with_a_modifier_answers(run: RunCli, modifier: str) -> None:
+    # The short form with LIMIT made rdflib fail with a traceback (its template was lost).
+    result = run("query", "CONSTRUCT WHERE { ?s a ipg:Ministry } " + modifier, "--format", "nt")
+    assert result.exit_code == 0, result.stderr
+    triples = Graph().parse(data=result.stdout, format="nt")
+    assert len(triples) == 3
+    assert all(str(o).endswith("Ministry") for o in triples.objects())

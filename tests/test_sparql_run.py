@@ -17,7 +17,7 @@ from rdflib.namespace import RDFS
 
 import ipgraph
 from bounded import returns_within
-from ipgraph.errors import QueryForbidden, QueryTimeout, UsageError
+from ipgraph.errors import QueryFailed, QueryForbidden, QueryTimeout, UsageError
 from ipgraph.sparql.run import run_query
 from ipgraph.store import MemoryStore
 from ipgraph.terms import to_term
@@ -263,3 +263,16 @@ def test_from_a_graph_the_store_holds_works_on_oxigraph(
         == kg.query(text).rows
         == [(Literal(len(kg.graph.graph(graph))),)]
     )
+
+
+def test_an_engine_fault_is_query_failed_not_a_traceback(
+    kg: ipgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever an engine raises on a query it cannot handle, the caller gets one ipgraph
+    # error (exit code 2, HTTP 500) naming it, never the engine's own exception.
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("'NoneType' object is not iterable")
+
+    monkeypatch.setattr(kg.store, "execute", broken)
+    with pytest.raises(QueryFailed, match="TypeError: 'NoneType' object is not iterable"):
+        run_query(kg.store, "ASK { ?s ?p ?o }")

@@ -278,7 +278,9 @@ def _prepare(text: str, init_ns: Mapping[str, str]) -> Query:
     """rdflib's parse and translation, with its errors as `QuerySyntaxError`."""
     try:
         with PARSER_LOCK:
-            return prepareQuery(text, initNs=dict(init_ns))
+            query = prepareQuery(text, initNs=dict(init_ns))
+        _complete_construct_where(query.algebra)
+        return query
     except ParseBaseException as exc:
         refuse_update(text)
         raise QuerySyntaxError(_parse_reason(exc), exc.lineno, exc.col) from None
@@ -286,6 +288,17 @@ def _prepare(text: str, init_ns: Mapping[str, str]) -> Query:
         raise QuerySyntaxError("the query is nested too deeply") from None
     except Exception as exc:  # rdflib's translation step raises bare Exceptions
         raise _translation_error(text, exc) from None
+
+
+def _complete_construct_where(algebra: CompValue) -> None:
+    """Give ``CONSTRUCT WHERE { ... }`` its template: rdflib takes it from the pattern only
+    when no modifier (LIMIT, ORDER BY, DISTINCT) wraps the pattern, and fails otherwise."""
+    if algebra.name != "ConstructQuery" or algebra.get("template"):
+        return
+    for part in _walk(algebra.p):
+        if part.name == "BGP":
+            algebra["template"] = part.triples
+            return
 
 
 def _check_with_rdflib(text: str, init_ns: Mapping[str, str]) -> ParsedQuery:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from ipgraph.errors import QueryTimeout, UsageError
+from ipgraph.errors import IpgraphError, QueryFailed, QueryTimeout, UsageError
 from ipgraph.sparql.check import ParsedQuery, check_graphs
 from ipgraph.sparql.limits import DEFAULT_TIMEOUT, check_timeout
 from ipgraph.sparql.result import QueryResult
@@ -94,6 +94,7 @@ def run_query(
         QueryTimeout: the query ran longer than ``timeout``.
         ResultTooLarge: in a pool, the query needed more memory than the cap.
         UsageError: a binding names no variable of the query, or a bad limit.
+        QueryFailed: the query engine itself failed on the query.
 
     >>> from ipgraph.store import MemoryStore
     >>> run_query(MemoryStore(), "ASK { ?s ?p ?o }").boolean
@@ -106,11 +107,19 @@ def run_query(
         [URIRef(str(g)) for g in default_graphs or ()],
         [URIRef(str(g)) for g in named_graphs or ()],
     )
-    if pool is not None:  # parsed in the worker too, under the same time limit
-        source = text.text if isinstance(text, ParsedQuery) else text
-        limit = timeout if timeout is not None else DEFAULT_TIMEOUT
-        return pool.run(evaluate, source, dict(bindings or {}), graphs, max_rows, timeout=limit)
-    return _with_time_limit(lambda: evaluate(store, text, bindings, graphs, max_rows), timeout)
+    try:
+        if pool is not None:  # parsed in the worker too, under the same time limit
+            source = text.text if isinstance(text, ParsedQuery) else text
+            limit = timeout if timeout is not None else DEFAULT_TIMEOUT
+            return pool.run(evaluate, source, dict(bindings or {}), graphs, max_rows, timeout=limit)
+        return _with_time_limit(lambda: evaluate(store, text, bindings, graphs, max_rows), timeout)
+    except IpgraphError:
+        raise
+    except Exception as exc:  # a fault of the query engine on this query, not of the caller
+        raise QueryFailed(
+            f"the query engine failed on this query ({type(exc).__name__}: {exc}); "
+            "try a simpler form of it"
+        ) from exc
 
 
 def evaluate(
