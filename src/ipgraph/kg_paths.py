@@ -18,6 +18,7 @@ from ipgraph.errors import NoPath, UsageError
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ipgraph.graph import paths as graph_paths
     from ipgraph.graph import results as graph_results
     from ipgraph.graph.search import LocalSearch
     from ipgraph.refs import References
@@ -139,20 +140,37 @@ class PathMethods:
         groups = normalize_include(include)
         search = LocalSearch(self.store, groups)
         start, end = self._entity(search, start, groups), self._entity(search, end, groups)
-        entity = lambda ref: self._entity(search, self.resolve(ref), groups)  # noqa: E731
-        rules = self.refs.constraints_by(search.term_kind, entity, via, avoid)
-        search.constrain(rules)
+        rules = self._constrained(search, groups, via, avoid)
         ball = search.path(start, end)
         if ball is not None:
             G = build_projection(ball, groups)
-            with contextlib.suppress(NoPath):  # cannot happen: the search found this path
+            # The ball's own vocabulary may miss a subclass declared among the data, and
+            # with it a node's class: then the whole projection decides.
+            with contextlib.suppress(NoPath):
                 return graph_paths.shortest_path(G, start, end, rules)
         if search.exhausted:
-            # No path at any length: the two ends (with one relation each, when they have
-            # one, for the message that names an end without relations) word the error.
-            G = build_projection(search.described([start, end], linked=True), groups)
-            return graph_paths.shortest_path(G, start, end, rules)  # raises NoPath
+            # No path at any length: the two ends word the error (without constraints with
+            # one relation each, when they have one: the message names an end without any).
+            ends = search.described([start, end], linked=rules.unconstrained)
+            return graph_paths.shortest_path(build_projection(ends, groups), start, end, rules)
         return None
+
+    def _constrained(
+        self,
+        search: LocalSearch,
+        groups: tuple[str, ...],
+        via: Iterable[str | URIRef] | str | None = None,
+        avoid: Iterable[str | URIRef] | str | None = None,
+    ) -> graph_paths.Constraints:
+        """``via`` / ``avoid`` as `Constraints`, told apart by ``search``'s lookups (as
+        `References.constraints` tells them apart on the projection), applied to ``search``."""
+
+        def entity(ref: str | URIRef) -> URIRef:
+            return self._entity(search, self.resolve(ref), groups)
+
+        rules = self.refs.constraints_by(search.term_kind, entity, via, avoid)
+        search.constrain(rules)
+        return rules
 
     def _entity(self, search: LocalSearch, iri: URIRef, groups: tuple[str, ...]) -> URIRef:
         """``iri`` when it is an entity of the projection (asked by ``search``, a
@@ -271,12 +289,7 @@ class PathMethods:
             groups = normalize_include(include)
             search = LocalSearch(self.store, groups)
             center = self._entity(search, self.resolve(a), groups)
-            rules = self.refs.constraints_by(
-                search.term_kind,
-                lambda ref: self._entity(search, self.resolve(ref), groups),
-                avoid=avoid,
-            )
-            search.constrain(rules)
+            rules = self._constrained(search, groups, avoid=avoid)
             ball = search.neighborhood(center, depth)
             G = build_projection(ball or Graph(), groups)
         classes = self.refs.constraints(G, via=types)

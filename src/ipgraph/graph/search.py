@@ -277,8 +277,7 @@ class LocalSearch:
                     f"SELECT ?m ?p WHERE {{ ?m ?p <{node}> FILTER(isIRI(?m) && {self.skip}) ",
                 ):
                     rows = self._rows(
-                        f"{text} FILTER(?m != <{node}>) {self._is_entity('m')} {self.allowed} }}"
-                        " LIMIT 1"
+                        f"{text} FILTER(?m != <{node}>) {self._is_entity('m')} }} LIMIT 1"
                     )
                     if rows:
                         (m, p), forward = rows[0], text.startswith("SELECT ?m ?p WHERE { <")
