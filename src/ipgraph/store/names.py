@@ -241,7 +241,7 @@ class NameIndex:
         """
         records = iter(records)
         head = list(itertools.islice(records, _BULK))  # read before the write lock is taken
-        bulk = len(head) == _BULK
+        bulk = len(head) == _BULK  # drop the indexes while inserting, build them after
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -266,9 +266,8 @@ class NameIndex:
                         pending = []
                 self._insert(gid, next_id, pending, seen_words, seen_types)
                 stored += len(pending)
-                if bulk:
-                    for index, on in _INDEXES.items():
-                        db.execute(f"CREATE INDEX {index} ON {on}")
+                for index, on in _INDEXES.items() if bulk else ():
+                    db.execute(f"CREATE INDEX {index} ON {on}")
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -301,9 +300,8 @@ class NameIndex:
             for table in ("acronyms", "names", "types"):
                 db.execute(f"DELETE FROM {table}")
             return gid
-        # A contentless full-text table forgets a row given the terms it was indexed with,
-        # which cost an analysis each: of this graph's names, or of the others' when they are
-        # fewer (then the table is emptied and the others' terms put back).
+        # A contentless full-text table forgets a row given its terms (an analysis each): when
+        # the other graphs have fewer names, empty it and put theirs back instead.
         fewer = counts.get(1, 0) > counts[0]
         if fewer:
             db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
