@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlconnector import SPARQLConnector
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from ipgraph.errors import StoreError, UsageError
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
+from ipgraph.sparql.scan import inject_values
 from ipgraph.store.base import LabelRows, Store, reads_graphs
 from ipgraph.store.namesearch import Names, RemoteNames
 from ipgraph.terms import LABEL_PREDICATES
@@ -149,10 +150,13 @@ class SparqlStore(Store):
     def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
         if graphs[0] or graphs[1]:
             raise UsageError(f"default/named graph selection is not supported on {self.kind}")
+        if bindings:
+            # In the WHERE clause, as rdflib's initBindings bind: rdflib's SPARQLStore would
+            # append the VALUES block after the query, which servers refuse for variables the
+            # query does not return (Virtuoso: "No column entity").
+            text = inject_values(text, bindings)
         try:
-            return self.dataset.query(
-                text, initNs=dict(PREFIXES), initBindings=cast(dict[str, Any], dict(bindings))
-            )
+            return self.dataset.query(text, initNs=dict(PREFIXES))
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(_failure(self.query_url, exc, self.timeout)) from None
 
