@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -72,17 +73,23 @@ def sort_rows(
     """``rows`` in the order of ``keys`` (stable: ties keep their order), or None when a key
     holds a value this module does not order (see the module's note)."""
     position = {name: i for i, name in enumerate(variables)}
-    ordered = list(rows)
-    for name, descending in reversed(keys):  # stable sorts, least significant key first
-        i = position.get(name)
-        if i is None:
-            continue  # a variable the rows do not hold is unbound everywhere: no order
-        ranked: list[tuple[int, str]] = []
-        for row in ordered:
-            rank = _rank(row[i])
-            if rank is None:
-                return None
-            ranked.append(rank)
-        order = sorted(range(len(ordered)), key=lambda j: ranked[j], reverse=descending)
-        ordered = [ordered[j] for j in order]
-    return ordered
+    wanted = [(position[name], descending) for name, descending in keys if name in position]
+    # a variable the rows do not hold is unbound everywhere: it orders nothing
+    if not wanted:
+        return list(rows)
+    ranked: list[tuple[tuple[int, str], ...]] = []
+    for row in rows:
+        ranks = tuple(_rank(row[i]) for i, _ in wanted)
+        if None in ranks:
+            return None
+        ranked.append(cast(tuple[tuple[int, str], ...], ranks))
+    order = list(range(len(rows)))
+    # stable sorts, least significant run of keys of one direction first
+    end = len(wanted)
+    while end > 0:
+        start = end - 1
+        while start > 0 and wanted[start - 1][1] == wanted[end - 1][1]:
+            start -= 1
+        order.sort(key=lambda j: ranked[j][start:end], reverse=wanted[end - 1][1])
+        end = start
+    return [rows[j] for j in order]
