@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ipgraph.sparql.order import sort_rows, split_order
@@ -52,10 +53,24 @@ def test_later_keys_break_ties_and_equal_rows_keep_their_order() -> None:
     assert ordered is not None and [r[2] for r in ordered] == [Literal(n) for n in (2, 4, 3, 1)]
 
 
-@pytest.mark.parametrize("value", [Literal(3), Literal("x", lang="en"), Literal("2021-01-01")])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal("x", lang="en"),
+        Literal("2021-01-01", datatype=XSD.date),
+        Literal("2021", datatype=URIRef("urn:t")),
+        Literal("NaN", datatype=XSD.double),
+    ],
+)
 def test_values_whose_order_is_the_engines_are_left_to_it(value: Literal) -> None:
-    typed = value if value.language or value.datatype else Literal("2021", datatype=URIRef("urn:t"))
-    assert sort_rows(["v"], [(URIRef("urn:a"),), (typed,)], [("v", False)]) is None
+    assert sort_rows(["v"], [(URIRef("urn:a"),), (value,)], [("v", False)]) is None
+
+
+def test_numbers_sort_by_value_but_not_among_strings() -> None:
+    numbers = [Literal(10), Literal("2.5", datatype=XSD.decimal), Literal(3.0), URIRef("urn:a")]
+    ordered = sort_rows(["v"], [(n,) for n in numbers], [("v", False)])
+    assert ordered is not None and [r[0] for r in ordered] == [numbers[i] for i in (3, 1, 2, 0)]
+    assert sort_rows(["v"], [(Literal(1),), (Literal("a"),)], [("v", False)]) is None
 
 
 def test_a_key_the_rows_do_not_hold_changes_nothing() -> None:

@@ -151,3 +151,14 @@ def test_order_by_matches_the_engines_own_order(
     cut = oxigraph_kg.query(text, max_rows=3)
     assert [[r[k] for k in keys] for r in cut.rows] == [[r[k] for k in keys] for r in engine[:3]]
     assert cut.truncated
+
+
+def test_order_by_a_count_matches_the_engines_own_order(
+    oxigraph_kg: ipgraph.KnowledgeGraph,
+) -> None:
+    text = (
+        "SELECT ?org (COUNT(?doc) AS ?n) WHERE { ?doc ipg:issuedBy ?org } "
+        "GROUP BY ?org ORDER BY DESC(?n) ?org"
+    )
+    engine = oxigraph_kg.query(text + " LIMIT 100000").rows
+    assert len(engine) > 5 and oxigraph_kg.query(text).rows == engine

@@ -5,9 +5,9 @@ sorting 12,500 rows by an IRI column takes seconds, a hundred times longer than 
 When a query ends with ``ORDER BY`` over plain variables (no LIMIT or OFFSET after it, so
 every row is read anyway), the store can run it without that clause (`split_order`) and sort
 the rows here (`sort_rows`), by the SPARQL order: unbound, then blank nodes, then IRIs (by
-their text), then literals. Only rows whose keys are IRIs, blank nodes, unbound or plain
-strings are sorted here; for anything else (numbers, dates, language tags, whose order is
-the engine's to define) `sort_rows` returns None and the caller runs the query as written.
+their text), then literals (plain strings by their text, numbers by value). For anything
+else (dates, language tags, strings and numbers in one column, whose order is the engine's
+to define) `sort_rows` returns None and the caller runs the query as written.
 
 >>> text, keys = split_order("SELECT ?a ?b WHERE { ?a ?p ?b } ORDER BY ?a DESC(?b)")
 >>> text, keys
@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import cast
+from decimal import Decimal
+from typing import Any, cast
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -36,6 +37,9 @@ _ONE_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*[?$](\w+)", re.IGNORECASE)
 
 Key = tuple[str, bool]  # variable, descending
 _STRING = (None, XSD.string)
+_NUMBERS = frozenset(
+    {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger}
+)
 
 
 def split_order(text: str) -> tuple[str, list[Key]] | None:
@@ -55,7 +59,7 @@ def split_order(text: str) -> tuple[str, list[Key]] | None:
     return text[: match.start()], keys
 
 
-def _rank(value: Node | None) -> tuple[int, str] | None:
+def _rank(value: Node | None) -> tuple[int, str | int | float | Decimal] | None:
     if value is None:
         return (0, "")
     if isinstance(value, BNode):
@@ -64,6 +68,11 @@ def _rank(value: Node | None) -> tuple[int, str] | None:
         return (2, str(value))
     if isinstance(value, Literal) and value.language is None and value.datatype in _STRING:
         return (3, str(value))
+    if isinstance(value, Literal) and value.datatype in _NUMBERS:
+        number = value.toPython()  # an ill-typed number stays a Literal: the engine's to order
+        real = isinstance(number, int | float | Decimal) and not isinstance(number, bool)
+        if real and number == number:  # NaN has no place in an order
+            return (4, number)
     return None
 
 
@@ -77,12 +86,15 @@ def sort_rows(
     # a variable the rows do not hold is unbound everywhere: it orders nothing
     if not wanted:
         return list(rows)
-    ranked: list[tuple[tuple[int, str], ...]] = []
+    ranked: list[tuple[tuple[int, Any], ...]] = []
     for row in rows:
         ranks = tuple(_rank(row[i]) for i, _ in wanted)
         if None in ranks:
             return None
-        ranked.append(cast(tuple[tuple[int, str], ...], ranks))
+        ranked.append(cast(tuple[tuple[int, Any], ...], ranks))
+    for k in range(len(wanted)):  # strings and numbers in one column: the engine's order
+        if len({r[k][0] for r in ranked} & {3, 4}) > 1:
+            return None
     order = list(range(len(rows)))
     # stable sorts, least significant run of keys of one direction first
     end = len(wanted)
