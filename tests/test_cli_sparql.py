@@ -191,3 +191,17 @@ def test_cli_construct_where_with_a_modifier_answers(run: RunCli, modifier: str)
     triples = Graph().parse(data=result.stdout, format="nt")
     assert len(triples) == 3
     assert all(str(o).endswith("Ministry") for o in triples.objects())
+
+
+def test_cli_table_shows_the_first_rows_and_says_how_to_get_all(run: RunCli) -> None:
+    text = "SELECT ?m WHERE { ?m a ipg:Ministry } ORDER BY ?m"
+    every = run("query", text, "--format", "csv").stdout.strip().splitlines()[1:]
+    assert len(every) > 3
+    cut = run("query", text, "--table-rows", "2")
+    assert cut.exit_code == 0
+    assert len(cut.stdout.strip().splitlines()) == 2 + 2  # header, rule, two rows
+    assert f"{len(every)} rows; the table shows the first 2" in cut.stderr
+    assert "--format csv" in cut.stderr
+    full = run("query", text, "--table-rows", "0")
+    assert len(full.stdout.strip().splitlines()) == 2 + len(every)
+    assert f"{len(every)} rows" in full.stderr and "shows the first" not in full.stderr

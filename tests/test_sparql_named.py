@@ -139,3 +139,15 @@ def test_named_queries_need_no_prefix_beyond_the_projects() -> None:
 
 def test_result_of_named_query_is_a_query_result(kg: ipgraph.KnowledgeGraph) -> None:
     assert isinstance(kg.query_named("timeline"), QueryResult)
+
+
+def test_one_query_read_alone_equals_the_listed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipgraph.sparql import named
+
+    listed = named.named_queries()
+    monkeypatch.setattr(named, "_NAMED_CACHE", {})  # as in a fresh process
+    monkeypatch.setattr(named, "_ALL_READ", [])
+    assert named.named_query("connections") == listed["connections"]
+    assert list(named.named_queries()) == list(listed)  # then all, still in name order
+    with pytest.raises(UsageError, match="did you mean: connections"):
+        named.named_query("conections")

@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from rdflib import BNode, Graph, Literal, namespace
+from rdflib import BNode, Graph, Literal, Variable, namespace
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
@@ -57,6 +57,20 @@ def test_select_csv_keeps_values_as_text(mixed: QueryResult) -> None:
     assert rows[2][1] == 'tab\there "q"\nline'
     parsed = Result.parse(io.BytesIO(data), format="csv")
     assert len(list(parsed)) == 2
+
+
+def test_select_csv_is_what_rdflib_writes(mixed: QueryResult) -> None:
+    rdflib_result = Result("SELECT")
+    rdflib_result.vars = [Variable(v) for v in mixed.vars]
+    rdflib_result.bindings = [
+        {
+            var: value
+            for var, value in zip(rdflib_result.vars, row, strict=True)
+            if value is not None
+        }
+        for row in mixed.rows
+    ]
+    assert mixed.serialize("csv") == rdflib_result.serialize(format="csv", encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])

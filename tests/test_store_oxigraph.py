@@ -126,3 +126,39 @@ def test_bindings_need_not_be_projected(tmp_path: Path) -> None:
 def test_max_rows_stops_reading_native_rows(oxigraph_kg: ipgraph.KnowledgeGraph) -> None:
     result = oxigraph_kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", max_rows=5)
     assert len(result.rows) == 5 and result.truncated
+
+
+@pytest.mark.parametrize(
+    ("order", "keys"),
+    [
+        ("ORDER BY ?org DESC(?doc)", (1, 0)),  # IRIs: sorted in Python
+        ("ORDER BY DESC(?label) ?doc", (2, 0)),  # language-tagged labels: left to Oxigraph
+        ("ORDER BY ?date ?doc", (3, 0)),  # dates and unbound values: left to Oxigraph
+    ],
+)
+def test_order_by_matches_the_engines_own_order(
+    oxigraph_kg: ipgraph.KnowledgeGraph, order: str, keys: tuple[int, int]
+) -> None:
+    text = (
+        "SELECT ?doc ?org ?label ?date WHERE { ?doc ipg:issuedBy ?org ; rdfs:label ?label "
+        f"OPTIONAL {{ ?doc eli:date_document ?date }} }} {order}"
+    )
+    engine = oxigraph_kg.query(text + " LIMIT 100000").rows  # with LIMIT, Oxigraph sorts
+    result = oxigraph_kg.query(text).rows
+    assert len(engine) > 20 and sorted(map(repr, result)) == sorted(map(repr, engine))
+    # the same order of keys (rows tied on every key may come in any order)
+    assert [[r[k] for k in keys] for r in result] == [[r[k] for k in keys] for r in engine]
+    cut = oxigraph_kg.query(text, max_rows=3)
+    assert [[r[k] for k in keys] for r in cut.rows] == [[r[k] for k in keys] for r in engine[:3]]
+    assert cut.truncated
+
+
+def test_order_by_a_count_matches_the_engines_own_order(
+    oxigraph_kg: ipgraph.KnowledgeGraph,
+) -> None:
+    text = (
+        "SELECT ?org (COUNT(?doc) AS ?n) WHERE { ?doc ipg:issuedBy ?org } "
+        "GROUP BY ?org ORDER BY DESC(?n) ?org"
+    )
+    engine = oxigraph_kg.query(text + " LIMIT 100000").rows
+    assert len(engine) > 5 and oxigraph_kg.query(text).rows == engine

@@ -195,6 +195,8 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     import unicodedata
 
     def width(text: str) -> int:
+        if text.isascii():  # most cells: no per-character lookups
+            return len(text)
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
     def pad(text: str, size: int) -> str:

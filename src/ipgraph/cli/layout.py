@@ -61,6 +61,8 @@ def display_width(text: str) -> int:
     >>> display_width("MOE"), display_width("教育部")
     (3, 6)
     """
+    if text.isascii():  # most cells: no per-character lookups
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -33,6 +33,10 @@ from ipgraph.cli.layout import count, fit_table
 
 # -- SPARQL: query, serve (issue 3) --------------------------------------------------------
 
+TABLE_ROWS = 1000
+"""Rows a table shows by default: more is not read on a terminal, and each row costs label
+lookups (a hub's 12,500 connections took seconds to lay out); the data formats hold all."""
+
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "jsonld")
 
 
@@ -90,6 +94,14 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xml", "ttl", "nt", "js
     "--limit-rows", type=int, metavar="N", help="Keep at most N rows (triples); note on stderr."
 )
 @click.option(
+    "--table-rows",
+    type=click.IntRange(min=0),
+    default=TABLE_ROWS,
+    show_default=True,
+    metavar="N",
+    help="table: show the first N rows (0: all); csv, tsv, json and jsonl always hold all.",
+)
+@click.option(
     "--labels",
     is_flag=True,
     help="csv/tsv: add a NAME_label column with the English label beside each IRI column.",
@@ -106,6 +118,7 @@ def query(
     timeout: float,
     memory_mb: int,
     limit_rows: int | None,
+    table_rows: int,
     labels: bool,
     data_files: Sequence[str],
     store: str | None,
@@ -176,7 +189,7 @@ def query(
     if labels and result.kind == "SELECT":
         click.echo(labelled_rows(kg, result, fmt), nl=False)
     else:
-        _print_result(kg, result, fmt)
+        _print_result(kg, result, fmt, table_rows)
     if result.truncated:
         click.echo(
             f"ipgraph: note: result cut at {limit_rows} "
@@ -238,7 +251,9 @@ def _caret(text: str, line: int, column: int | None) -> str:
     return f"{gutter}{source}\n{pointer}"
 
 
-def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -> None:
+def _print_result(
+    kg: KnowledgeGraph, result: QueryResult, output_format: str, table_rows: int = TABLE_ROWS
+) -> None:
     if output_format == "table":
         if result.kind == "ASK":
             click.echo("true" if result.boolean else "false")
@@ -246,9 +261,16 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
         if result.is_graph:
             echo_text(result.serialize("ttl").decode("utf-8"), nl=False)
             return
-        rows = [[_cell(kg, value) for value in row] for row in result.rows]
-        click.echo(fit_table(rows, result.vars))
-        click.echo(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", err=True)
+        click.echo(select_table(kg, result, table_rows))
+        total = len(result.rows)
+        if table_rows and total > table_rows:
+            click.echo(
+                f"{count(total)} rows; the table shows the first {count(table_rows)} "
+                "(--table-rows 0 shows all; --format csv or json writes all, unshortened)",
+                err=True,
+            )
+        else:
+            click.echo(f"{count(total)} row{'s' if total != 1 else ''}", err=True)
         return
     if output_format == "jsonl":
         for item in result.to_dicts():
@@ -256,6 +278,16 @@ def _print_result(kg: KnowledgeGraph, result: QueryResult, output_format: str) -
         return
     data = result.serialize(output_format)
     click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
+
+
+def select_table(kg: KnowledgeGraph, result: QueryResult, table_rows: int = TABLE_ROWS) -> str:
+    """The first ``table_rows`` rows (0: all) of a SELECT result as a table that fits the
+    terminal, each IRI as its label and CURIE (labels read in one batch of lookups)."""
+    from rdflib import URIRef
+
+    shown = result.rows[:table_rows] if table_rows else result.rows
+    kg.prefetch_labels(v for row in shown for v in row if isinstance(v, URIRef))
+    return fit_table([[_cell(kg, value) for value in row] for row in shown], result.vars)
 
 
 def _cell(kg: KnowledgeGraph, value: Any) -> str:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal as RDFLiteral
 from rdflib import URIRef
@@ -29,6 +29,9 @@ from ipgraph.errors import UsageError
 from ipgraph.sparql.check import check_query
 from ipgraph.terms import to_term
 from ipgraph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 XSD = PREFIXES["xsd"]  # a plain Namespace: rdflib's XSD class warns under doctest collection
 
@@ -171,7 +174,9 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             fields[last] = f"{fields[last]} {stripped.lstrip('#').strip()}".strip()
     if not fields.get("title"):
         raise UsageError(f"named query {name!r} has no '# title:' header line")
-    parsed = check_query(text)
+    # Oxigraph's parser where installed (rdflib's takes longer than running the query on a
+    # large store); a query run on the memory store is parsed by rdflib there anyway
+    parsed = check_query(text, native=True)
     for param in params:
         if param.name not in parsed.variables:
             raise UsageError(f"named query {name!r}: param ?{param.name} is not in the query")
@@ -195,6 +200,7 @@ def _parse_param(query: str, spec: str) -> QueryParam:
 
 _NAMED_CACHE: dict[str, NamedQuery] = {}
 _NAMED_LOCK = threading.Lock()
+_ALL_READ: list[bool] = []  # non-empty once every shipped query is in _NAMED_CACHE
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -207,15 +213,21 @@ def named_queries() -> dict[str, NamedQuery]:
     True
     """
     with _NAMED_LOCK:
-        if not _NAMED_CACHE:
-            folder = resources.files("ipgraph.sparql") / "queries"
-            found = {}
-            for entry in folder.iterdir():
-                if entry.name.endswith(".rq"):
-                    name = entry.name[: -len(".rq")]
-                    found[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
-            _NAMED_CACHE.update(sorted(found.items()))
+        if not _ALL_READ:
+            for name, entry in sorted(_query_files().items()):
+                if name not in _NAMED_CACHE:
+                    _NAMED_CACHE[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
+            ordered = sorted(_NAMED_CACHE.items())
+            _NAMED_CACHE.clear()
+            _NAMED_CACHE.update(ordered)
+            _ALL_READ.append(True)
         return dict(_NAMED_CACHE)
+
+
+def _query_files() -> dict[str, Traversable]:
+    """The shipped ``.rq`` files, by query name (read but not parsed)."""
+    folder = resources.files("ipgraph.sparql") / "queries"
+    return {e.name[: -len(".rq")]: e for e in folder.iterdir() if e.name.endswith(".rq")}
 
 
 def named_query(name: str) -> NamedQuery:
@@ -227,15 +239,19 @@ def named_query(name: str) -> NamedQuery:
     >>> named_query("counts-per-class").name
     'counts-per-class'
     """
-    queries = named_queries()
-    try:
-        return queries[name]
-    except KeyError:
-        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    with _NAMED_LOCK:
+        if name in _NAMED_CACHE:
+            return _NAMED_CACHE[name]
+    # One file read and checked, not all of them: checking a query parses it with rdflib,
+    # and parsing every shipped query costs more than running one on a large store.
+    files = _query_files()
+    if name not in files:
+        close = difflib.get_close_matches(name, sorted(files), n=3, cutoff=0.5)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        raise UsageError(
-            f"no named query {name!r}{hint} (`ipgraph query --list` shows them all)"
-        ) from None
+        raise UsageError(f"no named query {name!r}{hint} (`ipgraph query --list` shows them all)")
+    named = parse_named_query(name, files[name].read_text(encoding="utf-8"))
+    with _NAMED_LOCK:
+        return _NAMED_CACHE.setdefault(name, named)
 
 
 def named_bindings(

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,6 +151,8 @@ class QueryResult:
             return self._serialize_graph(chosen)
         if key == "tsv":
             return self._tsv()
+        if key == "csv" and self.kind == "SELECT":
+            return self._csv()
         if self.kind == "ASK":
             if key == "json":
                 return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
@@ -183,6 +187,18 @@ class QueryResult:
         else:
             text = graph.serialize(format=chosen.rdflib)
         return text.encode("utf-8")
+
+    def _csv(self) -> bytes:
+        """SPARQL CSV as rdflib writes it, without building rdflib's result (a third of the
+        time on large results): values as their text, blank nodes ``_:id``."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.vars)
+        writer.writerows(
+            ["" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row]
+            for row in self.rows
+        )
+        return out.getvalue().encode("utf-8")
 
     def _tsv(self) -> bytes:
         if self.kind == "ASK":
