@@ -4,6 +4,8 @@ checked queries safe to run from many threads."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -12,7 +14,6 @@ import pytest
 import ipgraph
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
 from ipgraph.sparql import CHECKED, check_query
-from ipgraph.sparql import check as sparql_check
 from ipgraph.vocab import ID
 
 
@@ -135,7 +136,7 @@ def test_a_native_check_does_not_parse_with_rdflib(monkeypatch: pytest.MonkeyPat
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("rdflib parsed a query checked for a native engine")
 
-    monkeypatch.setattr(sparql_check, "prepareQuery", refuse)
+    monkeypatch.setattr("rdflib.plugins.sparql.processor.prepareQuery", refuse)
     parsed = check_query(
         "SELECT ?d (COUNT(?p) AS ?n) WHERE { ?d ipg:issuedBy ?a ; ?p ?o } GROUP BY ?d # native",
         native=True,
@@ -185,3 +186,42 @@ def test_oxigraph_only_errors_keep_oxigraph_position(
     with pytest.raises(QuerySyntaxError) as caught:
         oxigraph_kg.query(text)
     assert (caught.value.line, caught.value.column) == where
+
+
+# -- rdflib's engine: loaded on first use, never loading graphs ---------------------------------
+
+ENGINE_CHECK = """
+import sys
+{before}
+import ipgraph
+kg = ipgraph.load()
+assert kg.find("MOE")[0].label == "Ministry of Education"
+print("rdflib.plugins.sparql" in sys.modules, "pyparsing" in sys.modules)
+{after}
+import rdflib.plugins.sparql
+print(rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS)
+"""
+
+
+def engine_state(before: str = "", after: str = "") -> list[str]:
+    """What a fresh process reports: engine loaded after ``find``?, pyparsing loaded?, and
+    rdflib's ``SPARQL_LOAD_GRAPHS`` at the end."""
+    code = ENGINE_CHECK.format(before=before, after=after)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_find_starts_without_the_sparql_engine_which_never_loads_graphs() -> None:
+    assert engine_state() == ["False", "False", "False"]
+
+
+def test_graphs_stay_unloaded_whoever_imports_the_engine_first() -> None:
+    # a query run by ipgraph, another library importing the engine, or the engine already
+    # imported before ipgraph: the switch is off in each case
+    ran = "kg.query('ASK { ?s ?p ?o }')"
+    assert engine_state(after=ran) == ["False", "False", "False"]
+    assert engine_state(after="import pyshacl") == ["False", "False", "False"]
+    assert engine_state(before="import rdflib.plugins.sparql")[-1] == "False"

@@ -11,8 +11,11 @@ Checked queries are cached by text and prefixes (`CHECKED`), so each is parsed o
 
 `ipgraph.sparql.run` runs what this module checked (and re-exports its public names).
 
-Importing this module also switches off rdflib's ``SPARQL_LOAD_GRAPHS``, so that even a query
-that reaches rdflib without `check_query` cannot make it fetch a URL or read a file.
+Importing this module also switches off rdflib's ``SPARQL_LOAD_GRAPHS`` (at once if rdflib's
+SPARQL engine is loaded, else the moment anything imports it), so that even a query that
+reaches rdflib without `check_query` cannot make it fetch a URL or read a file. The engine and
+its pyparsing grammar load on the first query, not with ipgraph: commands that run no SPARQL
+(``ipgraph find``) start without them.
 
 >>> parsed = check_query("SELECT ?s WHERE { ?s ipg:issuedBy ?o }")
 >>> parsed.kind, parsed.vars, sorted(parsed.variables)
@@ -21,21 +24,19 @@ that reaches rdflib without `check_query` cannot make it fetch a URL or read a f
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import re
+import sys
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MethodType
-from typing import Any
+from types import MethodType, ModuleType
+from typing import TYPE_CHECKING, Any
 
-import rdflib.plugins.sparql
-from pyparsing import ParseBaseException
 from rdflib import URIRef, Variable
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.processor import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
@@ -50,8 +51,51 @@ from ipgraph.sparql.scan import (
 )
 from ipgraph.vocab import PREFIXES
 
-# Never let a FROM / FROM NAMED clause make rdflib download or read a graph.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
+
+_ENGINE = "rdflib.plugins.sparql"
+
+
+class _LoadGraphsOff(importlib.abc.MetaPathFinder):
+    """Switches rdflib's ``SPARQL_LOAD_GRAPHS`` off as the SPARQL engine's package is imported,
+    before any query can run, whoever imports it first (ipgraph, pyshacl, a user)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def find_spec(
+        self, name: str, path: Any = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name != _ENGINE or self.done:
+            return None
+        self.done = True  # stays in sys.meta_path: removing it could upset a concurrent import
+        spec = importlib.util.find_spec(name)  # the real one (this finder now steps aside)
+        if spec is not None and spec.loader is not None:
+            run = spec.loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                run(module)
+                module.SPARQL_LOAD_GRAPHS = False  # type: ignore[attr-defined]
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _never_load_graphs() -> None:
+    """Never let a FROM / FROM NAMED clause make rdflib download or read a graph."""
+    engine = sys.modules.get(_ENGINE)
+    if engine is not None:
+        engine.SPARQL_LOAD_GRAPHS = False  # type: ignore[attr-defined]
+    elif not any(isinstance(finder, _LoadGraphsOff) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _LoadGraphsOff())
+
+
+_never_load_graphs()
 
 __all__ = [
     "CHECKED",
@@ -276,6 +320,9 @@ def check_query(
 
 def _prepare(text: str, init_ns: Mapping[str, str]) -> Query:
     """rdflib's parse and translation, with its errors as `QuerySyntaxError`."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.processor import prepareQuery
+
     try:
         with PARSER_LOCK:
             query = prepareQuery(text, initNs=dict(init_ns))
@@ -323,13 +370,16 @@ def _check_with_rdflib(text: str, init_ns: Mapping[str, str]) -> ParsedQuery:
 
 def _copy_query(query: Query) -> Query:
     """A copy of a parsed query that can run while the original (or another copy) runs."""
-    return Query(query.prologue, _copy_node(query.algebra, {}))
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
+
+    return Query(query.prologue, _copy_node(query.algebra, {}, CompValue))
 
 
-def _copy_node(node: Any, memo: dict[int, Any]) -> Any:
-    """Copy the mutable parts of an rdflib algebra tree (CompValue / Expr nodes and the
-    containers holding them), keeping shared nodes shared; terms are immutable and kept."""
-    if isinstance(node, CompValue):
+def _copy_node(node: Any, memo: dict[int, Any], comp: type[CompValue]) -> Any:
+    """Copy the mutable parts of an rdflib algebra tree (CompValue / Expr nodes, ``comp``, and
+    the containers holding them), keeping shared nodes shared; terms are immutable and kept."""
+    if isinstance(node, comp):
         done = memo.get(id(node))
         if done is not None:
             return done
@@ -342,19 +392,19 @@ def _copy_node(node: Any, memo: dict[int, Any]) -> Any:
             elif name == "ctx":
                 value = None
             else:
-                value = _copy_node(value, memo)
+                value = _copy_node(value, memo, comp)
             object.__setattr__(copy, name, value)
         for k, v in OrderedDict.items(node):
-            OrderedDict.__setitem__(copy, k, _copy_node(v, memo))
+            OrderedDict.__setitem__(copy, k, _copy_node(v, memo, comp))
         return copy
     if isinstance(node, list):
-        return [_copy_node(v, memo) for v in node]
+        return [_copy_node(v, memo, comp) for v in node]
     if isinstance(node, tuple) and not isinstance(node, Node):
-        return tuple(_copy_node(v, memo) for v in node)
+        return tuple(_copy_node(v, memo, comp) for v in node)
     if isinstance(node, dict):
-        return {k: _copy_node(v, memo) for k, v in node.items()}
+        return {k: _copy_node(v, memo, comp) for k, v in node.items()}
     if isinstance(node, set):
-        return {_copy_node(v, memo) for v in node}
+        return {_copy_node(v, memo, comp) for v in node}
     return node
 
 
@@ -459,6 +509,8 @@ def _translation_error(text: str, exc: Exception) -> QuerySyntaxError:
 
 def _walk(node: Any) -> Iterator[CompValue]:
     """Every `CompValue` in a parsed query or algebra tree, depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()

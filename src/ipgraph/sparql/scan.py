@@ -19,7 +19,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Node
 
 from ipgraph.errors import QueryForbidden, QuerySyntaxError
@@ -215,6 +214,8 @@ def service_forbidden(target: str) -> QueryForbidden:
 
 def refuse_update(text: str) -> None:
     """Raise `QueryForbidden` when the text is a well-formed SPARQL Update."""
+    from rdflib.plugins.sparql.parser import parseUpdate  # on first use: a costly grammar
+
     try:
         with PARSER_LOCK:
             update = parseUpdate(text)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -29,6 +27,9 @@ from ipgraph.store.namerecords import name_records
 from ipgraph.store.names import NameIndex
 from ipgraph.store.namesearch import TYPE_WEIGHTS, IndexNames, Names
 from ipgraph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["MemoryStore"]
 
@@ -150,6 +151,9 @@ class MemoryStore(Store):
 
 def _with_dataset(query: Query, default: list[URIRef], named: list[URIRef]) -> Query:
     """The query with the SPARQL Protocol's graphs as its dataset clause."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
+
     algebra = query.algebra.clone()
     clauses = [CompValue("DatasetClause", default=iri) for iri in default]
     clauses += [CompValue("DatasetClause", named=iri) for iri in named]
