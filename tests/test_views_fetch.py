@@ -97,7 +97,7 @@ def test_a_served_view_fetches_neighbours_it_did_not_embed(
             # The fetched links carry their statements' sources, like the embedded ones.
             rows = page.evaluate(
                 "ipgraph.edges.get().filter(function (e) { return e.id.indexOf('rx') === 0; })"
-                ".map(function (e) { return e.title.textContent; })"
+                ".map(function (e) { return JSON.stringify(ipgraph.link(e.id).info); })"
             )
             assert rows and all("source" in text for text in rows)
         finally:

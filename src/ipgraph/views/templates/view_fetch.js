@@ -46,6 +46,7 @@
       .catch(function () { delete asked[id]; });  // not served by ipgraph: expand as embedded
   }
   state.fetchNeighbours = fetchNeighbours;
+  state.link = function (id) { return byEdge[id]; };  // a link's data, tooltip rows included
   network.on("doubleClick", function (params) {
     if (params.nodes.length) fetchNeighbours(params.nodes[0]);
   });
