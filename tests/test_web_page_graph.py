@@ -87,9 +87,25 @@ def test_a_large_construct_is_a_capped_zoomable_graph(
     tab.wait_for_timeout(300)  # vis-network zooms on animation frames
     zoomed = graph_data(tab)
     assert zoomed["scale"] > whole["scale"] * 1.2
-    tab.mouse.move(*centre)
+    # drag from empty canvas (dragging a node moves the node, not the view)
+    spot = tab.evaluate(
+        """() => {
+          const box = document.getElementById('graph-network');
+          const network = box.network;
+          for (let y = 40; y < box.clientHeight - 160; y += 23) {
+            for (let x = 40; x < box.clientWidth - 240; x += 23) {
+              if (network.getNodeAt({x, y}) === undefined &&
+                  network.getEdgeAt({x, y}) === undefined) return [x, y];
+            }
+          }
+          return null;
+        }"""
+    )
+    assert spot is not None
+    start = (box["x"] + spot[0], box["y"] + spot[1])
+    tab.mouse.move(*start)
     tab.mouse.down()
-    tab.mouse.move(centre[0] + 200, centre[1] + 120, steps=8)
+    tab.mouse.move(start[0] + 200, start[1] + 120, steps=8)
     tab.mouse.up()
     panned = graph_data(tab)
     assert abs(panned["x"] - zoomed["x"]) > 20 and abs(panned["y"] - zoomed["y"]) > 10
