@@ -40,7 +40,7 @@
   // The camera's fit (view_camera.js) reserves this box below each node: one notion of a name.
   function nameSize(id, scale) {
     var item = network.body.nodes[id], n = byId[id];
-    if (!item || !n) return null;
+    if (!item || !n || item.options.hidden) return null;  // hidden by a filter: unnamed
     if (item.options.size * scale < LABEL_RADIUS && !item.selected) return null;
     var px = Math.round(Math.max(LABEL_MIN, Math.min(LABEL_MAX, fontOf(n) * scale)));
     var lines = linesOf(n), known = lineWidths(id, lines);
@@ -168,7 +168,7 @@
     body.nodeIndices.forEach(function (id) {
       var item = body.nodes[id], r = item.options.size * scale;
       var x = item.x * scale + tx, y = item.y * scale + ty;
-      if (r >= 2 && x + r > 0 && x - r < width && y + r > 0 && y - r < height) {
+      if (r >= 2 && !item.options.hidden && x + r > 0 && x - r < width && y + r > 0 && y - r < height) {
         taken.take([x - r, y - r, x + r, y + r, item.options.size]);
       }
     });
