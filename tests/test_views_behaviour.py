@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
+from tests.canvas_texts import RECORD, drawn_texts
 
 import ipgraph
 from ipgraph.views.build import View
@@ -115,19 +116,13 @@ def test_views_open_fitted_with_every_label_inside_and_reset_returns_there(page:
     assert close(camera(page), opening)
 
 
-# Every link drawn: its label's box in the canvas's pixels, the font's height on screen, and
-# where the middle of the link is.
-LINKS = """(() => {
+# The middle of every link shown, in the canvas's pixels, with its relation's name.
+MIDDLES = """(() => {
   const net = ipgraph.network;
-  net.redraw();
-  const dom = (x, y) => net.canvasToDOM({ x: x, y: y });
-  return net.body.edgeIndices.map((id) => {
-    const e = net.body.edges[id], l = e.labelModule;
-    const a = dom(l.size.left, l.size.top);
-    const b = dom(l.size.left + l.size.width, l.size.top + l.size.height);
-    const middle = dom((e.from.x + e.to.x) / 2, (e.from.y + e.to.y) / 2);
-    return { label: e.options.label, visible: l.visible(), box: [a.x, a.y, b.x, b.y],
-             px: l.fontOptions.size * net.getScale(), middle: [middle.x, middle.y] };
+  return ipgraph.data.edges.map((e) => {
+    const a = net.body.nodes[e.from], b = net.body.nodes[e.to];
+    const m = net.canvasToDOM({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+    return { label: e.label, middle: [m.x, m.y] };
   });
 })()"""
 
@@ -149,21 +144,34 @@ def test_path_views_show_every_relation_name_readably(
     view: View = views[request.node.callspec.params["page"]][1]
     box = page.locator("#graph").bounding_box()
     assert box is not None
-    links = page.evaluate(LINKS)
+    page.add_init_script(RECORD)
+    page.reload()
+    page.wait_for_function("window.ipgraph && window.ipgraph.ready === true", timeout=60_000)
+    links = page.evaluate(MIDDLES)
     nodes = page.evaluate(DRAWN)
+    texts = drawn_texts(page)
     assert sorted(link["label"] for link in links) == sorted(e["label"] for e in view.edges)
-    for link in links:
-        name, label = link["label"], link["box"]
-        assert link["visible"], f"{name!r} is not drawn"
-        assert link["px"] >= 11.5, f"{name!r} is {link['px']:.1f} px high"
+    names = {link["label"] for link in links}
+    drawn = [t for t in texts if t["text"] in names]
+    assert sorted(t["text"] for t in drawn) == sorted(link["label"] for link in links)
+    for text in drawn:
+        name, label = text["text"], text["box"]
+        assert not text["rotated"], name
+        assert text["px"] >= 11.5, f"{name!r} is {text['px']:.1f} px high"
         assert label[0] >= 0 and label[1] >= 0
         assert label[2] <= box["width"] and label[3] <= box["height"]
-        # At the middle of its link, and covered by no node and no node's label.
+        # At the middle of its link, and covered by no node and no other name.
         centre = ((label[0] + label[2]) / 2, (label[1] + label[3]) / 2)
-        assert abs(centre[0] - link["middle"][0]) < 2 and abs(centre[1] - link["middle"][1]) < 2
+        assert any(
+            link["label"] == name
+            and abs(centre[0] - link["middle"][0]) < 2
+            and abs(centre[1] - link["middle"][1]) < 2
+            for link in links
+        ), f"{name!r} is not at the middle of its link"
         for node in nodes:
             assert not disc_overlaps(label, node["x"], node["y"], node["r"]), (name, node["id"])
-            assert not (node["label"] and overlaps(label, node["label"])), (name, node["id"])
+        for other in texts:
+            assert other is text or not overlaps(label, other["box"]), (name, other["text"])
     hops = max(n["hop"] for n in view.nodes)
     if hops <= 4:
         assert camera(page)[2] >= 1.0  # the chain fits at zoom 1: names at their full size

@@ -13,42 +13,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+from tests.canvas_texts import RECORD, drawn_texts
 
 import ipgraph
 from ipgraph.views.html import write_html
 
 pytestmark = pytest.mark.browser
-
-# Wraps fillText: each call adds {text, box: [left, top, right, bottom] in CSS px} to
-# window.__texts while window.__texts is an array.
-RECORD = """
-(function () {
-  var proto = CanvasRenderingContext2D.prototype, original = proto.fillText;
-  proto.fillText = function (text, x, y) {
-    if (Array.isArray(window.__texts)) {
-      var m = this.measureText(text), t = this.getTransform(), ratio = window.devicePixelRatio;
-      var corners = [[x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
-                     [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent]]
-        .map(function (p) {
-          return [(t.a * p[0] + t.c * p[1] + t.e) / ratio, (t.b * p[0] + t.d * p[1] + t.f) / ratio];
-        });
-      window.__texts.push({ text: String(text), rotated: t.b !== 0 || t.c !== 0,
-        box: [Math.min(corners[0][0], corners[1][0]), Math.min(corners[0][1], corners[1][1]),
-              Math.max(corners[0][0], corners[1][0]), Math.max(corners[0][1], corners[1][1])] });
-    }
-    return original.apply(this, arguments);
-  };
-})();
-"""
-
-
-def drawn_texts(page: Page) -> list[dict[str, Any]]:
-    """The texts of one full redraw of the graph, with their boxes."""
-    texts: list[dict[str, Any]] = page.evaluate(
-        "(function () { window.__texts = []; ipgraph.network.redraw();"
-        " var found = window.__texts; window.__texts = null; return found; })()"
-    )
-    return texts
 
 
 def overlaps(texts: list[dict[str, Any]]) -> list[tuple[str, str]]:

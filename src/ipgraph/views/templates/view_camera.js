@@ -48,30 +48,14 @@
   // zoom (they shrink past maxVisible and vanish below the draw threshold).
   var MARGIN = 14;  // screen pixels kept free around the drawing
   var opening = null;  // the camera as the view opened: Reset comes back to it
-  // A node's name as drawn, in graph units: vis-network's own label when it draws one; if the
-  // names are drawn by other code (no vis label), the room they take below the node, at
-  // NAME_PX on screen, so that the fit leaves room for them all the same.
-  var NAME_PX = 14, nameWidths = {}, measure = null;
+  // A node's name in graph units: the box view_labels.js gives it below the node at the
+  // current zoom (nameSize), the first place it tries, so that the fit leaves room for it.
   function nameBox(id) {
-    var node = network.body.nodes[id], n = byId[id];
-    if (!node || !n) return null;
-    var label = node.labelModule;
-    if (node.options.label !== undefined) {
-      if (!label || !label.visible()) return null;
-      return { left: label.size.left, top: label.size.top,
-               right: label.size.left + label.size.width, bottom: label.size.top + label.size.height };
-    }
-    var scale = network.getScale(), r = node.options.size || 0;
-    if (r * scale < 3) return null;  // a speck on screen: not named
-    var lines = n.zh && n.zh !== n.short ? [n.short, n.zh] : [n.short];
-    if (!nameWidths[id]) {
-      measure = measure || document.createElement("canvas").getContext("2d");
-      measure.font = NAME_PX + "px " + FONT;
-      nameWidths[id] = Math.max.apply(null, lines.map(function (t) { return measure.measureText(t).width; }));
-    }
-    var half = nameWidths[id] / 2 / scale, top = node.y + r + 3 / scale;
-    return { left: node.x - half, top: top, right: node.x + half,
-             bottom: top + lines.length * 1.2 * NAME_PX / scale };
+    var node = network.body.nodes[id], scale = network.getScale();
+    var name = node ? nameSize(id, scale) : null;
+    if (!name) return null;
+    var half = name.width / 2 / scale, top = node.y + (node.options.size || 0) + 3 / scale;
+    return { left: node.x - half, top: top, right: node.x + half, bottom: top + name.height / scale };
   }
   state.nameBox = function (id) {  // in the canvas's pixels, for tests
     var b = nameBox(id);
@@ -133,27 +117,15 @@
   function camera() {
     return { position: network.getViewPosition(), scale: network.getScale() };
   }
-  // The first frame: fitted with labels, then (path views) link names sized to be read.
+  // The first frame: fitted with the names (path views: their link names are sized from it).
   function settle() {
-    if (data.kind === "path") {
-      // Labels on the link, centred between its ends: vis-network's text along the link is
-      // misplaced (drawn at the origin) when a link points exactly right to left.
-      network.setOptions({ edges: { font: { align: "horizontal" } } });
-    }
     fitWithLabels();
-    if (data.kind === "path") readableLinks();
     opening = camera();
     state.opening = opening;
   }
   function backToOpening() {
     if (!opening) { fitWithLabels(); return; }
     network.moveTo({ position: opening.position, scale: opening.scale, animation: false });
-  }
-  // Path views are about their links: each relation's name is drawn 12 px high on screen at
-  // the opening zoom however long the chain (vis-network sizes edge labels in graph units).
-  var LINK_TEXT = 12;
-  function readableLinks() {
-    network.setOptions({ edges: { font: { size: Math.max(10, LINK_TEXT / network.getScale()) } } });
   }
   // After an expansion: the node and its new neighbours, moved to smoothly, never zoomed in
   // further than the current zoom (or 1).

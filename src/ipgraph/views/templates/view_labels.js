@@ -35,6 +35,29 @@
   function fontOf(n) {  // canvas units: the bigger the node, the bigger its name
     return BIG === SMALL ? 14 : 12 + (FONT_MAX - 12) * (n.size - SMALL) / (BIG - SMALL);
   }
+  // A node's name as drawn at zoom `scale`, in screen px: its font size, lines, line widths
+  // (REF px font) and the box's width and height; null when the node is a speck and unnamed.
+  // The camera's fit (view_camera.js) reserves this box below each node: one notion of a name.
+  function nameSize(id, scale) {
+    var item = network.body.nodes[id], n = byId[id];
+    if (!item || !n || item.options.hidden) return null;  // hidden by a filter: unnamed
+    if (item.options.size * scale < LABEL_RADIUS && !item.selected) return null;
+    var px = Math.round(Math.max(LABEL_MIN, Math.min(LABEL_MAX, fontOf(n) * scale)));
+    var lines = linesOf(n), known = lineWidths(id, lines);
+    return { px: px, lines: lines, widths: known, width: Math.max.apply(null, known) * px / REF,
+             height: Math.round(px * 1.2) * lines.length };
+  }
+  // Link names on screen, in px (0: not drawn). Path views are about their links: each name
+  // is LINK_TEXT px at the opening zoom however long the chain, shrinking only when zoomed out
+  // from there. Other views: EDGE_FONT graph units, capped at EDGE_MAX.
+  var LINK_TEXT = 12;
+  function linkPx(scale) {
+    if (!data.meta.edge_labels) return 0;
+    var px = data.kind === "path" ?
+      LINK_TEXT * Math.min(1, state.opening ? scale / state.opening.scale : 1) :
+      Math.min(EDGE_MAX, EDGE_FONT * scale);
+    return px >= EDGE_MIN ? Math.round(px) : 0;
+  }
 
   // Boxes already taken this frame, in a grid of CELL px squares. box: [left, top, right,
   // bottom, weight]; a name's weight is Infinity, a node's its size; a box fits where it meets
@@ -125,7 +148,15 @@
         taken.take(box);
         ctx.font = (bold ? "600 " : "") + px + "px " + FONT;
         ctx.fillStyle = color;
-        for (var i = 0; i < lines.length; i++) {
+        if (r === 0) {  // a link's name: its ink centred on the link's middle
+          ctx.textBaseline = "alphabetic";
+          var ink = ctx.measureText(lines[0]);
+          var base = y + (ink.actualBoundingBoxAscent - ink.actualBoundingBoxDescent) / 2;
+          ctx.strokeText(lines[0], cx, base);
+          ctx.fillText(lines[0], cx, base);
+          ctx.textBaseline = "top";
+        }
+        for (var i = 0; r > 0 && i < lines.length; i++) {
           ctx.strokeText(lines[i], cx, top + i * gap);
           ctx.fillText(lines[i], cx, top + i * gap);
         }
@@ -137,26 +168,37 @@
     body.nodeIndices.forEach(function (id) {
       var item = body.nodes[id], r = item.options.size * scale;
       var x = item.x * scale + tx, y = item.y * scale + ty;
-      if (r >= 2 && x + r > 0 && x - r < width && y + r > 0 && y - r < height) {
+      if (r >= 2 && !item.options.hidden && x + r > 0 && x - r < width && y + r > 0 && y - r < height) {
         taken.take([x - r, y - r, x + r, y + r, item.options.size]);
       }
     });
     function node(id) {
       if (seen[id] || drawn >= LABEL_LIMIT) return;
       seen[id] = true;
-      var item = body.nodes[id], n = byId[id];
-      if (!item || !n) return;
-      var radius = item.options.size * scale;
-      if (radius < LABEL_RADIUS && !item.selected) return;
+      var name = nameSize(id, scale);
+      if (name === null) return;
+      var item = body.nodes[id];
       var x = item.x * scale + tx, y = item.y * scale + ty;
       if (x < -400 || x > width + 400 || y < -100 || y > height + 100) return;
-      var px = Math.round(Math.max(LABEL_MIN, Math.min(LABEL_MAX, fontOf(n) * scale)));
-      var lines = linesOf(n);
       // The chosen and the focus are named even over larger nodes.
       var weight = item.selected || focus[id] ? 1e9 : item.options.size;
-      write(lines, lineWidths(id, lines), px, x, y, radius, weight,
+      write(name.lines, name.widths, name.px, x, y, item.options.size * scale, weight,
             dimmed[id] ? DIM_TEXT : INK, item.selected || focus[id]);
     }
+    // Each link's name centred on its middle, where no node is.
+    function links(px) {
+      body.edgeIndices.forEach(function (id) {
+        var item = body.edges[id], e = byEdge[id];
+        if (!item || !e || item.options.hidden || dimmed[id] || drawn >= LABEL_LIMIT) return;
+        var from = body.nodes[e.from], to = body.nodes[e.to];
+        if (!from || !to || from.options.hidden || to.options.hidden) return;
+        var x = (from.x + to.x) / 2 * scale + tx, y = (from.y + to.y) / 2 * scale + ty;
+        write([e.label], lineWidths(id, [e.label]), px, x, y, 0, 0, "#52606d", false);
+      });
+    }
+    // Path views are read along their links: those names come before the nodes' names.
+    var linkSize = linkPx(scale);
+    if (linkSize && data.kind === "path") links(linkSize);
     network.getSelectedNodes().forEach(node);
     data.meta.focus.forEach(node);
     if (lit !== null) {
@@ -164,17 +206,7 @@
       order.forEach(function (id) { if (!dimmed[id]) node(id); });
     }
     for (var i = 0; i < order.length && drawn < LABEL_LIMIT; i++) node(order[i]);
-    if (data.meta.edge_labels && EDGE_FONT * scale >= EDGE_MIN) {
-      var px = Math.round(Math.min(EDGE_MAX, EDGE_FONT * scale));
-      body.edgeIndices.forEach(function (id) {
-        var item = body.edges[id], e = byEdge[id];
-        if (!item || !e || dimmed[id] || drawn >= LABEL_LIMIT) return;
-        var from = body.nodes[e.from], to = body.nodes[e.to];
-        if (!from || !to) return;
-        var x = (from.x + to.x) / 2 * scale + tx, y = (from.y + to.y) / 2 * scale + ty;
-        write([e.label], lineWidths(id, [e.label]), px, x, y, 0, 0, "#52606d", false);
-      });
-    }
+    if (linkSize && data.kind !== "path") links(linkSize);
     ctx.restore();
   }
   network.on("afterDrawing", drawLabels);
