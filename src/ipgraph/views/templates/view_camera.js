@@ -12,7 +12,11 @@
     // Hidden ones are also out of the physics, so that Relax moves only what is drawn.
     nodes.forEach(function (item) {
       if (!!item.hidden === !on[item.id]) return;
-      nodeUpdates.push({ id: item.id, hidden: !on[item.id], physics: !!on[item.id] });
+      var update = { id: item.id, hidden: !on[item.id], physics: !!on[item.id] };
+      // vis-network re-applies the class colour on update: a node's own colour (the focus's
+      // dark border, a dimmed node) is handed over again to stay as it was.
+      if (item.color) update.color = item.color;
+      nodeUpdates.push(update);
     });
     edges.forEach(function (item) {
       var drawn = !!linked[item.id] && !!on[item.from] && !!on[item.to];
