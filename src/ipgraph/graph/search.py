@@ -263,6 +263,39 @@ class LocalSearch:
             seen.update(level)
         return self.among(sorted(seen))
 
+    def bounded_neighborhood(
+        self, center: URIRef, depth: int, cap: int
+    ) -> tuple[Graph | None, int]:
+        """Like `neighborhood`, but at most ``cap`` entities in all (``center`` and, level by
+        level, the first neighbours by IRI), with how many the levels hold in all, counted by
+        the store (exact at depth 1; deeper, the levels around the entities read). None and 0
+        when ``center`` is not an entity of the projection."""
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None, 0
+        seen, level, total = [start], [start], 1
+        for _ in range(depth):
+            if not level:
+                break
+            where = (
+                f"WHERE {{ VALUES ?n {{ {_iris(level)} }} {{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} "
+                f"FILTER(isIRI(?m) && {self.skip}) FILTER(?m NOT IN ({_listed(seen)})) "
+                f"{self._is_entity('m')} {self.allowed} }}"
+            )
+            ((count,),) = self._rows(f"SELECT (COUNT(DISTINCT ?m) AS ?c) {where}")
+            total += int(count)
+            room = cap - len(seen)
+            level = (
+                [
+                    row[0]
+                    for row in self._rows(f"SELECT DISTINCT ?m {where} ORDER BY ?m LIMIT {room}")
+                ]
+                if room > 0
+                else []
+            )
+            seen.extend(level)
+        return self.among(sorted(seen)), total
+
     def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project
         them and word a message about them. With ``linked``, also one walkable triple from
