@@ -75,3 +75,11 @@ def test_render_hub_reads_at_most_max_nodes_and_counts_the_rest(
     view = embedded(out.read_text(encoding="utf-8"))
     assert len(view["nodes"]) == 10
     assert view["meta"]["total_nodes"] == total and view["meta"]["omitted_nodes"] == total - 10
+
+
+def test_show_lists_at_most_limit_links_per_relation(run: Run, hub_store: str) -> None:
+    capped = run("show", "Hub Agency", "--store", hub_store, "--limit", "5").stdout
+    assert capped.count("←issued by— Hub document") == 5
+    assert f"… and {SPOKES - 5} more issued by" in capped
+    every = run("show", "Hub Agency", "--store", hub_store, "--limit", "0").stdout
+    assert every.count("←issued by— Hub document") == SPOKES and "more" not in every
