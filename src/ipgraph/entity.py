@@ -164,8 +164,9 @@ class Entity:
             "provenance": [passage.to_dict() for passage in self.provenance],
         }
 
-    def to_text(self) -> str:
-        """The summary as a few readable blocks of text (what ``ipgraph show`` prints)."""
+    def to_text(self, limit: int = 0) -> str:
+        """The summary as a few readable blocks of text (what ``ipgraph show`` prints); with
+        ``limit``, at most that many links per relation and direction, then how many more."""
         lines = [self.label, f"  <{self.iri}>"]
         if self.types:
             lines.append("  type: " + ", ".join(self.types))
@@ -177,10 +178,18 @@ class Entity:
             lines.append("  same as: " + ", ".join(self.same_as))
         if self.outgoing:
             lines.append("links out:")
-            lines += [f"  —{lk.predicate_label}→ {lk.node_label}{lk.mark}" for lk in self.outgoing]
+            lines += _capped(
+                [(lk.predicate_label, f"  —{lk.predicate_label}→ {lk.node_label}{lk.mark}")
+                 for lk in self.outgoing],
+                limit,
+            )  # fmt: skip
         if self.incoming:
             lines.append("links in:")
-            lines += [f"  ←{lk.predicate_label}— {lk.node_label}{lk.mark}" for lk in self.incoming]
+            lines += _capped(
+                [(lk.predicate_label, f"  ←{lk.predicate_label}— {lk.node_label}{lk.mark}")
+                 for lk in self.incoming],
+                limit,
+            )  # fmt: skip
         if self.figures:
             lines.append("figures:")
             lines += [f"  {fig.label}: {fig}" for fig in self.figures]
@@ -370,3 +379,18 @@ def _plural(noun: str) -> str:
     else:
         last += "s"
     return f"{head} {last}".strip()
+
+
+def _capped(lines: list[tuple[str, str]], limit: int) -> list[str]:
+    """At most ``limit`` lines per relation (0: all), then how many of it were left out."""
+    out: list[str] = []
+    shown: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for relation, line in lines:
+        if limit and shown.get(relation, 0) >= limit:
+            left[relation] = left.get(relation, 0) + 1
+            continue
+        shown[relation] = shown.get(relation, 0) + 1
+        out.append(line)
+    out += [f"  … and {n:,} more {relation} (--limit 0 lists all)" for relation, n in left.items()]
+    return out

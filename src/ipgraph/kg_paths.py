@@ -342,6 +342,37 @@ class PathMethods:
         G = self.projection(include)
         return G, self.refs.endpoint(G, a)
 
+    def bounded_neighborhood(
+        self, a: str | URIRef, depth: int = 1, cap: int | None = 500
+    ) -> tuple[nx.MultiDiGraph, URIRef, int]:
+        """Like `neighborhood_graph`, but at most ``cap`` entities (the centre, then the
+        first by IRI, level by level), read by bounded lookups on a persistent store, with
+        how many entities the neighbourhood holds in all (counted by the store).
+
+        Raises:
+            EntityNotFound, AmbiguousEntity: the reference does not name one entity.
+            UsageError: depth below 1, or an entity the projection leaves out.
+
+        >>> import ipgraph
+        >>> G, moe, total = ipgraph.load().bounded_neighborhood("MOE", cap=2)
+        >>> len([n for n in G if G.degree(n)]), total  # MOE and one of its 3 neighbours
+        (2, 4)
+        """
+        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.search import LocalSearch
+
+        if depth < 1:
+            raise UsageError(f"depth must be 1 or more, not {depth}")
+        if cap is None:
+            G, center = self.neighborhood_graph(a, depth)
+            return G, center, len(G)
+        groups = normalize_include(())
+        center = self.resolve(a)
+        ball, total = LocalSearch(self.store, groups).bounded_neighborhood(center, depth, cap)
+        if ball is None:
+            return (*self.neighborhood_graph(center, depth), 0)  # words the error
+        return build_projection(ball, groups), center, total
+
     def rank(
         self,
         measure: str = "degree",

@@ -146,6 +146,15 @@ def path(
     help="List only entities of this class (e.g. ipg:Agency); repeatable.",
 )
 @click.option("--avoid", multiple=True, metavar="X", help="Never walk through X; repeatable.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="List at most N entities per relation, with a count of the rest; 0 lists all.",
+)
 @INCLUDE_OPTION
 @LANG_OPTION
 @data_options
@@ -155,6 +164,7 @@ def neighbors(
     depth: int,
     types: Sequence[str],
     avoid: Sequence[str],
+    limit: int,
     include: Sequence[str],
     lang: str,
     data_files: Sequence[str],
@@ -168,13 +178,14 @@ def neighbors(
       ipgraph neighbors MOF
       ipgraph neighbors CNIPA --depth 2 --type ipg:Agency
       ipgraph neighbors 教育部 --format json
+      ipgraph neighbors CNIPA --limit 0
     """
     kg = open_graph(data_files, store)
     found = kg.neighbors(entity, depth=depth, types=types or None, avoid=avoid, include=include)
     if output_format == "json":
-        echo_json(found.to_dict())
+        echo_json(found.to_dict(limit=limit))
     else:
-        echo_text(found.to_text(lang=lang))
+        echo_text(found.to_text(lang=lang, limit=limit))
 
 
 @cli.command()

@@ -84,9 +84,20 @@ def find(
 
 @cli.command()
 @click.argument("entity")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="List at most N links per relation and direction (text); 0 lists all.",
+)
 @data_options
 @format_option("text", "json")
-def show(entity: str, data_files: Sequence[str], store: str | None, output_format: str) -> None:
+def show(
+    entity: str, limit: int, data_files: Sequence[str], store: str | None, output_format: str
+) -> None:
     """Everything about one ENTITY: types, labels, links, figures and sources.
 
     ENTITY is an IRI, a CURIE, an English or Chinese name, or an acronym.
@@ -101,4 +112,4 @@ def show(entity: str, data_files: Sequence[str], store: str | None, output_forma
     if output_format == "json":
         echo_json(summary.to_dict())
     else:
-        echo_text(summary.to_text())
+        echo_text(summary.to_text(limit=limit))

@@ -224,16 +224,18 @@ class Neighborhood:
             grouped.setdefault((nb.depth, nb.hop.predicate, nb.hop.forward), []).append(nb)
         return grouped
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the centre and one entry per (depth, relation, direction) group."""
+    def to_dict(self, limit: int = 0) -> dict[str, Any]:
+        """JSON-ready: the centre and one entry per (depth, relation, direction) group, each
+        with its ``count`` and at most ``limit`` of its ``entities`` (0: all)."""
         groups = []
-        for (depth, predicate, forward), members in self.groups().items():
+        for (depth, predicate, forward), everyone in self.groups().items():
+            members = everyone[:limit] if limit > 0 else everyone
             groups.append(
                 {
                     "depth": depth,
                     "predicate": _node_dict(self.names, None, predicate),
                     "direction": "out" if forward else "in",
-                    "count": len(members),
+                    "count": len(everyone),
                     "entities": [
                         {
                             **_node_dict(self.names, self.types, nb.node),
@@ -245,21 +247,27 @@ class Neighborhood:
             )
         return {"center": _node_dict(self.names, self.types, self.center), "groups": groups}
 
-    def to_text(self, lang: str = "both") -> str:
-        """An indented listing: depth, then ``—relation→`` / ``←relation—`` groups."""
+    def to_text(self, lang: str = "both", limit: int = 0) -> str:
+        """An indented listing: depth, then ``—relation→`` / ``←relation—`` groups, each
+        listing at most ``limit`` entities (0: all) and how many more it holds."""
         check_lang(lang)
         lines = [_name(self.names, self.center, lang)]
         current = 0
-        for (depth, predicate, forward), members in self.groups().items():
+        for (depth, predicate, forward), everyone in self.groups().items():
+            members = everyone[:limit] if limit > 0 else everyone
             if depth != current:
                 lines.append(f"depth {depth}")
                 current = depth
             relation = _relation(self.names, predicate, lang)
             arrow = f"—{relation}→" if forward else f"←{relation}—"
-            lines.append(f"  {arrow} ({len(members)})")
+            lines.append(f"  {arrow} ({len(everyone)})")
             for nb in members:
                 via = f"  (from {_name(self.names, nb.hop.source, lang)})" if depth > 1 else ""
                 lines.append(f"    {_name(self.names, nb.node, lang)}{via}")
+            if len(everyone) > len(members):
+                lines.append(
+                    f"    … and {len(everyone) - len(members):,} more (--limit 0 lists all)"
+                )
         if not self.neighbors:
             lines.append("  (no related entities)")
         return "\n".join(lines)

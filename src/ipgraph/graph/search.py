@@ -263,6 +263,29 @@ class LocalSearch:
             seen.update(level)
         return self.among(sorted(seen))
 
+    def bounded_neighborhood(
+        self, center: URIRef, depth: int, cap: int
+    ) -> tuple[Graph | None, int]:
+        """Like `neighborhood`, but at most ``cap`` entities in all (``center`` and, level by
+        level, the first neighbours by IRI), with how many the levels hold in all, counted by
+        the store (exact at depth 1; deeper, the levels around the entities read). None and 0
+        when ``center`` is not an entity of the projection."""
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None, 0
+        seen, level, total = [start], [start], 1
+        for _ in range(depth):
+            if not level:
+                break
+            # The IRIs around, then which are entities by VALUES lookups (the entity test as
+            # a filter on an unbound ?m is many times slower on Oxigraph).
+            around = sorted(self.neighbors(level) - set(seen))
+            found = sorted(self.entities(around))
+            total += len(found)
+            level = found[: max(cap - len(seen), 0)]
+            seen.extend(level)
+        return self.among(sorted(seen)), total
+
     def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project
         them and word a message about them. With ``linked``, also one walkable triple from

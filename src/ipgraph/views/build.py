@@ -99,7 +99,9 @@ def build_view(kg: KnowledgeGraph, spec: ViewSpec) -> View:
         name, default_title, description = _overview(kg, builder, spec.types)
     elif kind == "neighborhood":
         assert spec.entity is not None
-        name, default_title, description = _neighborhood(kg, builder, spec.entity, spec.depth)
+        name, default_title, description = _neighborhood(
+            kg, builder, spec.entity, spec.depth, spec.max_nodes
+        )
     elif kind == "path":
         assert spec.path is not None
         name, default_title, description = _path(kg, builder, *spec.path)
@@ -137,6 +139,10 @@ class _Builder:
         # Nodes are described (types, figures, sources) only once the cap has chosen them:
         # an overview of thousands of entities keeps a few hundred.
         self._pending: dict[str, tuple[Node, list[Node] | None]] = {}
+        # A neighbourhood read by bounded lookups on a large store: its own projection (the
+        # whole store's is never built) and how many nodes it has in all, read or not.
+        self.local: nx.MultiDiGraph | None = None
+        self.total_nodes: int | None = None
 
     def node(self, iri: Node, types: Iterable[Node] | None = None) -> str:
         """Add a node for ``iri`` (once) and return its id."""
@@ -205,6 +211,7 @@ class _Builder:
         total_nodes, total_edges = len(nodes), len(edges)
         degree = _degrees(edges)
         notice = None
+        unread = 0 if self.total_nodes is None else max(self.total_nodes - total_nodes, 0)
         if max_nodes is not None and total_nodes > max_nodes:
             focus = set(self.focus)
             ranked = sorted(
@@ -213,6 +220,8 @@ class _Builder:
             kept = {n["id"] for n in ranked[:max_nodes]}
             nodes = [n for n in nodes if n["id"] in kept]
             edges = [e for e in edges if e["from"] in kept and e["to"] in kept]
+        if unread or (max_nodes is not None and total_nodes > max_nodes):
+            total_nodes += unread
             notice = _cap_notice(kind, total_nodes, len(nodes))
         for node in nodes:
             if node["id"] in self._pending:
@@ -231,7 +240,7 @@ class _Builder:
         elif fixed:
             force_layout(nodes, edges)
         reserve = self._reserve(nodes, edges)
-        count_neighbours(_projection(self.kg), [*nodes, *reserve["nodes"]])
+        count_neighbours(self._around(), [*nodes, *reserve["nodes"]])
         counts = Counter(n["group"] for n in nodes)
         present = set(counts) | {n["group"] for n in reserve["nodes"]}
         legend = [
@@ -271,7 +280,11 @@ class _Builder:
         self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
     ) -> dict[str, list[dict[str, Any]]]:
         """The nodes one link away in the projection, for expansion: best linked first."""
-        return neighbours(self.kg, _projection(self.kg), {node["id"] for node in nodes}, edges)
+        return neighbours(self.kg, self._around(), {node["id"] for node in nodes}, edges)
+
+    def _around(self) -> nx.MultiDiGraph:
+        """The projection the view was read from: the local one when there is one."""
+        return self.local if self.local is not None else _projection(self.kg)
 
 
 # -- the five kinds of view -------------------------------------------------------------------
@@ -312,12 +325,20 @@ def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tu
 
 
 def _neighborhood(
-    kg: KnowledgeGraph, builder: _Builder, ref: str, depth: int
+    kg: KnowledgeGraph, builder: _Builder, ref: str, depth: int, cap: int | None = None
 ) -> tuple[str, str, str]:
-    around = kg.neighbors(ref, depth=depth)
-    center = around.center
-    projection, _ = kg.neighborhood_graph(center, depth)  # lookups around it on a large store
-    keep: set[Any] = {center, *(neighbor.node for neighbor in around.neighbors)}
+    if kg.store.persistent:
+        # A large store: read at most ``cap`` neighbours (first by IRI) by bounded lookups,
+        # and count the rest for the banner; the page fetches more when served.
+        projection, center, total = kg.bounded_neighborhood(ref, depth, cap)
+        builder.local, builder.total_nodes = projection, total
+        # The read entities (the vocabulary's individuals are projected too, unlinked).
+        keep: set[Any] = {n for n in projection.nodes if n == center or projection.degree(n)}
+    else:
+        around = kg.neighbors(ref, depth=depth)
+        center = around.center
+        projection, _ = kg.neighborhood_graph(center, depth)
+        keep = {center, *(neighbor.node for neighbor in around.neighbors)}
     builder.focus.append(builder.node(center, projection.nodes[center].get("types")))
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
