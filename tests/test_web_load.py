@@ -10,7 +10,6 @@ server must be up at the end.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,16 +126,15 @@ def test_load_mixed_good_and_bad(server: Server, kg: ipgraph.KnowledgeGraph) -> 
     plan = [good[i % len(good)] if i % 5 else bad[(i // 5) % len(bad)] for i in range(total)]
     failures: list[str] = []
     seen: Counter[str] = Counter()
-    good_seconds: list[float] = []
+    answered = 0  # well-formed requests answered 200
     lock = threading.Lock()
 
     def client_loop(index: int) -> None:
+        nonlocal answered
         with httpx.Client(trust_env=False, timeout=60) as client:
             for case in plan[index::clients]:
                 try:
-                    started = time.perf_counter()
                     response = case.send(client, server.sparql)
-                    took = time.perf_counter() - started
                     ok = response.status_code == case.status
                     if ok and case.status >= 400:
                         body = response.json()
@@ -153,17 +151,15 @@ def test_load_mixed_good_and_bad(server: Server, kg: ipgraph.KnowledgeGraph) -> 
                 with lock:
                     seen[case.name] += 1
                     if case.status == 200 and not problem:
-                        good_seconds.append(took)
+                        answered += 1
                     if problem:
                         failures.append(problem)
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
-    elapsed = time.perf_counter() - started
     assert not any(thread.is_alive() for thread in threads), "clients did not finish"
     assert sum(seen.values()) == total
     assert set(seen) == {c.name for c in cases}
@@ -171,10 +167,4 @@ def test_load_mixed_good_and_bad(server: Server, kg: ipgraph.KnowledgeGraph) -> 
     with httpx.Client(trust_env=False) as client:
         assert client.get(server.url + "health").json()["status"] == "ok"
     assert server.process.poll() is None
-    assert len(good_seconds) == sum(1 for case in plan if case.status == 200)
-    ordered = sorted(good_seconds)
-    p50, p95 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]
-    print(
-        f"\nload: {total} requests ({total // 5} hostile), {clients} clients, "
-        f"{total / elapsed:.0f} req/s; good requests p50 {p50 * 1e3:.1f} ms, p95 {p95 * 1e3:.1f} ms"
-    )
+    assert answered == sum(1 for case in plan if case.status == 200)
