@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.plugins.stores.sparqlconnector import SPARQLConnector
 from rdflib.query import Result
 from rdflib.term import Node
@@ -20,7 +23,7 @@ from ipgraph.errors import StoreError, UsageError
 from ipgraph.sparql.check import ParsedQuery
 from ipgraph.sparql.result import QueryResult, collect
 from ipgraph.sparql.scan import inject_values
-from ipgraph.store.base import LabelRows, Store, reads_graphs
+from ipgraph.store.base import LabelRows, Store, Triple, reads_graphs
 from ipgraph.store.namesearch import Names, RemoteNames
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES
@@ -47,29 +50,46 @@ class _FormConnector(SPARQLConnector):
     def query(
         self, query: str, default_graph: str | None = None, named_graph: str | None = None
     ) -> Result:
-        fields = {"query": query}
-        if default_graph is not None and isinstance(default_graph, (str, URIRef)):
-            fields["default-graph-uri"] = str(default_graph)
-        request = urllib.request.Request(
+        body, content_type = post_query(
             self.query_endpoint or "",
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={
-                "Accept": self.response_mime_types(),
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+            query,
+            self.response_mime_types(),
+            self.timeout,
+            default_graph if isinstance(default_graph, (str, URIRef)) else None,
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body, content_type = response.read(), response.headers["Content-Type"]
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(
-                f"SPARQL server {self.query_endpoint} answered HTTP {exc.code}: "
-                f"{detail[0] if detail else exc.reason}"
-            ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise StoreError(_failure(self.query_endpoint or "", exc, self.timeout)) from None
-        return Result.parse(BytesIO(body), content_type=(content_type or "").split(";")[0])
+        return Result.parse(BytesIO(body), content_type=content_type)
+
+
+def post_query(
+    endpoint: str, query: str, accept: str, timeout: float, default_graph: str | None = None
+) -> tuple[bytes, str]:
+    """Send a query as a form-encoded POST (the one form every SPARQL 1.1 server accepts);
+    the body of the answer and its media type (no parameters).
+
+    Raises:
+        StoreError: the server refused the query, did not answer within ``timeout`` seconds,
+            or could not be reached (one line saying which).
+    """
+    fields = {"query": query}
+    if default_graph is not None:
+        fields["default-graph-uri"] = str(default_graph)
+    request = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body, content_type = response.read(), response.headers["Content-Type"]
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(
+            f"SPARQL server {endpoint} answered HTTP {exc.code}: "
+            f"{detail[0] if detail else exc.reason}"
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreError(_failure(endpoint, exc, timeout)) from None
+    return body, (content_type or "").split(";")[0].strip()
 
 
 class SparqlStore(Store):
@@ -208,6 +228,38 @@ class SparqlStore(Store):
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"{method} {url} failed: {_failure(url, exc, self.timeout)}") from None
 
+    def select(self, text: str) -> list[tuple[str, ...]]:
+        """The rows as strings, read as the server's CSV results (SPARQL 1.1 Query Results
+        CSV): several times faster to produce and read than JSON or XML for the thousands of
+        rows a hub's lookups return (Virtuoso: 0.2 s against 1.8 s for 12,500 rows). Booleans
+        come as the server writes them (Virtuoso: ``1`` and ``0``); `objects` reads them right."""
+        body, content_type = post_query(self.query_url, _PROLOGUE + text, "text/csv", self.timeout)
+        if content_type != "text/csv":  # a server without CSV results: read what it sent
+            result = Result.parse(BytesIO(body), content_type=content_type)
+            return [tuple("" if t is None else str(t) for t in row) for row in result]  # type: ignore[union-attr]
+        reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+        width = len(next(reader, ()))  # the header: the variables
+        rows = [tuple(row) for row in reader]
+        if any(len(row) != width for row in rows):
+            # A server that leaves a comma in an IRI unquoted (Oxigraph 0.4): ask again for
+            # results that keep their terms apart.
+            return super().select(text)
+        return rows
+
+    def objects(self, subjects: Sequence[URIRef], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+        """As `Store.objects`, with each object's kind, language and datatype as CSV columns
+        (see `select`), so the terms are rebuilt exactly without JSON or XML results."""
+        wanted = ", ".join(f"<{p}>" for p in predicates)
+        chunk = self.values_chunk or len(subjects) or 1
+        for start in range(0, len(subjects), chunk):
+            values = " ".join(f"<{s}>" for s in subjects[start : start + chunk])
+            for s, p, o, kind, lang, datatype in self.select(
+                "SELECT ?s ?p ?o (IF(isIRI(?o), 'i', IF(isBlank(?o), 'b', 'l')) AS ?k) "
+                "(LANG(?o) AS ?l) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?d) "
+                f"WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(?p IN ({wanted})) }}"
+            ):
+                yield URIRef(s), URIRef(p), _term(o, kind, lang, datatype)
+
     def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
 
@@ -235,6 +287,25 @@ _LABELS_QUERY = (
     f"{{ ?s a ?o . FILTER EXISTS {{ VALUES ?l {{ {_LABEL_VALUES} }} ?s ?l ?any }} "
     "BIND(rdf:type AS ?p) } }"
 )
+
+
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+
+def _term(value: str, kind: str, lang: str, datatype: str) -> Node:
+    """An RDF term from its string value and the kind, language and datatype columns."""
+    if kind == "i":
+        return URIRef(value)
+    if kind == "b":
+        return BNode(value.removeprefix("_:"))
+    if lang:
+        return Literal(value, lang=lang)
+    if not datatype or datatype in _PLAIN:
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
+_PLAIN = {str(XSD.string), str(RDF.langString)}
 
 
 def _construct_labels(result: Result) -> LabelRows:
