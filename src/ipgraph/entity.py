@@ -279,8 +279,14 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     out = _relations(reader, iri, "out", limit)
     into = _relations(reader, iri, "in", limit)
     types = list(graph.objects(iri, RDF.type))
+    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
+    if (iri, RDF.type, IPG.Observation) in graph:
+        observations.insert(0, iri)
+    derived = list(graph.objects(iri, PROV.wasDerivedFrom))
     names.prefetch_labels(
-        [iri, *types, *(p for p, _, _ in out + into), *(n for _, _, ns in out + into for n in ns)]
+        [iri, *types, *observations, *derived]
+        + [p for p, _, _ in out + into]
+        + [n for _, _, nodes in out + into for n in nodes]
     )
     label_of = names.label
     labels: dict[str, list[str]] = {}
@@ -304,12 +310,9 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
         for p, total, nodes in found
     ]
     relations.sort(key=lambda r: (r.direction != "out", r.predicate_label, str(r.predicate)))
-    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
-    if (iri, RDF.type, IPG.Observation) in graph:
-        observations.insert(0, iri)
     figures = [figure(graph, obs, label_of) for obs in observations]
     provenance = sorted(
-        (passage(graph, p, label_of) for p in graph.objects(iri, PROV.wasDerivedFrom)),
+        (passage(graph, p, label_of) for p in derived),
         key=lambda p: (p.source, p.section or "", p.paragraph or 0),
     )
     same_as = sorted(str(o) for o in graph.objects(iri, OWL.sameAs))
