@@ -213,3 +213,15 @@ def test_remote_name_search_without_and_with_the_text_index(virtuoso: VirtuosoSe
         assert MIIT in [h.iri for h in hits], query
         assert {h.how for h in hits} <= {"exact", "bif:contains"}
     assert len(remote_name_search(store, "synthetic", limit=7)) == 7
+
+
+def test_show_counts_and_marks_as_the_memory_store_does(
+    remote: Callable[..., Result], run: Callable[..., Result]
+) -> None:
+    # The counts per relation (COUNT DISTINCT per predicate) and the inferred marks (a
+    # FILTER NOT EXISTS over GRAPH) are SPARQL that Virtuoso must answer as rdflib does.
+    for ref in ("Wuxi", "CNIPA"):
+        here = json.loads(run("show", ref, "--limit", "3", "--format", "json").output)
+        there = json.loads(remote("show", ref, "--limit", "3", "--format", "json").output)
+        assert there["relations"] == here["relations"]
+        assert there["incoming"] == here["incoming"] and there["outgoing"] == here["outgoing"]
