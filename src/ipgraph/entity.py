@@ -189,8 +189,8 @@ class Entity:
     provenance: list[Passage] = field(default_factory=list)
     same_as: list[str] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    """Every relation in and out (but labels, types and figures, listed on their own), with
-    its total: ``outgoing`` and ``incoming`` list ``listed`` of each."""
+    """Every relation in and out (but labels, types, same-as, sources and figures, shown on
+    their own), with its total: ``outgoing`` and ``incoming`` list ``listed`` of each."""
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data: ``relations`` says, per predicate and direction,
@@ -272,9 +272,9 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
 
     Per predicate and direction the store counts the statements; a relation of at most
     ``limit`` (or any, with ``limit`` 0) is read whole and listed by the labels of its nodes;
-    of a larger one only the IRIs are read, the first ``limit`` by IRI are kept (a stable
-    choice that needs no label of the rest) and listed by label. Labels are looked up only
-    for what is listed, in one batch.
+    of a larger one only the nodes' text is read (IRIs as plain strings), the first ``limit``
+    by it are kept (a stable choice that needs no label of the rest) and listed by label.
+    Labels are looked up only for what is listed, in one batch.
     """
     out = _relations(reader, iri, "out", limit)
     into = _relations(reader, iri, "in", limit)
