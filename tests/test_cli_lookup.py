@@ -90,3 +90,22 @@ def test_show_marks_what_only_a_curator_inferred(run: Run) -> None:
     assert "(inferred)" not in text.split("links in:")[1]  # the expo is stated (s01-p5)
     data = json.loads(run("show", "Wuxi", "--format", "json").stdout)
     assert [link["inferred"] for link in data["outgoing"]] == [True]
+
+
+def test_show_limit_caps_every_relation_and_json_counts_all(run: Run, write: Writer) -> None:
+    rows = "".join(
+        f"<https://example.org/d{i}> <https://w3id.org/ipgraph/ontology#issuedBy> "
+        "<https://w3id.org/ipgraph/id/agency/mof> .\n"
+        for i in range(5)
+    )
+    extra = str(write("issued.nt", rows))
+    text = run("show", "MOF", "--data", extra, "--limit", "2").stdout
+    assert "more issued by (--limit 0 lists all)" in text
+    data = json.loads(run("show", "MOF", "--data", extra, "-n", "2", "-f", "json").stdout)
+    (issued,) = [r for r in data["relations"] if r["predicate_label"] == "issued by"]
+    assert issued["direction"] == "in" and issued["total"] >= 5 and issued["listed"] == 2
+    listed = [lk for lk in data["incoming"] if lk["predicate_label"] == "issued by"]
+    assert len(listed) == 2
+    everything = json.loads(run("show", "MOF", "--data", extra, "-n", "0", "-f", "json").stdout)
+    (issued,) = [r for r in everything["relations"] if r["predicate_label"] == "issued by"]
+    assert issued["listed"] == issued["total"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF
 
@@ -29,3 +32,21 @@ def test_sources_are_in_a_stable_order() -> None:
     names = [p.name for p in data.source_files()]
     assert names == sorted(names)
     assert all(p.parent == data.ontology_dir() / "sources" for p in data.source_files())
+
+
+def test_the_version_is_the_installed_one_and_read_only_when_asked() -> None:
+    from importlib.metadata import version
+
+    assert data.installed_version() == version("ipgraph")
+    code = (
+        "import ipgraph, sys; print('__version__' in vars(ipgraph)); "
+        "print(ipgraph.__version__); print(ipgraph.undefined_name)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    lines = run.stdout.splitlines()
+    assert lines == ["False", version("ipgraph")]
+    assert "AttributeError: module 'ipgraph' has no attribute 'undefined_name'" in run.stderr
+    cli = subprocess.run(
+        [sys.executable, "-m", "ipgraph.cli", "--version"], capture_output=True, text=True
+    )
+    assert cli.stdout.strip() == f"ipgraph, version {version('ipgraph')}"

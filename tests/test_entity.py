@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from rdflib.namespace import PROV
 
 import ipgraph
+from ipgraph.entity import Entity
 from ipgraph.vocab import ID
 
 
@@ -18,3 +22,96 @@ def test_a_passage_lists_the_facts_it_supports(kg: ipgraph.KnowledgeGraph) -> No
     supported = {lk.node for lk in summary.incoming if lk.predicate == PROV.wasDerivedFrom}
     assert supported == expected
     assert kg.label(kg.resolve("MOE")) in summary.to_text()
+
+
+_HUB = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:issuedBy rdfs:label "issued by"@en .
+ex:partOf rdfs:label "part of"@en .
+ex:cites rdfs:label "cites"@en .
+ex:note rdfs:label "note"@en .
+ex:hub rdfs:label "The Hub"@en, "枢纽"@zh ;
+    ex:cites ex:c1, ex:c2, ex:c3, ex:c4, ex:c5, ex:c6 ;
+    ex:note "gamma", "alpha", "beta", ex:n2, ex:n1 .
+ex:unit1 rdfs:label "Unit one"@en ; ex:partOf ex:hub .
+ex:unit2 rdfs:label "Unit two"@en ; ex:partOf ex:hub .
+ex:unit3 rdfs:label "Unit three"@en ; ex:partOf ex:hub .
+"""
+EX = "https://example.org/"
+
+
+@pytest.fixture(scope="module", params=["memory", "oxigraph"])
+def hub_kg(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> ipgraph.KnowledgeGraph:
+    """A hub: 7 documents issued by it, 3 units part of it, 6 citations and 5 notes from it."""
+    folder = tmp_path_factory.mktemp("hub")
+    docs = "".join(
+        f'ex:doc{i} rdfs:label "Document {8 - i}"@en ; ex:issuedBy ex:hub .\n' for i in range(1, 8)
+    )
+    cited = "".join(f'ex:c{i} rdfs:label "Cited {i}"@en .\n' for i in range(1, 7))
+    (folder / "hub.ttl").write_text(_HUB + docs + cited, encoding="utf-8")
+    store = None if request.param == "memory" else f"oxigraph:{folder / 'store'}"
+    return ipgraph.load(folder / "hub.ttl", store=store, bundled=False)
+
+
+def _relations(summary: Entity) -> dict[tuple[str, str], tuple[int, int]]:
+    return {(r.direction, r.predicate_label): (r.total, r.listed) for r in summary.relations}
+
+
+def test_a_hub_lists_limit_per_relation_and_counts_all(hub_kg: ipgraph.KnowledgeGraph) -> None:
+    summary = hub_kg.entity(EX + "hub", limit=3)
+    assert _relations(summary) == {
+        ("out", "cites"): (6, 3),
+        ("out", "note"): (5, 3),
+        ("in", "issued by"): (7, 3),
+        ("in", "part of"): (3, 3),
+    }
+    issued = [lk for lk in summary.incoming if lk.predicate_label == "issued by"]
+    # the first three by IRI (doc1..doc3), listed by their labels
+    assert [(str(lk.node), lk.node_label) for lk in issued] == [
+        (EX + "doc3", "Document 5"),
+        (EX + "doc2", "Document 6"),
+        (EX + "doc1", "Document 7"),
+    ]
+    notes = [lk.node_label for lk in summary.outgoing if lk.predicate_label == "note"]
+    assert notes == ["alpha", "beta", "gamma"]  # literals and IRIs in one order, by text
+    assert summary.label == "The Hub"
+
+
+def test_a_hub_text_says_how_many_more(hub_kg: ipgraph.KnowledgeGraph) -> None:
+    text = hub_kg.entity(EX + "hub", limit=3).to_text()
+    assert "  ←issued by— Document 7" in text
+    assert "Document 4" not in text
+    assert "… and 4 more issued by (--limit 0 lists all)" in text
+    assert "… and 3 more cites" in text and "more part of" not in text
+
+
+def test_a_hub_json_gives_totals_and_listed(hub_kg: ipgraph.KnowledgeGraph) -> None:
+    data = json.loads(json.dumps(hub_kg.entity(EX + "hub", limit=3).to_dict()))
+    issued = [r for r in data["relations"] if r["predicate"] == EX + "issuedBy"]
+    assert issued == [
+        {
+            "direction": "in",
+            "predicate": EX + "issuedBy",
+            "predicate_label": "issued by",
+            "total": 7,
+            "listed": 3,
+        }
+    ]
+    assert len([lk for lk in data["incoming"] if lk["predicate"] == EX + "issuedBy"]) == 3
+    assert sorted(lk["value"] for lk in data["outgoing"] if "value" in lk) == [
+        "alpha",
+        "beta",
+        "gamma",
+    ]
+
+
+def test_limit_zero_lists_all_by_label(hub_kg: ipgraph.KnowledgeGraph) -> None:
+    summary = hub_kg.entity(EX + "hub")
+    issued = [lk.node_label for lk in summary.incoming if lk.predicate_label == "issued by"]
+    assert issued == [f"Document {i}" for i in range(1, 8)]
+    assert all(total == listed for total, listed in _relations(summary).values())
+    assert "more" not in summary.to_text()
+    assert "… and 5 more issued by" in summary.to_text(limit=2)  # capped when printed

@@ -235,3 +235,15 @@ def test_lookups_read_csv_results_with_the_same_terms(virtuoso_url: str) -> None
     assert set(store.objects(subjects, predicates)) == set(
         Store.objects(store, subjects, predicates)
     )
+
+
+def test_show_counts_and_marks_as_the_memory_store_does(
+    remote: Callable[..., Result], run: Callable[..., Result]
+) -> None:
+    # The counts per relation (COUNT DISTINCT per predicate) and the inferred marks (a
+    # FILTER NOT EXISTS over GRAPH) are SPARQL that Virtuoso must answer as rdflib does.
+    for ref in ("Wuxi", "CNIPA"):
+        here = json.loads(run("show", ref, "--limit", "3", "--format", "json").output)
+        there = json.loads(remote("show", ref, "--limit", "3", "--format", "json").output)
+        assert there["relations"] == here["relations"]
+        assert there["incoming"] == here["incoming"] and there["outgoing"] == here["outgoing"]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from ipgraph.errors import (
     AmbiguousEntity,
@@ -26,11 +26,6 @@ from ipgraph.graph.results import Path
 from ipgraph.kg import KnowledgeGraph, load
 from ipgraph.sparql.result import QueryResult
 from ipgraph.vocab import IPG
-
-try:
-    __version__ = version("ipgraph")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
 
 __all__ = [
     "IPG",
@@ -50,3 +45,18 @@ __all__ = [
     "__version__",
     "load",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``ipgraph.__version__``, read on first use: not every start pays for it.
+
+    >>> import ipgraph
+    >>> ipgraph.__version__ == ipgraph.data.installed_version()
+    True
+    """
+    if name == "__version__":
+        from ipgraph.data import installed_version
+
+        value = globals()["__version__"] = installed_version()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

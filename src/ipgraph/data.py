@@ -101,3 +101,19 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
         return Path.home() / ".cache" / "ipgraph"
     except (RuntimeError, KeyError):  # no HOME and no passwd entry: no cache, not an error
         return None
+
+
+@functools.cache
+def installed_version() -> str:
+    """ipgraph's version as installed (``0+unknown`` in a bare checkout), read once, when
+    first needed (``ipgraph.__version__``, the name cache's key), not on every import.
+
+    >>> installed_version() == __import__("importlib.metadata").metadata.version("ipgraph")
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipgraph")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"

@@ -12,11 +12,12 @@ True
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
@@ -26,6 +27,23 @@ from ipgraph.terms import LABEL_PREDICATES, plain
 from ipgraph.vocab import IPG
 
 Labeller = Callable[[Node], str]
+
+
+class Reader(Protocol):
+    """What `summarize` asks of a store (`ipgraph.store.Store` answers it): SELECT rows as
+    terms, and as plain strings (the cheap way to read many)."""
+
+    def query(self, text: str) -> Iterable[Any]: ...
+
+    def select(self, text: str) -> list[tuple[str, ...]]: ...
+
+
+class Labels(Protocol):
+    """Display labels by lookups (`KnowledgeGraph` answers it)."""
+
+    def label(self, node: Node, lang: str = "en") -> str: ...
+
+    def prefetch_labels(self, nodes: Iterable[Node], lang: str = "en") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,28 @@ class Link:
     def mark(self) -> str:
         """What ``ipgraph show`` writes after the link: `` (inferred)`` or nothing."""
         return "  (inferred)" if self.inferred else ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One predicate in one direction: how many statements the entity has of it (``total``,
+    counted by the store) and how many of them the summary lists (``listed``)."""
+
+    direction: str
+    """``out`` (the entity is the subject) or ``in`` (it is the object)."""
+    predicate: URIRef
+    predicate_label: str
+    total: int
+    listed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "predicate": str(self.predicate),
+            "predicate_label": self.predicate_label,
+            "total": self.total,
+            "listed": self.listed,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,9 +188,13 @@ class Entity:
     figures: list[Figure] = field(default_factory=list)
     provenance: list[Passage] = field(default_factory=list)
     same_as: list[str] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    """Every relation in and out (but labels, types, same-as, sources and figures, shown on
+    their own), with its total: ``outgoing`` and ``incoming`` list ``listed`` of each."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The summary as JSON-ready data."""
+        """The summary as JSON-ready data: ``relations`` says, per predicate and direction,
+        how many statements there are in all and how many ``outgoing`` / ``incoming`` list."""
         return {
             "iri": str(self.iri),
             "label": self.label,
@@ -162,6 +206,7 @@ class Entity:
             "incoming": [link.to_dict() for link in self.incoming],
             "figures": [figure.to_dict() for figure in self.figures],
             "provenance": [passage.to_dict() for passage in self.provenance],
+            "relations": [relation.to_dict() for relation in self.relations],
         }
 
     def to_text(self, limit: int = 0) -> str:
@@ -176,12 +221,14 @@ class Entity:
             lines.append("  also: " + ", ".join(self.alt_labels))
         if self.same_as:
             lines.append("  same as: " + ", ".join(self.same_as))
+        totals = {(r.direction, r.predicate): r.total for r in self.relations}
         if self.outgoing:
             lines.append("links out:")
             lines += _capped(
                 [(lk.predicate_label, f"  —{lk.predicate_label}→ {lk.node_label}{lk.mark}")
                  for lk in self.outgoing],
                 limit,
+                [totals.get(("out", lk.predicate), 0) for lk in self.outgoing],
             )  # fmt: skip
         if self.incoming:
             lines.append("links in:")
@@ -189,6 +236,7 @@ class Entity:
                 [(lk.predicate_label, f"  ←{lk.predicate_label}— {lk.node_label}{lk.mark}")
                  for lk in self.incoming],
                 limit,
+                [totals.get(("in", lk.predicate), 0) for lk in self.incoming],
             )  # fmt: skip
         if self.figures:
             lines.append("figures:")
@@ -218,8 +266,29 @@ _SKIP_OUT = {*LABEL_PREDICATES, RDF.type, OWL.sameAs, PROV.wasDerivedFrom}
 _SKIP_IN = {IPG.about}  # figures are listed on their own
 
 
-def summarize(graph: Graph, iri: URIRef, label_of: Labeller) -> Entity:
-    """Collect the `Entity` summary of ``iri`` from a union graph."""
+def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: int = 0) -> Entity:
+    """Collect the `Entity` summary of ``iri``: its own labels, types, figures and sources
+    from the union ``graph``; its relations from ``reader``, by bounded reads.
+
+    Per predicate and direction the store counts the statements; a relation of at most
+    ``limit`` (or any, with ``limit`` 0) is read whole and listed by the labels of its nodes;
+    of a larger one only the nodes' text is read (IRIs as plain strings), the first ``limit``
+    by it are kept (a stable choice that needs no label of the rest) and listed by label.
+    Labels are looked up only for what is listed, in one batch.
+    """
+    out = _relations(reader, iri, "out", limit)
+    into = _relations(reader, iri, "in", limit)
+    types = list(graph.objects(iri, RDF.type))
+    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
+    if (iri, RDF.type, IPG.Observation) in graph:
+        observations.insert(0, iri)
+    derived = list(graph.objects(iri, PROV.wasDerivedFrom))
+    names.prefetch_labels(
+        [iri, *types, *observations, *derived]
+        + [p for p, _, _ in out + into]
+        + [n for _, _, nodes in out + into for n in nodes]
+    )
+    label_of = names.label
     labels: dict[str, list[str]] = {}
     for predicate in (RDFS.label, SKOS.prefLabel):
         for value in graph.objects(iri, predicate):
@@ -228,29 +297,22 @@ def summarize(graph: Graph, iri: URIRef, label_of: Labeller) -> Entity:
                 if str(value) not in bucket:
                     bucket.append(str(value))
     alt = sorted({str(v) for v in graph.objects(iri, SKOS.altLabel)})
-    types = sorted(label_of(t) for t in graph.objects(iri, RDF.type))
-    outgoing = sorted(
-        (
-            Link(p, label_of(p), o, label_of(o))
-            for p, o in graph.predicate_objects(iri)
-            if p not in _SKIP_OUT and isinstance(p, URIRef)
-        ),
-        key=lambda lk: (lk.predicate_label, lk.node_label),
-    )
-    incoming = sorted(
-        (
-            Link(p, label_of(p), s, label_of(s))
-            for s, p in graph.subject_predicates(iri)
-            if p not in _SKIP_IN and isinstance(p, URIRef)
-        ),
-        key=lambda lk: (lk.predicate_label, lk.node_label),
-    )
-    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
-    if (iri, RDF.type, IPG.Observation) in graph:
-        observations.insert(0, iri)
+
+    def links(found: list[tuple[URIRef, int, list[Node]]]) -> list[Link]:
+        return sorted(
+            (Link(p, label_of(p), n, label_of(n)) for p, _, nodes in found for n in nodes),
+            key=lambda lk: (lk.predicate_label, lk.node_label),
+        )
+
+    relations = [
+        Relation(direction, p, label_of(p), total, len(nodes))
+        for direction, found in (("out", out), ("in", into))
+        for p, total, nodes in found
+    ]
+    relations.sort(key=lambda r: (r.direction != "out", r.predicate_label, str(r.predicate)))
     figures = [figure(graph, obs, label_of) for obs in observations]
     provenance = sorted(
-        (passage(graph, p, label_of) for p in graph.objects(iri, PROV.wasDerivedFrom)),
+        (passage(graph, p, label_of) for p in derived),
         key=lambda p: (p.source, p.section or "", p.paragraph or 0),
     )
     same_as = sorted(str(o) for o in graph.objects(iri, OWL.sameAs))
@@ -259,13 +321,55 @@ def summarize(graph: Graph, iri: URIRef, label_of: Labeller) -> Entity:
         label=label_of(iri),
         labels=labels,
         alt_labels=alt,
-        types=types,
-        outgoing=outgoing,
-        incoming=incoming,
+        types=sorted(label_of(t) for t in types),
+        outgoing=links(out),
+        incoming=links(into),
         figures=figures,
         provenance=provenance,
         same_as=same_as,
+        relations=relations,
     )
+
+
+def _relations(
+    reader: Reader, iri: URIRef, direction: str, limit: int
+) -> list[tuple[URIRef, int, list[Node]]]:
+    """Per predicate of ``direction``: the number of statements and the nodes listed (all,
+    or the first ``limit`` by their text when there are more)."""
+    skip = _SKIP_OUT if direction == "out" else _SKIP_IN
+
+    def pattern(predicate: str) -> str:
+        return f"<{iri}> {predicate} ?n" if direction == "out" else f"?n {predicate} <{iri}>"
+
+    counts = reader.select(
+        f"SELECT ?p (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {pattern('?p')} }} GROUP BY ?p"
+    )
+    found: list[tuple[URIRef, int, list[Node]]] = []
+    for p, count in sorted(counts):
+        predicate, total = URIRef(p), int(count)
+        if predicate in skip:
+            continue
+        where = pattern(f"<{p}>")
+        if not limit or total <= limit:
+            nodes = [row[0] for row in reader.query(f"SELECT DISTINCT ?n WHERE {{ {where} }}")]
+        else:
+            # Only IRIs, as text (cheap to read however many); the other nodes (literals,
+            # blank nodes: few in a relation this large) as terms, only if there are some.
+            # Labels are looked up later, for the nodes kept.
+            iris = [
+                row[0]
+                for row in reader.select(
+                    f"SELECT DISTINCT ?n WHERE {{ {where} FILTER(isIRI(?n)) }}"
+                )
+            ]
+            others: list[Node] = []
+            if len(iris) < total:
+                text = f"SELECT DISTINCT ?n WHERE {{ {where} FILTER(!isIRI(?n)) }}"
+                others = [row[0] for row in reader.query(text)]
+            every = [*(URIRef(i) for i in heapq.nsmallest(limit, iris)), *others]
+            nodes = heapq.nsmallest(limit, every, key=str)
+        found.append((predicate, total, nodes))
+    return found
 
 
 def figure(graph: Graph, obs: URIRef, label_of: Labeller) -> Figure:
@@ -381,16 +485,22 @@ def _plural(noun: str) -> str:
     return f"{head} {last}".strip()
 
 
-def _capped(lines: list[tuple[str, str]], limit: int) -> list[str]:
-    """At most ``limit`` lines per relation (0: all), then how many of it were left out."""
+def _capped(lines: list[tuple[str, str]], limit: int, totals: list[int]) -> list[str]:
+    """At most ``limit`` lines per relation (0: all), then how many of it were left out:
+    those dropped here and those never read (its total, from the store, above the lines)."""
     out: list[str] = []
     shown: dict[str, int] = {}
-    left: dict[str, int] = {}
-    for relation, line in lines:
+    seen: dict[str, int] = {}
+    total_of: dict[str, int] = {}
+    for (relation, line), total in zip(lines, totals, strict=True):
+        seen[relation] = seen.get(relation, 0) + 1
+        total_of[relation] = max(total_of.get(relation, 0), total)
         if limit and shown.get(relation, 0) >= limit:
-            left[relation] = left.get(relation, 0) + 1
             continue
         shown[relation] = shown.get(relation, 0) + 1
         out.append(line)
-    out += [f"  … and {n:,} more {relation} (--limit 0 lists all)" for relation, n in left.items()]
+    for relation, n in shown.items():
+        left = max(total_of[relation], seen[relation]) - n
+        if left > 0:
+            out.append(f"  … and {left:,} more {relation} (--limit 0 lists all)")
     return out

@@ -203,9 +203,14 @@ class KnowledgeGraph(NameMethods, PathMethods, SourceMethods, ViewMethods):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def entity(self, ref: str | URIRef) -> Entity:
+    def entity(self, ref: str | URIRef, limit: int = 0) -> Entity:
         """A readable summary of one entity: types, labels, links, figures, provenance; links
         that only a curator inference gives are marked ``inferred``.
+
+        Args:
+            ref: anything `resolve` takes.
+            limit: list at most this many links per predicate and direction (0: all); the
+                summary's ``relations`` still count them all (by the store, not by reading).
 
         >>> import ipgraph
         >>> moe = ipgraph.load().entity("教育部")
@@ -215,14 +220,8 @@ class KnowledgeGraph(NameMethods, PathMethods, SourceMethods, ViewMethods):
         from ipgraph.provenance import inferred_about
 
         iri = self.resolve(ref)
-        self.prefetch_labels(
-            URIRef(row[0])
-            for row in self.store.select(
-                f"SELECT DISTINCT ?n WHERE {{ {{ <{iri}> ?n ?x }} UNION {{ <{iri}> ?x ?n }} "
-                f"UNION {{ ?n ?x <{iri}> }} UNION {{ ?x ?n <{iri}> }} FILTER(isIRI(?n)) }}"
-            )
-        )
-        return summarize(self.graph, iri, self.label).marking(inferred_about(self, iri))
+        summary = summarize(self.graph, iri, self, self.store, limit)
+        return summary.marking(inferred_about(self, iri))
 
     def instances(self, cls: str | URIRef) -> Iterator[URIRef]:
         """Every entity typed ``cls`` or one of its subclasses."""

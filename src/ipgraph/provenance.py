@@ -217,18 +217,23 @@ def inferred_about(kg: KnowledgeGraph, iri: URIRef) -> set[tuple[Node, Node, Nod
     >>> any(p == IPG.partOf for _, p, _ in inferred_about(kg, wuxi))
     True
     """
-    graphs: dict[tuple[Node, Node, Node], set[str]] = {}
-    # The IRI is written into the text (not bound): some servers (Virtuoso) cannot BIND a
-    # variable that VALUES sets outside the group.
-    for s, p, o, g in kg.query(_AROUND.replace("?e", iri.n3())).rows:
-        assert p is not None
-        graphs.setdefault((s or iri, p, o or iri), set()).add(str(g))
-    curation = str(CURATION)
-    return {t for t, names in graphs.items() if all(n.startswith(curation) for n in names)}
+    # The store keeps to the statements in a curation graph and in no other (a hub has
+    # thousands around it, a handful inferred). The IRI is written into the text (not bound):
+    # some servers (Virtuoso) cannot BIND a variable that VALUES sets outside the group.
+    text = _INFERRED.replace("?e", iri.n3()).replace("$curation", Literal(str(CURATION)).n3())
+    return {(s or iri, p, o or iri) for s, p, o in kg.query(text).rows if p is not None}
 
 
-_AROUND = """
-SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?e ?p ?o } } UNION { GRAPH ?g { ?s ?p ?e } } }
+_INFERRED = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  { GRAPH ?g { ?e ?p ?o }
+    FILTER(STRSTARTS(STR(?g), $curation) && NOT EXISTS {
+      GRAPH ?h { ?e ?p ?o } FILTER(!STRSTARTS(STR(?h), $curation)) }) }
+  UNION
+  { GRAPH ?g { ?s ?p ?e }
+    FILTER(STRSTARTS(STR(?g), $curation) && NOT EXISTS {
+      GRAPH ?h { ?s ?p ?e } FILTER(!STRSTARTS(STR(?h), $curation)) }) }
+}
 """
 
 _GRAPHS = """

@@ -91,7 +91,7 @@ def find(
     default=50,
     show_default=True,
     metavar="N",
-    help="List at most N links per relation and direction (text); 0 lists all.",
+    help="List at most N links per relation and direction, with how many there are; 0 lists all.",
 )
 @data_options
 @format_option("text", "json")
@@ -100,7 +100,9 @@ def show(
 ) -> None:
     """Everything about one ENTITY: types, labels, links, figures and sources.
 
-    ENTITY is an IRI, a CURIE, an English or Chinese name, or an acronym.
+    ENTITY is an IRI, a CURIE, an English or Chinese name, or an acronym. Of a relation with
+    more than --limit links, the first N by IRI are listed (by label) and the rest counted;
+    the JSON's "relations" gives each relation's total and how many are listed.
 
     \b
     Example:
@@ -108,8 +110,8 @@ def show(
       ipgraph show 财政部 --format json
     """
     kg = open_graph(data_files, store)
-    summary = kg.entity(entity)
+    summary = kg.entity(entity, limit=limit)
     if output_format == "json":
         echo_json(summary.to_dict())
     else:
-        echo_text(summary.to_text(limit=limit))
+        echo_text(summary.to_text())

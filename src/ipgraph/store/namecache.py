@@ -27,15 +27,14 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from ipgraph.data import installed_version
 from ipgraph.errors import StoreError
-from ipgraph.store import namerecords, names, nametext
+from ipgraph.store import namedb, namerecords, names, nametext
 from ipgraph.store.names import NameIndex, NameRecord
 
 __all__ = ["GRAPH", "cached_index", "content_key"]
@@ -66,25 +65,14 @@ def content_key(files: Sequence[Path]) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
 
-    add(_version().encode("utf-8"))
-    for module in (names, nametext, namerecords):  # a change of index format changes the key
+    add(installed_version().encode("utf-8"))
+    # a change of the index's format or of how it reads names changes the key
+    for module in (names, namedb, nametext, namerecords):
         add(Path(module.__file__ or "").read_bytes())
     for path in files:
         add(path.name.encode("utf-8"))
         add(path.read_bytes())
     return digest.hexdigest()[:32]
-
-
-def _version() -> str:
-    # The package read its version from its metadata on import (this module is imported
-    # through it); reading the metadata again would cost milliseconds on every start.
-    known = getattr(sys.modules.get("ipgraph"), "__version__", None)
-    if isinstance(known, str):
-        return known
-    try:
-        return version("ipgraph")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
 
 
 def cached_index(

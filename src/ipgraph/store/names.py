@@ -44,12 +44,12 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-import threading
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipgraph.errors import StoreError, UsageError
+from ipgraph.errors import UsageError
+from ipgraph.store.namedb import ID_KINDS, NameTables, connect
 from ipgraph.store.namerecords import (
     NAME_PREDICATES,
     NameRecord,
@@ -60,7 +60,6 @@ from ipgraph.store.nametext import (
     ABBREVIATIONS,
     BROADER_TERMS,
     STOPWORDS,
-    analyze,
     cjk_chars,
     compact,
     edit_distance,
@@ -82,43 +81,7 @@ __all__ = [
 EXACT, ID_PREFIX, ACRONYM, PREFIX = 1.0, 0.95, 0.9, 0.85
 WORDS, CHINESE, IN_ORDER, TYPO = 0.6, 0.6, 0.5, 0.35
 _NUDGE = 0.1  # a type of weight w scales scores by 1 - 0.1 * (1 - w): near-ties only
-_ID_KINDS = ("identifier", "notation")
 _CANDIDATES = 400  # rows read per lookup; enough for `limit` after ranking
-# A name's rowid is (number of terms << 40 | sequence number): full-text matches come in rowid
-# order, so the first candidates read are the shortest names, which the query covers best.
-_SEQ_BITS = 40
-_SEQ_MASK = (1 << _SEQ_BITS) - 1
-_MAX_SIZE = (1 << 22) - 1
-_SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS graphs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS names (
-    id INTEGER PRIMARY KEY, graph INTEGER NOT NULL, iri TEXT NOT NULL, text TEXT NOT NULL,
-    lang TEXT, kind TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS acronyms (acronym TEXT NOT NULL, name INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS types (
-    graph INTEGER NOT NULL, iri TEXT NOT NULL, type TEXT NOT NULL,
-    PRIMARY KEY (iri, type, graph)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS words (
-    word TEXT PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL, size INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS name_terms
-    USING fts5 (terms, content = '', tokenize = 'porter unicode61 remove_diacritics 2');
-"""
-# Secondary indexes, apart: a large load drops them and builds them again after its inserts
-# (sorting once is several times cheaper than keeping them in step row by row).
-_INDEXES = {
-    "names_graph": "names (graph)",
-    "names_key": "names (key)",
-    "names_iri": "names (iri)",
-    "acronyms_acronym": "acronyms (acronym)",
-    "acronyms_name": "acronyms (name)",
-    "types_type": "types (type, iri)",
-    "types_graph": "types (graph)",
-    "words_first": "words (first, size)",
-    "words_last": "words (last, size)",
-}
-_BULK = 20_000  # names from which a load drops the secondary indexes while it inserts
 
 
 @dataclass(frozen=True)
@@ -144,18 +107,11 @@ class NameHit:
 _Row = tuple[int, str, str, str | None, str, str, int]  # id, iri, text, lang, kind, key, size
 
 
-class NameIndex:
+class NameIndex(NameTables):
     """Names of entities in SQLite FTS5, per named graph; see the module docs.
 
     Open it with `NameIndex.open`. A file index may be shared by threads of one process.
     """
-
-    def __init__(
-        self, connection: sqlite3.Connection, type_weights: Mapping[str, float] | None = None
-    ) -> None:
-        self._db = connection
-        self._lock = threading.RLock()
-        self.type_weights = dict(type_weights or {})
 
     @classmethod
     def open(
@@ -174,189 +130,7 @@ class NameIndex:
         >>> len(NameIndex.open(None))
         0
         """
-        target = ":memory:" if path is None else str(path)
-        try:
-            db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, _SCHEMA_VERSION):
-                raise StoreError(
-                    f"{target} is a name index of version {version}, not {_SCHEMA_VERSION}; "
-                    "delete it and load the data again"
-                )
-            if target != ":memory:":
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
-            db.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
-            db.executescript(_SCHEMA)
-            for index, on in _INDEXES.items():
-                db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {on}")
-            db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the name index {target}: {exc}") from None
-        return cls(db, type_weights)
-
-    def __len__(self) -> int:
-        """How many entities have at least one name."""
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM names").fetchone()[0])
-
-    def close(self) -> None:
-        """Close the database (the file keeps the names)."""
-        with self._lock:
-            self._db.close()
-
-    def graphs(self) -> list[str]:
-        """The named graphs that have names in the index, sorted.
-
-        >>> NameIndex.open(None).graphs()
-        []
-        """
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT name FROM graphs WHERE id IN (SELECT DISTINCT graph FROM names) "
-                "ORDER BY name"
-            ).fetchall()
-        return [r[0] for r in rows]
-
-    # -- data in -------------------------------------------------------------------------------
-
-    def replace_graph(self, graph: str, records: Iterable[NameRecord], batch: int = 5000) -> int:
-        """Put ``records`` in place of the names of the named graph ``graph``.
-
-        One transaction: readers see the old names or the new, never a mix, and an interrupted
-        load leaves the old. ``records`` is consumed in batches, so it may be a generator over
-        a large file; from `_BULK` names on, the secondary indexes are dropped during the
-        inserts and built after them, within the same transaction.
-
-        Returns:
-            How many names were stored.
-
-        >>> index = NameIndex.open(None)
-        >>> index.replace_graph("urn:g", [NameRecord("urn:x", "X ray", None, "label")])
-        1
-        >>> index.replace_graph("urn:g", [])
-        0
-        >>> len(index)
-        0
-        """
-        records = iter(records)
-        head = list(itertools.islice(records, _BULK))  # read before the write lock is taken
-        bulk = len(head) == _BULK  # drop the indexes while inserting, build them after
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if bulk:  # readers keep the indexes: they see the state before BEGIN
-                    for index in _INDEXES:
-                        db.execute(f"DROP INDEX IF EXISTS {index}")
-                gid = self._drop(graph)
-                if gid is None:
-                    gid = db.execute("INSERT INTO graphs (name) VALUES (?)", (graph,)).lastrowid
-                assert gid is not None
-                last = db.execute(f"SELECT COALESCE(MAX(id & {_SEQ_MASK}), 0) FROM names")
-                next_id = int(last.fetchone()[0])
-                stored, pending = 0, []
-                seen_words: set[str] = set()
-                seen_types: set[tuple[str, str]] = set()
-                for record in itertools.chain(head, records):
-                    pending.append(record)
-                    if len(pending) >= batch:
-                        next_id = self._insert(gid, next_id, pending, seen_words, seen_types)
-                        stored += len(pending)
-                        pending = []
-                self._insert(gid, next_id, pending, seen_words, seen_types)
-                stored += len(pending)
-                for index, on in _INDEXES.items() if bulk else ():
-                    db.execute(f"CREATE INDEX {index} ON {on}")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        return stored
-
-    def drop_graph(self, graph: str) -> None:
-        """Forget the names of the named graph ``graph`` (nothing happens if it has none).
-
-        >>> NameIndex.open(None).drop_graph("urn:nothing")
-        """
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._drop(graph)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-
-    def _drop(self, graph: str) -> int | None:
-        row = self._db.execute("SELECT id FROM graphs WHERE name = ?", (graph,)).fetchone()
-        if row is None:
-            return None
-        gid = int(row[0])
-        db = self._db
-        counts = dict(db.execute("SELECT graph = ?, COUNT(*) FROM names GROUP BY 1", (gid,)))
-        if not counts.get(0):  # the only graph: empty the tables at once (a big reload)
-            db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
-            for table in ("acronyms", "names", "types"):
-                db.execute(f"DELETE FROM {table}")
-            return gid
-        # A contentless full-text table forgets a row given its terms (an analysis each): when
-        # the other graphs have fewer names, empty it and put theirs back instead.
-        fewer = counts.get(1, 0) > counts[0]
-        if fewer:
-            db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
-            put = "INSERT INTO name_terms (rowid, terms) VALUES (?, ?)"
-        else:
-            put = "INSERT INTO name_terms (name_terms, rowid, terms) VALUES ('delete', ?, ?)"
-        which = "!=" if fewer else "="
-        rows = db.execute(f"SELECT id, text FROM names WHERE graph {which} ?", (gid,)).fetchall()
-        db.executemany(put, ((rowid, analyze(text).terms) for rowid, text in rows))
-        db.execute(
-            "DELETE FROM acronyms WHERE name IN (SELECT id FROM names WHERE graph = ?)", (gid,)
-        )
-        db.execute("DELETE FROM names WHERE graph = ?", (gid,))
-        db.execute("DELETE FROM types WHERE graph = ?", (gid,))
-        return gid
-
-    def _insert(
-        self,
-        gid: int,
-        next_id: int,
-        records: list[NameRecord],
-        seen_words: set[str],
-        seen_types: set[tuple[str, str]],
-    ) -> int:
-        names: list[tuple[object, ...]] = []
-        fts: list[tuple[int, str]] = []
-        acronyms: list[tuple[str, int]] = []
-        types: list[tuple[int, str, str]] = []
-        words: list[tuple[str, str, str, int]] = []
-        for record in records:
-            next_id += 1
-            name = analyze(record.text)
-            rowid = (min(name.size, _MAX_SIZE) << _SEQ_BITS) | next_id
-            names.append(
-                (rowid, gid, record.iri, record.text, record.lang, record.kind, name.key,
-                 name.size)
-            )  # fmt: skip
-            fts.append((rowid, name.terms))
-            if record.kind not in _ID_KINDS:
-                acronyms.extend((a, rowid) for a in name.acronyms)
-            for t in record.types:
-                if (record.iri, t) not in seen_types:
-                    seen_types.add((record.iri, t))
-                    types.append((gid, record.iri, t))
-            for word in name.words:
-                if word not in seen_words:
-                    seen_words.add(word)
-                    words.append((word, word[0], word[-1], len(word)))
-        db = self._db
-        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
-        db.executemany("INSERT INTO name_terms (rowid, terms) VALUES (?, ?)", fts)
-        db.executemany("INSERT INTO acronyms VALUES (?, ?)", acronyms)
-        db.executemany("INSERT OR IGNORE INTO types VALUES (?, ?, ?)", types)
-        db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?, ?)", words)
-        return next_id
+        return cls(connect(path), type_weights)
 
     # -- search --------------------------------------------------------------------------------
 
@@ -432,7 +206,7 @@ class NameIndex:
 
     def _exact(self, key: str, found: _Found) -> None:
         for row in self._rows("key = ?", (key,)):
-            found.add(row, EXACT, "identifier" if row[4] in _ID_KINDS else "exact")
+            found.add(row, EXACT, "identifier" if row[4] in ID_KINDS else "exact")
         for short, expansions in ABBREVIATIONS.items():
             if key == short:
                 for long in expansions:
@@ -444,7 +218,7 @@ class NameIndex:
             return
         rows = self._rows("key > ? AND key < ?", (key, key + "\U0010ffff"), "ORDER BY key")
         for row in rows:
-            if row[4] in _ID_KINDS:
+            if row[4] in ID_KINDS:
                 found.add(row, ID_PREFIX, "identifier")
             else:
                 found.add(row, PREFIX + 0.1 * len(key) / len(row[5]) - 0.1, "prefix")
@@ -465,7 +239,7 @@ class NameIndex:
         for row in self._fts(query):
             literal = set(fold(row[2]).split())
             kind = how or ("words" if literal.issuperset(words) else "stem")
-            if row[4] in _ID_KINDS and not how:
+            if row[4] in ID_KINDS and not how:
                 kind = "identifier"
             found.add(row, base + 0.2 * min(1.0, len(words) / row[6]), kind)
 

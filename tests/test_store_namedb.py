@@ -1,6 +1,6 @@
-"""Large loads into the name index (`ipgraph.store.names`): a load of many names (which builds
-the secondary indexes after its inserts) finds what a small one finds, and readers never see
-it half-written, nor the index without its indexes if it is interrupted."""
+"""Large loads into the name index's tables (`ipgraph.store.namedb`): a load of many names
+(which builds the secondary indexes after its inserts) finds what a small one finds, and readers
+never see it half-written, nor the index without its indexes if it is interrupted."""
 
 from __future__ import annotations
 
