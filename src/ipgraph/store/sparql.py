@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -50,21 +50,28 @@ class _FormConnector(SPARQLConnector):
     def query(
         self, query: str, default_graph: str | None = None, named_graph: str | None = None
     ) -> Result:
-        body, content_type = post_query(
+        answer = post_query(
             self.query_endpoint or "",
             query,
             self.response_mime_types(),
             self.timeout,
             default_graph if isinstance(default_graph, (str, URIRef)) else None,
         )
-        return Result.parse(BytesIO(body), content_type=content_type)
+        return Result.parse(BytesIO(answer.body), content_type=answer.media_type)
+
+
+class Answer(NamedTuple):
+    """A SPARQL server's answer: its body, media type (no parameters) and ``Server`` header."""
+
+    body: bytes
+    media_type: str
+    server: str
 
 
 def post_query(
     endpoint: str, query: str, accept: str, timeout: float, default_graph: str | None = None
-) -> tuple[bytes, str]:
-    """Send a query as a form-encoded POST (the one form every SPARQL 1.1 server accepts);
-    the body of the answer and its media type (no parameters).
+) -> Answer:
+    """Send a query as a form-encoded POST (the one form every SPARQL 1.1 server accepts).
 
     Raises:
         StoreError: the server refused the query, did not answer within ``timeout`` seconds,
@@ -80,7 +87,7 @@ def post_query(
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body, content_type = response.read(), response.headers["Content-Type"]
+            body, headers = response.read(), response.headers
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()
         raise StoreError(
@@ -89,7 +96,8 @@ def post_query(
         ) from None
     except (urllib.error.URLError, OSError) as exc:
         raise StoreError(_failure(endpoint, exc, timeout)) from None
-    return body, (content_type or "").split(";")[0].strip()
+    media_type = (headers["Content-Type"] or "").split(";")[0].strip()
+    return Answer(body, media_type, headers["Server"] or "")
 
 
 class SparqlStore(Store):
@@ -119,6 +127,7 @@ class SparqlStore(Store):
         self.store_url = graph_store
         self.timeout = timeout if timeout is not None else _env_timeout()
         self._sizes_cache: dict[URIRef, int] | None = None
+        self.server = ""  # the Server header of the last answer read directly
 
         class _UpdateStore(SPARQLUpdateStore, _FormConnector):
             def add_graph(self, graph: Graph) -> None:
@@ -164,10 +173,17 @@ class SparqlStore(Store):
         graphs: Graphs = ((), ()),
         max_rows: int | None = None,
     ) -> QueryResult:
-        raw = self._query(parsed.text, bindings, graphs)
+        if parsed.kind in {"SELECT", "ASK"} and not self.server:
+            self._post("ASK {}", "application/sparql-results+xml")  # which server is it?
+        accept = _results_format(self.server) if parsed.kind in {"SELECT", "ASK"} else None
+        if accept is None:
+            raw = self._query(parsed.text, bindings, graphs)
+        else:  # the server writes another results format much faster than rdflib's JSON
+            answer = self._post(self._bound(parsed.text, bindings, graphs), accept)
+            raw = Result.parse(BytesIO(answer.body), content_type=answer.media_type)
         return collect(parsed.kind, parsed.vars, raw, max_rows, self.prefixes())
 
-    def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
+    def _bound(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> str:
         if graphs[0] or graphs[1]:
             raise UsageError(f"default/named graph selection is not supported on {self.kind}")
         if bindings:
@@ -175,6 +191,17 @@ class SparqlStore(Store):
             # append the VALUES block after the query, which servers refuse for variables the
             # query does not return (Virtuoso: "No column entity").
             text = inject_values(text, bindings)
+        return text
+
+    def _post(self, text: str, accept: str) -> Answer:
+        """The server's answer to ``text`` (with the project's prefixes) in ``accept``; notes
+        which server answered (see `_results_format`)."""
+        answer = post_query(self.query_url, _PROLOGUE + text, accept, self.timeout)
+        self.server = answer.server or "-"  # "-": a server that does not say
+        return answer
+
+    def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
+        text = self._bound(text, bindings, graphs)
         try:
             return self.dataset.query(text, initNs=dict(PREFIXES))
         except (urllib.error.URLError, OSError) as exc:
@@ -233,7 +260,7 @@ class SparqlStore(Store):
         CSV): several times faster to produce and read than JSON or XML for the thousands of
         rows a hub's lookups return (Virtuoso: 0.2 s against 1.8 s for 12,500 rows). Booleans
         come as the server writes them (Virtuoso: ``1`` and ``0``); `objects` reads them right."""
-        body, content_type = post_query(self.query_url, _PROLOGUE + text, "text/csv", self.timeout)
+        body, content_type, _ = self._post(text, "text/csv")
         if content_type != "text/csv":  # a server without CSV results: read what it sent
             result = Result.parse(BytesIO(body), content_type=content_type)
             return [tuple("" if t is None else str(t) for t in row) for row in result]  # type: ignore[union-attr]
@@ -287,6 +314,16 @@ _LABELS_QUERY = (
     f"{{ ?s a ?o . FILTER EXISTS {{ VALUES ?l {{ {_LABEL_VALUES} }} ?s ?l ?any }} "
     "BIND(rdf:type AS ?p) } }"
 )
+
+
+_RESULTS_BY_SERVER = {"virtuoso/": "application/sparql-results+xml"}
+"""Results formats to ask a server for instead of rdflib's JSON, by the start of its Server
+header (lower case): Virtuoso 7 writes 12,500 rows as XML in 0.5 s, as JSON in 1.8 s."""
+
+
+def _results_format(server: str) -> str | None:
+    server = server.lower()
+    return next((f for name, f in _RESULTS_BY_SERVER.items() if server.startswith(name)), None)
 
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
