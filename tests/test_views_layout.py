@@ -102,3 +102,29 @@ def test_no_link_points_exactly_right_to_left() -> None:
     for edge in edges:
         (x1, y1), (x2, y2) = at[edge["from"]], at[edge["to"]]
         assert not (y1 == y2 and x1 > x2)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_overlap_search_finds_exactly_the_close_pairs(seed: int) -> None:
+    # The grid search that keeps discs apart, against comparing every pair: clusters,
+    # nodes on the same spot, points on cell borders and far outliers.
+    import numpy as np
+
+    from ipgraph.views.layout import _close_pairs
+
+    rng = np.random.default_rng(seed)
+    points = np.concatenate(
+        [
+            rng.normal(size=(300, 2)) * 200,
+            rng.normal(size=(100, 2)) * 5,
+            np.zeros((5, 2)),
+            np.array([[54.0, 0.0], [108.0, 54.0], [-54.0, -54.0], [1e5, -1e5]]),
+        ]
+    )
+    reach = 54.0
+    brute = sorted(
+        [i, j]
+        for i, j in itertools.combinations(range(len(points)), 2)
+        if math.dist(points[i], points[j]) <= reach
+    )
+    assert _close_pairs(points, reach).tolist() == brute

@@ -224,12 +224,10 @@ def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.nda
     """Push apart the nodes whose discs (plus a gap) overlap, a few rounds at most."""
     if len(points) < 2:
         return points
-    from scipy.spatial import cKDTree  # imported when needed: a second to load
-
     points = points.copy()
     reach = 2 * float(sizes.max()) + _GAP
     for _ in range(rounds):
-        pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
+        pairs = _close_pairs(points, reach)
         if len(pairs) == 0:
             break
         first, second = pairs[:, 0], pairs[:, 1]
@@ -250,3 +248,52 @@ def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.nda
         np.add.at(points, first, -push)
         np.add.at(points, second, push)
     return points
+
+
+# A cell and the four cells after it (right, and the three above): every pair of cells that
+# touch is looked at once.
+_AFTER = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))
+
+
+def _close_pairs(points: np.ndarray, reach: float) -> np.ndarray:
+    """The pairs ``[i, j]`` (``i < j``, sorted) of points at most ``reach`` apart.
+
+    A grid of ``reach``-wide cells: two such points lie in the same cell or in touching ones,
+    so only those are compared. numpy alone (scipy's k-d tree cost a second and 25 MB to load
+    for this one call).
+
+    >>> points = np.array([[0.0, 0.0], [5.0, 0.0], [100.0, 0.0], [104.0, 3.0]])
+    >>> _close_pairs(points, 10.0).tolist()
+    [[0, 1], [2, 3]]
+    """
+    cells = np.floor(points / reach).astype(np.int64)
+    cells -= cells.min(axis=0)
+    # One number per cell; a row as tall as two more cells than used, so that no step to a
+    # touching cell wraps into another column's cells.
+    height = int(cells[:, 1].max()) + 3
+    keys = cells[:, 0] * height + cells[:, 1]
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    firsts, seconds = [], []
+    for dx, dy in _AFTER:
+        target = ranked + dx * height + dy
+        if dx == 0 and dy == 0:
+            start = np.arange(1, len(ranked) + 1)  # the same cell: only the points after
+        else:
+            start = np.searchsorted(ranked, target, side="left")
+        end = np.searchsorted(ranked, target, side="right")
+        counts = np.maximum(end - start, 0)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        firsts.append(np.repeat(order, counts))
+        seconds.append(order[np.repeat(start, counts) + offsets])
+    if not firsts:
+        return np.empty((0, 2), dtype=np.int64)
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    delta = points[second] - points[first]
+    near = np.hypot(delta[:, 0], delta[:, 1]) <= reach
+    low, high = np.minimum(first, second)[near], np.maximum(first, second)[near]
+    pairs = np.column_stack([low, high])
+    return pairs[np.lexsort((high, low))]
