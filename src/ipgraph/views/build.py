@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ipgraph.errors import UsageError
-from ipgraph.views.describe import add_link_sources, describe_node, short_label
+from ipgraph.views.describe import add_link_sources, describe_nodes, short_label
 from ipgraph.views.expand import count_neighbours, neighbours
 from ipgraph.views.layout import force_layout, path_layout
 from ipgraph.views.model import (
@@ -223,9 +223,11 @@ class _Builder:
         if unread or (max_nodes is not None and total_nodes > max_nodes):
             total_nodes += unread
             notice = _cap_notice(kind, total_nodes, len(nodes))
+        todo = [node for node in nodes if node["id"] in self._pending]
+        described = describe_nodes(self.kg, [self._pending.pop(node["id"]) for node in todo])
+        for node, read in zip(todo, described, strict=True):
+            node.update(read)
         for node in nodes:
-            if node["id"] in self._pending:
-                node.update(describe_node(self.kg, *self._pending.pop(node["id"])))
             node["info"][-1:-1] = self.extra_info.get(node["id"], [])
         if self.notices:
             notice = " ".join([*self.notices, *([notice] if notice else [])])
