@@ -14,8 +14,8 @@ on double-click (`ipgraph.views.expand`), so both read the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
@@ -24,6 +24,7 @@ from rdflib.term import Node
 from ipgraph.entity import passage
 from ipgraph.provenance import statement_sources
 from ipgraph.views.model import group_of
+from ipgraph.views.readahead import read_ahead
 from ipgraph.views.text import figure_text, format_literal
 from ipgraph.vocab import IPG, PREFIXES
 
@@ -133,84 +134,11 @@ def describe_nodes(
     if kg.store.kind == "memory":
         return [describe_node(kg, iri, types) for iri, types in wanted]
     iris = list(dict.fromkeys(iri for iri, _ in wanted if isinstance(iri, URIRef)))
-    sketch = _read_ahead(kg, iris)
+    sketch = read_ahead(kg, iris, MAX_FIGURES)
     return [
         describe_node(kg, iri, types, sketch if isinstance(iri, URIRef) else None)
         for iri, types in wanted
     ]
-
-
-# What describe_node reads of a node beyond its literals, of a figure and of a passage.
-_NODE_LINKS = (RDF.type, PROV.wasDerivedFrom)
-_FIGURE_PARTS = (
-    IPG.value,
-    IPG.referencePeriod,
-    IPG.referenceDate,
-    IPG.qualifier,
-    IPG.unit,
-    IPG.measure,
-)
-_PASSAGE_PARTS = (IPG.inSource, IPG.section, IPG.paragraph, IPG.heading)
-
-
-def _read_ahead(kg: KnowledgeGraph, iris: Sequence[URIRef]) -> Graph:
-    """The triples `describe_node` reads of ``iris``, by batched queries, as a small graph:
-    each node's literals, types and passages (with their parts), which figures are about
-    it, and the parts of the figures it shows."""
-    out = Graph()
-    for values in _chunks(kg, iris):
-        for s, p, o in _rows(
-            kg,
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(isLiteral(?o) || ?p IN ({_listed(_NODE_LINKS)})) }}",
-        ):
-            out.add((s, p, o))
-        # A passage is read in the query that links to it: a blank node keeps its name.
-        for passage_node, p, o in _rows(
-            kg,
-            f"SELECT ?d ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-            f"?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o "
-            f"FILTER(?p IN ({_listed(_PASSAGE_PARTS)})) }}",
-        ):
-            out.add((passage_node, p, o))
-        for obs, about in _rows(
-            kg,
-            f"SELECT ?obs ?s WHERE {{ VALUES ?s {{ {values} }} ?obs {IPG.about.n3()} ?s "
-            "FILTER(isIRI(?obs)) }",
-        ):
-            out.add((obs, IPG.about, about))
-    # The figures shown (the first few of each node, and a node that is one itself).
-    shown: list[URIRef] = []
-    for iri in iris:
-        figures = sorted(o for o in out.subjects(IPG.about, iri) if isinstance(o, URIRef))
-        shown += figures[:MAX_FIGURES]
-        if (iri, RDF.type, IPG.Observation) in out:
-            shown.append(iri)
-    for values in _chunks(kg, list(dict.fromkeys(shown))):
-        for s, p, o in _rows(
-            kg,
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(?p IN ({_listed(_FIGURE_PARTS)})) }}",
-        ):
-            out.add((s, p, o))
-    return out
-
-
-def _rows(kg: KnowledgeGraph, text: str) -> Iterator[tuple[Node, ...]]:
-    """The rows of a SELECT whose every variable is bound."""
-    for row in kg.store.query(text):
-        yield tuple(cast("Sequence[Node]", row))
-
-
-def _listed(terms: Iterable[URIRef]) -> str:
-    return ", ".join(term.n3() for term in terms)
-
-
-def _chunks(kg: KnowledgeGraph, iris: Sequence[URIRef]) -> Iterable[str]:
-    """The IRIs as ``VALUES`` lists of at most the store's `values_chunk`."""
-    size = kg.store.values_chunk or len(iris) or 1
-    for start in range(0, len(iris), size):
-        yield " ".join(iri.n3() for iri in iris[start : start + size])
 
 
 def attributes(kg: KnowledgeGraph, iri: Node, graph: Graph | None = None) -> list[list[str]]:
