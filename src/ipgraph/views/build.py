@@ -298,9 +298,16 @@ def _projection(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def _add_projection_edges(builder: _Builder, projection: nx.MultiDiGraph, keep: set[Any]) -> None:
-    for subject, obj, data in projection.edges(data=True):
-        if subject in keep and obj in keep:
-            builder.edge(subject, data["predicate"], obj, label=data.get("label_en"))
+    # In a fixed order: a projection read by lookups lists its links in the order of sets,
+    # which changes with each process's string hashing, and the page would too.
+    found = [
+        (subject, obj, data)
+        for subject, obj, data in projection.edges(data=True)
+        if subject in keep and obj in keep
+    ]
+    found.sort(key=lambda e: (str(e[0]), str(e[2]["predicate"]), str(e[1])))
+    for subject, obj, data in found:
+        builder.edge(subject, data["predicate"], obj, label=data.get("label_en"))
 
 
 def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tuple[str, str, str]:
