@@ -316,6 +316,7 @@ def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tu
     if types:
         wanted = set(kg.classes(types))
         keep = {n for n in keep if wanted.intersection(projection.nodes[n].get("types", ()))}
+    kg.prefetch_labels(keep)
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
     _add_projection_edges(builder, projection, keep)
@@ -348,6 +349,7 @@ def _neighborhood(
         center = around.center
         projection, _ = kg.neighborhood_graph(center, depth)
         keep = {center, *(neighbor.node for neighbor in around.neighbors)}
+    kg.prefetch_labels(keep)  # one batch of name lookups, not one per node
     builder.focus.append(builder.node(center, projection.nodes[center].get("types")))
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
@@ -472,6 +474,7 @@ def _query(kg: KnowledgeGraph, builder: _Builder, sparql: str) -> tuple[str, str
         }
         if not found:
             raise UsageError("the query returned no entities (IRIs) to draw")
+        kg.prefetch_labels(found)
         for node in sorted(found, key=str):
             builder.node(node)
         _add_projection_edges(builder, _projection(kg), found)
