@@ -3,12 +3,13 @@
 A page draws its first frame with every node in place and the physics off, so nothing moves
 and nothing waits. Two layouts:
 
-- `force_layout`: each connected component laid out with networkx's ``spring_layout``
-  (Fruchterman-Reingold, seeded, so the same view always looks the same). A component larger
-  than `CORE` nodes lays out its `CORE` best-connected nodes that way and places each other
-  node next to the neighbours already placed, breadth first: linear in the number of nodes,
-  so that views of ten thousand nodes are laid out in seconds. The components are then
-  packed in rows, and nodes closer than their sizes allow are pushed apart.
+- `force_layout`: each connected component laid out with networkx's ``forceatlas2_layout``
+  (seeded, and fed its nodes in a fixed order, so the same view looks the same in every
+  process). A component larger than `CORE` nodes lays out its `CORE` best-connected nodes
+  that way and places each other node next to the neighbours already placed, breadth first:
+  linear in the number of nodes, so that views of ten thousand nodes are laid out in
+  seconds. The components are then packed in rows, and nodes closer than their sizes allow
+  are pushed apart (the close pairs found on a grid, with numpy alone).
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
   ``y`` the path (lane) a node first appears on. Long chains get narrower columns, so that
   a path of four links still opens at zoom 1 on a laptop screen.
