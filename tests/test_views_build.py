@@ -378,3 +378,26 @@ def test_nodes_count_their_neighbours_for_fetching_more(kg: ipgraph.KnowledgeGra
     g = nx.Graph((e["from"], e["to"]) for e in kg.view(max_nodes=None).edges)
     for node in [*view.nodes, *view.reserve["nodes"]]:
         assert node["neighbours"] == (len(g[node["id"]]) if node["id"] in g else 0)
+
+
+def test_every_run_writes_the_same_page_for_the_same_view(
+    oxigraph_kg: ipgraph.KnowledgeGraph, tmp_path: Path
+) -> None:
+    # A store read by lookups hands over its links in set order, which follows each
+    # process's string hashing: the page must not.
+    import os
+    import subprocess
+    import sys
+
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"cnipa-{seed}.html"
+        command = ["render", "CNIPA", "--depth", "2", "--store", oxigraph_kg.store.spec]
+        subprocess.run(
+            [sys.executable, "-m", "ipgraph.cli", *command, "-o", str(out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+        )
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

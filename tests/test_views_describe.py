@@ -6,7 +6,14 @@ from typing import Any
 
 import ipgraph
 from ipgraph.provenance import statement_sources
-from ipgraph.views.describe import add_link_sources, attributes, describe_node, link, short_label
+from ipgraph.views.describe import (
+    add_link_sources,
+    attributes,
+    describe_node,
+    describe_nodes,
+    link,
+    short_label,
+)
 from ipgraph.vocab import IPG
 
 OUTLINE = "document/outline-ip-competitiveness-2021-2035"
@@ -48,3 +55,20 @@ def test_a_link_lists_its_statements_sources_and_a_derived_link_those_behind_it(
 def test_short_labels_prefer_the_acronym() -> None:
     assert short_label("Ministry of Finance", ["MOF", "财政部"]) == "MOF"
     assert short_label("x" * 40, []) == "x" * 29 + "…"
+
+
+def test_nodes_described_in_a_batch_read_as_one_by_one_on_every_store(
+    kg: ipgraph.KnowledgeGraph, oxigraph_kg: ipgraph.KnowledgeGraph
+) -> None:
+    # On Oxigraph the triples are read ahead by batched queries; the panels must not change:
+    # documents with figures and passages, agencies with acronyms, and a figure itself.
+    from rdflib.namespace import RDF
+
+    figure = next(iter(kg.graph.subjects(RDF.type, IPG.Observation)))
+    refs = [OUTLINE, "CNIPA", "MOE", "Wuxi", "Jiangsu"]
+    iris = [kg.resolve(ref) for ref in refs] + [figure]
+    one_by_one = [describe_node(kg, iri) for iri in iris]
+    assert describe_nodes(oxigraph_kg, [(iri, None) for iri in iris]) == one_by_one
+    assert describe_nodes(kg, [(iri, None) for iri in iris]) == one_by_one
+    assert any(name == "figure" for name, _ in one_by_one[0]["info"])
+    assert any(name == "source" for name, _ in one_by_one[0]["info"])

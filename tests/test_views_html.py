@@ -92,6 +92,26 @@ def test_page_is_utf8_with_chinese_as_text(kg: ipgraph.KnowledgeGraph, tmp_path:
     assert "<title>Ministry of Industry and Information Technology" in page
 
 
+def test_written_page_inlines_the_installed_vis_network_and_is_the_page(
+    kg: ipgraph.KnowledgeGraph, tmp_path: Path
+) -> None:
+    # The file is written as the template yields it: the same page as to_html, whole.
+    import importlib.util
+
+    from ipgraph.views.html import write_html
+    from ipgraph.views.model import VIS_VERSION
+
+    view = kg.view("MIIT")
+    out = write_html(view, tmp_path / "miit.html")
+    page = out.read_text(encoding="utf-8")
+    assert page == to_html(view) and page.rstrip().endswith("</html>")
+    spec = importlib.util.find_spec("pyvis")
+    assert spec is not None and spec.submodule_search_locations
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib" / f"vis-{VIS_VERSION}"
+    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    assert script[:2000] in page and script[-2000:] in page
+
+
 def test_labels_cannot_break_out_of_the_page(evil_kg: ipgraph.KnowledgeGraph) -> None:
     view = evil_kg.view(max_nodes=None)
     page = to_html(view)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import random
 from typing import Any
 
@@ -43,6 +44,31 @@ def test_the_same_view_is_always_drawn_the_same() -> None:
     again, edges_again = graph(120)
     force_layout(again, edges_again)
     assert spots(again) == spots(first)
+
+
+def test_every_run_draws_the_same_view_the_same() -> None:
+    # Each process hashes strings differently; the drawing must not follow set orders.
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys; sys.path.insert(0, 'tests'); "
+        "from test_views_layout import graph; "
+        "from ipgraph.views.layout import force_layout; "
+        "nodes, edges = graph(260); force_layout(nodes, edges); "
+        "print(json.dumps([(n['id'], n['x'], n['y']) for n in nodes]))"
+    )
+    drawn = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(drawn) == 1
 
 
 def test_linked_nodes_are_nearer_than_nodes_at_random() -> None:
@@ -102,3 +128,49 @@ def test_no_link_points_exactly_right_to_left() -> None:
     for edge in edges:
         (x1, y1), (x2, y2) = at[edge["from"]], at[edge["to"]]
         assert not (y1 == y2 and x1 > x2)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_overlap_search_finds_exactly_the_close_pairs(seed: int) -> None:
+    # The grid search that keeps discs apart, against comparing every pair: clusters,
+    # nodes on the same spot, points on cell borders and far outliers.
+    import numpy as np
+
+    from ipgraph.views.layout import _close_pairs
+
+    rng = np.random.default_rng(seed)
+    points = np.concatenate(
+        [
+            rng.normal(size=(300, 2)) * 200,
+            rng.normal(size=(100, 2)) * 5,
+            np.zeros((5, 2)),
+            np.array([[54.0, 0.0], [108.0, 54.0], [-54.0, -54.0], [1e5, -1e5]]),
+        ]
+    )
+    reach = 54.0
+    brute = sorted(
+        [i, j]
+        for i, j in itertools.combinations(range(len(points)), 2)
+        if math.dist(points[i], points[j]) <= reach
+    )
+    assert _close_pairs(points, reach).tolist() == brute
+
+
+def test_overlap_search_finds_every_overlap_beside_a_hub_drawn_large() -> None:
+    import numpy as np
+
+    from ipgraph.views.layout import _BIG, _GAP, _candidates
+
+    rng = np.random.default_rng(4)
+    points = rng.normal(size=(600, 2)) * 400
+    sizes = 10 + 5 * np.sqrt(rng.integers(1, 6, size=600))
+    sizes[[3, 70, 500]] = [122.0, 80.0, 60.0]  # hubs: their discs reach far
+    big = np.argsort(-sizes, kind="stable")[:_BIG]
+    reach = 2 * float(np.delete(sizes, big).max()) + _GAP
+    found = {tuple(pair) for pair in _candidates(points, sizes, big, reach).tolist()}
+    overlapping = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(points)), 2)
+        if math.dist(points[i], points[j]) < sizes[i] + sizes[j] + _GAP
+    }
+    assert overlapping and overlapping <= found

@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ipgraph.errors import UsageError
-from ipgraph.views.describe import add_link_sources, describe_node, short_label
+from ipgraph.views.describe import add_link_sources, describe_nodes, short_label
 from ipgraph.views.expand import count_neighbours, neighbours
 from ipgraph.views.layout import force_layout, path_layout
 from ipgraph.views.model import (
@@ -223,9 +223,11 @@ class _Builder:
         if unread or (max_nodes is not None and total_nodes > max_nodes):
             total_nodes += unread
             notice = _cap_notice(kind, total_nodes, len(nodes))
+        todo = [node for node in nodes if node["id"] in self._pending]
+        described = describe_nodes(self.kg, [self._pending.pop(node["id"]) for node in todo])
+        for node, read in zip(todo, described, strict=True):
+            node.update(read)
         for node in nodes:
-            if node["id"] in self._pending:
-                node.update(describe_node(self.kg, *self._pending.pop(node["id"])))
             node["info"][-1:-1] = self.extra_info.get(node["id"], [])
         if self.notices:
             notice = " ".join([*self.notices, *([notice] if notice else [])])
@@ -296,9 +298,16 @@ def _projection(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def _add_projection_edges(builder: _Builder, projection: nx.MultiDiGraph, keep: set[Any]) -> None:
-    for subject, obj, data in projection.edges(data=True):
-        if subject in keep and obj in keep:
-            builder.edge(subject, data["predicate"], obj, label=data.get("label_en"))
+    # In a fixed order: a projection read by lookups lists its links in the order of sets,
+    # which changes with each process's string hashing, and the page would too.
+    found = [
+        (subject, obj, data)
+        for subject, obj, data in projection.edges(data=True)
+        if subject in keep and obj in keep
+    ]
+    found.sort(key=lambda e: (str(e[0]), str(e[2]["predicate"]), str(e[1])))
+    for subject, obj, data in found:
+        builder.edge(subject, data["predicate"], obj, label=data.get("label_en"))
 
 
 def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tuple[str, str, str]:
@@ -307,6 +316,7 @@ def _overview(kg: KnowledgeGraph, builder: _Builder, types: Sequence[str]) -> tu
     if types:
         wanted = set(kg.classes(types))
         keep = {n for n in keep if wanted.intersection(projection.nodes[n].get("types", ()))}
+    kg.prefetch_labels(keep)
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
     _add_projection_edges(builder, projection, keep)
@@ -339,6 +349,7 @@ def _neighborhood(
         center = around.center
         projection, _ = kg.neighborhood_graph(center, depth)
         keep = {center, *(neighbor.node for neighbor in around.neighbors)}
+    kg.prefetch_labels(keep)  # one batch of name lookups, not one per node
     builder.focus.append(builder.node(center, projection.nodes[center].get("types")))
     for node in sorted(keep, key=str):
         builder.node(node, projection.nodes[node].get("types"))
@@ -463,6 +474,7 @@ def _query(kg: KnowledgeGraph, builder: _Builder, sparql: str) -> tuple[str, str
         }
         if not found:
             raise UsageError("the query returned no entities (IRIs) to draw")
+        kg.prefetch_labels(found)
         for node in sorted(found, key=str):
             builder.node(node)
         _add_projection_edges(builder, _projection(kg), found)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ipgraph.errors import UsageError
-from ipgraph.views.describe import add_link_sources, describe_node, link
+from ipgraph.views.describe import add_link_sources, describe_nodes, link
 from ipgraph.views.model import GROUPS
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ def neighbours(
                 if str(other) not in shown:
                     counts[other] += 1
     chosen = sorted(counts, key=lambda n: (-counts[n], str(n)))[:limit]
-    extra = {str(n): describe_node(kg, n, projection.nodes[n].get("types")) for n in chosen}
+    described = describe_nodes(kg, [(n, projection.nodes[n].get("types")) for n in chosen])
+    extra = {str(n): found for n, found in zip(chosen, described, strict=True)}
     labels = {str(n): extra[str(n)]["label"] for n in chosen}
     known = shown | set(extra)
     found: dict[str, dict[str, Any]] = {}

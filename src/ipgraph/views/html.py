@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib.util
 import json
 import re
-from importlib import resources
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,9 +113,17 @@ def _pack(edges: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]
 
 
 def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and style, read from the installed pyvis package."""
+    """vis-network's script and style, read from the installed pyvis package's files.
+
+    The package is found, not imported: importing pyvis imports IPython (a fifth of a second
+    and some 5 MB) for two files.
+    """
     try:
-        base = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+        spec = importlib.util.find_spec("pyvis")
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        if not folders:
+            raise ModuleNotFoundError("No module named 'pyvis'")
+        base = Path(folders[0]) / "lib" / f"vis-{VIS_VERSION}"
         script = (base / "vis-network.min.js").read_text(encoding="utf-8")
         style = (base / "vis-network.css").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -156,27 +165,35 @@ def to_html(view: View) -> str:
     >>> "<script src=" in page, 'id="ipgraph-data"' in page
     (False, True)
     """
+    return render_template("view.html", **_page_values(view))
+
+
+def _page_values(view: View) -> dict[str, Any]:
     script, style = _vis_assets()
-    return render_template(
-        "view.html",
-        title=view.title,
-        description=view.description,
+    return {
+        "title": view.title,
+        "description": view.description,
         # Escaped for where they go: no "</script" or "</style" inside, JSON as \u003c.
-        vis_css=Markup(style),
-        vis_js=Markup(script),
-        data=Markup(embed_json(page_data(view))),
-    )
+        "vis_css": Markup(style),
+        "vis_js": Markup(script),
+        "data": Markup(embed_json(page_data(view))),
+    }
 
 
 def write_html(view: View, output: str | Path) -> Path:
     """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path.
+
+    The page is written as the template yields it, never held whole (nor encoded whole): the
+    vis-network script alone is half a megabyte.
 
     >>> import ipgraph, tempfile
     >>> path = write_html(ipgraph.load().view(agencies=True), Path(tempfile.mkdtemp()) / "a.html")
     >>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     True
     """
-    return write_page(to_html(view), output)
+    values = _page_values(view)
+    chunks = _environment().get_template("view.html").generate(**values)
+    return _write_chunks(chunks, output)
 
 
 def write_page(text: str, output: str | Path) -> Path:
@@ -187,10 +204,15 @@ def write_page(text: str, output: str | Path) -> Path:
     >>> path.read_text(encoding="utf-8")
     '<p>工信部</p>'
     """
+    return _write_chunks([text], output)
+
+
+def _write_chunks(chunks: Iterable[str], output: str | Path) -> Path:
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as file:
+            file.writelines(chunks)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

@@ -3,12 +3,13 @@
 A page draws its first frame with every node in place and the physics off, so nothing moves
 and nothing waits. Two layouts:
 
-- `force_layout`: each connected component laid out with networkx's ``spring_layout``
-  (Fruchterman-Reingold, seeded, so the same view always looks the same). A component larger
-  than `CORE` nodes lays out its `CORE` best-connected nodes that way and places each other
-  node next to the neighbours already placed, breadth first: linear in the number of nodes,
-  so that views of ten thousand nodes are laid out in seconds. The components are then
-  packed in rows, and nodes closer than their sizes allow are pushed apart.
+- `force_layout`: each connected component laid out with networkx's ``forceatlas2_layout``
+  (seeded, and fed its nodes in a fixed order, so the same view looks the same in every
+  process). A component larger than `CORE` nodes lays out its `CORE` best-connected nodes
+  that way and places each other node next to the neighbours already placed, breadth first:
+  linear in the number of nodes, so that views of ten thousand nodes are laid out in
+  seconds. The components are then packed in rows, and nodes closer than their sizes allow
+  are pushed apart (the close pairs found on a grid, with numpy alone).
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
   ``y`` the path (lane) a node first appears on. Long chains get narrower columns, so that
   a path of four links still opens at zoom 1 on a laptop screen.
@@ -64,7 +65,8 @@ def force_layout(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]
     graph.add_nodes_from((node["id"], {"size": node.get("size", 10.0)}) for node in nodes)
     graph.add_edges_from((edge["from"], edge["to"]) for edge in edges if edge["from"] != edge["to"])
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-    blocks = [_component(graph.subgraph(component)) for component in components]
+    at = {key: index for index, key in enumerate(graph)}
+    blocks = [_component(_subgraph(graph, sorted(c, key=at.__getitem__))) for c in components]
     placed = _pack(blocks)
     order = [node["id"] for node in nodes]
     points = np.array([placed[key] for key in order], dtype=float).reshape(-1, 2)
@@ -134,7 +136,7 @@ def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
         first, second = sorted(graph)
         return {first: (-SPACING / 2, 0.0), second: (SPACING / 2, 0.0)}
     ranked = sorted(graph, key=lambda n: (-graph.degree(n), str(n)))
-    core = graph.subgraph(ranked[:CORE])
+    core = _subgraph(graph, ranked[:CORE])
     iterations = 300 if len(core) <= 100 else 150 if len(core) <= 200 else 80
     # ForceAtlas2 with hubs dissuaded: a hub's many neighbours spread around it instead of
     # piling up in the middle; node sizes (with room for a label) keep discs apart.
@@ -154,6 +156,20 @@ def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
     if size > len(core):
         _grow(graph, positions)
     return _landscape(positions)
+
+
+def _subgraph(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
+    """The subgraph of ``nodes``, with its nodes in the order given.
+
+    Not networkx's subgraph view: that lists its nodes in the order of a set, which changes
+    with each process's string hashing, and the force layout starts from the node order, so
+    each run would draw the same view differently.
+    """
+    wanted = set(nodes)
+    out = nx.Graph()
+    out.add_nodes_from((n, graph.nodes[n]) for n in nodes)
+    out.add_edges_from((a, b) for a in nodes for b in graph[a] if b in wanted)
+    return out
 
 
 def _landscape(positions: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
@@ -224,12 +240,15 @@ def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.nda
     """Push apart the nodes whose discs (plus a gap) overlap, a few rounds at most."""
     if len(points) < 2:
         return points
-    from scipy.spatial import cKDTree  # imported when needed: a second to load
-
     points = points.copy()
-    reach = 2 * float(sizes.max()) + _GAP
+    # The largest discs are compared with every node; the others only with the nodes a
+    # grid of cells as wide as two of the largest of them (plus the gap) puts near: one hub
+    # drawn ten times as large as its neighbours would make every cell hold most of a view.
+    big = np.argsort(-sizes, kind="stable")[:_BIG]
+    small = np.delete(sizes, big)
+    reach = 2 * float(small.max() if len(small) else 0.0) + _GAP
     for _ in range(rounds):
-        pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
+        pairs = _candidates(points, sizes, big, reach)
         if len(pairs) == 0:
             break
         first, second = pairs[:, 0], pairs[:, 1]
@@ -250,3 +269,74 @@ def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.nda
         np.add.at(points, first, -push)
         np.add.at(points, second, push)
     return points
+
+
+_BIG = 16  # the nodes whose overlaps are looked for among all nodes
+
+
+def _candidates(points: np.ndarray, sizes: np.ndarray, big: np.ndarray, reach: float) -> np.ndarray:
+    """Pairs ``[i, j]`` (``i < j``, sorted) among which are all overlapping discs: the pairs
+    at most ``reach`` apart, and those of a ``big`` node closer than their sizes and gap."""
+    found = [_close_pairs(points, reach)]
+    delta = points[None, :, :] - points[big][:, None, :]
+    distance = np.hypot(delta[..., 0], delta[..., 1])
+    near = distance < sizes[big][:, None] + sizes[None, :] + _GAP
+    rows, others = np.nonzero(near)
+    first, second = big[rows], others
+    keep = first != second
+    first, second = first[keep], second[keep]
+    found.append(np.column_stack([np.minimum(first, second), np.maximum(first, second)]))
+    pairs = np.concatenate(found).astype(np.int64)
+    if len(pairs) == 0:
+        return pairs.reshape(0, 2)
+    keys = np.unique(pairs[:, 0] * len(points) + pairs[:, 1])  # once each, in order
+    return np.column_stack([keys // len(points), keys % len(points)])
+
+
+# A cell and the four cells after it (right, and the three above): every pair of cells that
+# touch is looked at once.
+_AFTER = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))
+
+
+def _close_pairs(points: np.ndarray, reach: float) -> np.ndarray:
+    """The pairs ``[i, j]`` (``i < j``, sorted) of points at most ``reach`` apart.
+
+    A grid of ``reach``-wide cells: two such points lie in the same cell or in touching ones,
+    so only those are compared. numpy alone (scipy's k-d tree cost a second and 25 MB to load
+    for this one call).
+
+    >>> points = np.array([[0.0, 0.0], [5.0, 0.0], [100.0, 0.0], [104.0, 3.0]])
+    >>> _close_pairs(points, 10.0).tolist()
+    [[0, 1], [2, 3]]
+    """
+    cells = np.floor(points / reach).astype(np.int64)
+    cells -= cells.min(axis=0)
+    # One number per cell; a row as tall as two more cells than used, so that no step to a
+    # touching cell wraps into another column's cells.
+    height = int(cells[:, 1].max()) + 3
+    keys = cells[:, 0] * height + cells[:, 1]
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    firsts, seconds = [], []
+    for dx, dy in _AFTER:
+        target = ranked + dx * height + dy
+        if dx == 0 and dy == 0:
+            start = np.arange(1, len(ranked) + 1)  # the same cell: only the points after
+        else:
+            start = np.searchsorted(ranked, target, side="left")
+        end = np.searchsorted(ranked, target, side="right")
+        counts = np.maximum(end - start, 0)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        firsts.append(np.repeat(order, counts))
+        seconds.append(order[np.repeat(start, counts) + offsets])
+    if not firsts:
+        return np.empty((0, 2), dtype=np.int64)
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    delta = points[second] - points[first]
+    near = np.hypot(delta[:, 0], delta[:, 1]) <= reach
+    low, high = np.minimum(first, second)[near], np.maximum(first, second)[near]
+    pairs = np.column_stack([low, high])
+    return pairs[np.lexsort((high, low))]
