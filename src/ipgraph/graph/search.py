@@ -20,6 +20,17 @@ from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
 from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.graph.relations import (
+    TRUE,
+    Around,
+    as_node,
+    edges_query,
+    group_edges,
+    labels_query,
+    nodes_query,
+    pick_names,
+    predicate_names,
+)
 from ipgraph.store.base import Store
 from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
 
@@ -129,6 +140,8 @@ class LocalSearch:
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
         excluded.update(self._subclasses(roots))
+        self.excluded = frozenset(excluded)  # no entity is of these types
+        self._schema_terms: frozenset[str] | None = None
         schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
         self.walkable = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
@@ -145,6 +158,13 @@ class LocalSearch:
         )
         self.skip = self.walkable
         self.allowed = ""  # the node constraints, as filters on ?m
+        # The same constraints as sets, for checks in Python (`relations`): avoided nodes,
+        # avoided types, wanted types (None: any), the types with their subclasses.
+        self.rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None] = (
+            frozenset(),
+            frozenset(),
+            None,
+        )
         if rules is not None:
             self.constrain(rules)
 
@@ -157,17 +177,26 @@ class LocalSearch:
         if rules.avoid_predicates:
             self.skip += f" && ?p NOT IN ({_listed(rules.avoid_predicates)})"
         filters = []
+        avoided_types: set[str] = set()
+        wanted_types: set[str] | None = None
         if rules.avoid_nodes:
             filters.append(f"FILTER(?m NOT IN ({_listed(rules.avoid_nodes)}))")
         # A node's classes are its types and their superclasses: the classes named and their
         # subclasses are the types that match (projection: `superclasses`).
         if rules.avoid_types:
-            avoided = _iris(sorted(self._subclasses(sorted(rules.avoid_types))))
+            avoided_types = self._subclasses(sorted(rules.avoid_types))
+            avoided = _iris(sorted(avoided_types))
             filters.append(f"FILTER NOT EXISTS {{ VALUES ?t1 {{ {avoided} }} ?m a ?t1 }}")
         if rules.via_types:
-            wanted = _iris(sorted(self._subclasses(sorted(rules.via_types))))
+            wanted_types = self._subclasses(sorted(rules.via_types))
+            wanted = _iris(sorted(wanted_types))
             filters.append(f"FILTER EXISTS {{ VALUES ?t2 {{ {wanted} }} ?m a ?t2 }}")
         self.allowed = " ".join(filters)
+        self.rules = (
+            frozenset(str(n) for n in rules.avoid_nodes),
+            frozenset(avoided_types),
+            None if wanted_types is None else frozenset(wanted_types),
+        )
 
     # -- queries --------------------------------------------------------------------------
 
@@ -274,17 +303,117 @@ class LocalSearch:
         if self.entities({start}, allowed=False) != {start}:
             return None, 0
         seen, level, total = [start], [start], 1
-        for _ in range(depth):
+        for d in range(depth):
             if not level:
                 break
-            # The IRIs around, then which are entities by VALUES lookups (the entity test as
-            # a filter on an unbound ?m is many times slower on Oxigraph).
-            around = sorted(self.neighbors(level) - set(seen))
-            found = sorted(self.entities(around))
+            if d == 0:
+                # Around the centre alone: the allowed entities by set lookups (`adjacent`),
+                # no entity probes per neighbour.
+                found = sorted(self.adjacent(start))
+            else:
+                # The IRIs around, then which are entities by VALUES lookups (the entity test
+                # as a filter on an unbound ?m is many times slower on Oxigraph).
+                around = sorted(self.neighbors(level) - set(seen))
+                found = sorted(self.entities(around))
             total += len(found)
             level = found[: max(cap - len(seen), 0)]
             seen.extend(level)
         return self.among(sorted(seen)), total
+
+    def schema_terms(self) -> frozenset[str]:
+        """The IRIs a schema triple touches (`SCHEMA_PREDICATES`: subject with an IRI object,
+        or object): no entity is one. Read once; a vocabulary's worth."""
+        if self._schema_terms is None:
+            schema = _iris(sorted(SCHEMA_PREDICATES))
+            self._schema_terms = frozenset(
+                row[0]
+                for row in self._rows(
+                    f"SELECT DISTINCT ?x WHERE {{ VALUES ?s0 {{ {schema} }} "
+                    "{ ?x ?s0 ?y FILTER(isIRI(?x) && isIRI(?y)) } UNION "
+                    "{ ?y ?s0 ?x FILTER(isIRI(?x)) } }"
+                )
+            )
+        return self._schema_terms
+
+    def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> dict[str, set[str]]:
+        """The allowed entities one walkable edge from ``center`` (never itself), each with
+        its types; with ``types``, only those of these classes or their subclasses.
+
+        The same test as `entities` (the projection's), but one query for all neighbours:
+        what needs the store per node (a subject? a class? a predicate?) comes as probes
+        beside each row, the rest (excluded types, schema terms, vocabulary namespaces, the
+        constraints) are set lookups here.
+        """
+        found: dict[str, tuple[set[str], bool]] = {}
+        for m, t, s, c, u in self._rows(nodes_query(center, self.skip)):
+            entry = found.get(m)
+            if entry is None:
+                ok = s in TRUE and c not in TRUE and u not in TRUE
+                entry = found[m] = (set(), ok)
+            if t:
+                entry[0].add(t)
+        schema = self.schema_terms()
+        avoid_nodes, avoid_types, via_types = self.rules
+        wanted = frozenset(self._subclasses(sorted(types))) if types else None
+        return {
+            m: ts
+            for m, (ts, ok) in found.items()
+            if ok
+            and not m.startswith(self.namespaces)
+            and m not in schema
+            and m not in avoid_nodes
+            and not ts & self.excluded
+            and not ts & avoid_types
+            and (via_types is None or bool(ts & via_types))
+            and (wanted is None or bool(ts & wanted))
+        }
+
+    def relations(
+        self, center: URIRef, limit: int = 0, types: Iterable[URIRef] = ()
+    ) -> Around | None:
+        """The relations of ``center``: per (predicate, direction), how many allowed entities
+        it links to, exactly, and the first ``limit`` of them (0: all) by label, then IRI;
+        with ``types``, only entities of these classes (or subclasses) count. None when
+        ``center`` is not an entity of the projection.
+
+        The answer `ipgraph.graph.paths.neighbors` gives at depth 1 on the projection, read
+        by three queries around the centre (`ipgraph.graph.relations`), with labels and
+        types only as strings: a hub's thousands of neighbours never become rdflib terms.
+
+        >>> import ipgraph
+        >>> kg = ipgraph.load()
+        >>> around = LocalSearch(kg.store).relations(kg.resolve("MOF"), limit=1)
+        >>> [(r.count, len(r.members)) for r in around.relations][:1]
+        [(1, 1)]
+        """
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None
+        kept = self.adjacent(start, types)
+        names = pick_names(self._rows(labels_query(start, self.skip)))
+        nodes = {m: as_node(m, names, ts) for m, ts in kept.items()}
+        groups = group_edges(
+            self._rows(edges_query(start, self.skip)),
+            set(kept),
+            {m: n.label for m, n in nodes.items()},
+        )
+        for group in groups:
+            if limit > 0:
+                del group.members[limit:]
+        listed = {m: nodes[m] for group in groups for m in group.members}
+        center_rows = list(self.store.objects([center], (RDF.type, *DISPLAY_LABELS)))
+        own = pick_names(
+            (start, str(o), getattr(o, "language", None) or "")
+            for _, p, o in center_rows
+            if p != RDF.type
+        )
+        center_types = [str(o) for _, p, o in center_rows if p == RDF.type]
+        predicates = sorted({group.predicate for group in groups})
+        labels = [
+            (str(s), str(o), getattr(o, "language", None) or "")
+            for s, _, o in self.store.objects([URIRef(p) for p in predicates], DISPLAY_LABELS)
+        ]
+        return Around(as_node(start, own, center_types), groups, listed, predicate_names(labels))
 
     def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project

@@ -1,0 +1,202 @@
+"""The relations of one entity, counted and listed by bounded reads (`LocalSearch.relations`).
+
+A hub (an agency that issued thousands of documents) has too many neighbours to read into
+rdflib and project. This module answers "which relations does it have, how many entities
+each, and which are the first few?" from three SELECT queries around the centre whose rows
+are plain strings: the edges, the neighbours' types with three per-node probes (is it a
+subject, a class, a predicate between IRIs?), and their display labels. The rest of the
+projection's entity test (`ipgraph.graph.projection`: excluded types, schema terms,
+vocabulary namespaces) and the constraints are set lookups in Python, so the count is exact
+and agrees with `LocalSearch.entity` without a per-row ``FILTER NOT EXISTS`` chain.
+
+>>> rows = [("x:b", "x:p", "true"), ("x:a", "x:p", "true"), ("x:c", "x:q", "false")]
+>>> groups = group_edges(rows, {"x:a", "x:b", "x:c"})
+>>> [(g.predicate, g.forward, g.members) for g in groups]
+[('x:p', True, ['x:a', 'x:b']), ('x:q', False, ['x:c'])]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+from ipgraph.terms import DISPLAY_LABELS, local_name
+
+__all__ = [
+    "Around",
+    "Node",
+    "Relation",
+    "as_node",
+    "edges_query",
+    "group_edges",
+    "labels_query",
+    "nodes_query",
+    "pick_names",
+    "predicate_names",
+]
+
+TRUE = ("true", "1")  # a boolean as `Store.select` gives it (pyoxigraph, rdflib)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A neighbour (or the centre) as read: its types and display labels.
+
+    Attributes:
+        iri: the IRI.
+        label: the display label (English, else Chinese, else any, else the IRI's end), as
+            the projection's ``label``.
+        label_zh: the Chinese label, ``""`` when missing.
+        types: its ``rdf:type`` IRIs, sorted.
+    """
+
+    iri: str
+    label: str
+    label_zh: str
+    types: tuple[str, ...]
+
+
+@dataclass
+class Relation:
+    """One (predicate, direction) around a centre: how many entities, the first listed.
+
+    Attributes:
+        predicate: the predicate's IRI.
+        forward: True when the centre is the subject (``centre —p→ entity``).
+        count: how many allowed entities it links the centre to, exactly.
+        members: the IRIs listed: all, or the first ``limit`` by label (then IRI), the order
+            of `ipgraph.graph.results.Neighborhood.groups`.
+    """
+
+    predicate: str
+    forward: bool
+    count: int = 0
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Around:
+    """What `LocalSearch.relations` answers about one entity.
+
+    Attributes:
+        center: the entity itself.
+        relations: its relations, by predicate IRI, then forward first.
+        nodes: the entities listed (in some relation's ``members``), by IRI.
+        predicates: the predicates' (English, Chinese) labels, by IRI.
+    """
+
+    center: Node
+    relations: list[Relation]
+    nodes: dict[str, Node]
+    predicates: dict[str, tuple[str, str]]
+
+
+def _around(center: str, skip: str) -> str:
+    """The graph pattern binding ``?m`` to the IRIs one walkable edge from ``center``."""
+    return (
+        f"{{ <{center}> ?p ?m }} UNION {{ ?m ?p <{center}> }} "
+        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip})"
+    )
+
+
+def edges_query(center: str, skip: str) -> str:
+    """Each walkable edge at ``center``: the other end, the predicate, whether the centre is
+    the subject (``?f``)."""
+    return (
+        f"SELECT DISTINCT ?m ?p ?f WHERE {{ {{ <{center}> ?p ?m BIND(true AS ?f) }} UNION "
+        f"{{ ?m ?p <{center}> BIND(false AS ?f) }} "
+        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) }}"
+    )
+
+
+def nodes_query(center: str, skip: str) -> str:
+    """Each neighbour of ``center`` with each of its types (``?t``, unbound when none) and
+    three probes the projection's entity test needs: is it a subject (``?s``), the type of
+    an IRI (a class, ``?c``), a predicate between two IRIs (``?u``)? Everything else the
+    test asks is a set lookup (see `LocalSearch.relations`)."""
+    rdf_type = f"<{RDF.type}>"
+    return (
+        f"SELECT ?m ?t ?s ?c ?u WHERE {{ {{ SELECT DISTINCT ?m WHERE {{ {_around(center, skip)} "
+        f"}} }} OPTIONAL {{ ?m {rdf_type} ?t FILTER(isIRI(?t)) }} "
+        "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "
+        f"BIND(EXISTS {{ ?i0 {rdf_type} ?m FILTER(isIRI(?i0)) }} AS ?c) "
+        "BIND(EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) } AS ?u) }"
+    )
+
+
+def labels_query(center: str, skip: str) -> str:
+    """The display labels (with their language tags) of every neighbour of ``center``."""
+    label, pref = DISPLAY_LABELS
+    assert pref == SKOS.prefLabel
+    return (
+        f"SELECT ?m ?l (LANG(?l) AS ?g) WHERE {{ {{ SELECT DISTINCT ?m WHERE "
+        f"{{ {_around(center, skip)} }} }} {{ ?m <{label}> ?l }} UNION {{ ?m <{pref}> ?l }} "
+        "FILTER(isLiteral(?l)) }"
+    )
+
+
+def pick_names(rows: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+    """``(iri, label, lang)`` rows as IRI → (display label, Chinese label), chosen as the
+    projection chooses (`ipgraph.graph.projection.build_projection`): English, else
+    Chinese, else the first other language; of several in one language, the least.
+
+    >>> pick_names([("x:a", "甲", "zh"), ("x:a", "A", "en-GB"), ("x:b", "B", "fr")])
+    {'x:a': ('A', '甲'), 'x:b': ('B', '')}
+    """
+    by_lang: dict[str, dict[str, str]] = {}
+    for iri, text, lang in sorted(rows):
+        by_lang.setdefault(iri, {}).setdefault(lang.split("-")[0].lower(), text)
+    names = {}
+    for iri, found in by_lang.items():
+        en, zh = found.get("en", ""), found.get("zh", "")
+        names[iri] = (en or zh or next(iter(found.values()), ""), zh)
+    return names
+
+
+def predicate_names(rows: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+    """``(iri, label, lang)`` rows as predicate IRI → (label, Chinese label), as the
+    projection labels edges: English, else any; the IRI's end when it has none.
+
+    >>> predicate_names([("x:p", "发布", "zh")])
+    {'x:p': ('发布', '发布')}
+    """
+    by_lang: dict[str, dict[str, str]] = {}
+    for iri, text, lang in sorted(rows):
+        by_lang.setdefault(iri, {}).setdefault(lang.split("-")[0].lower(), text)
+    return {
+        iri: (
+            found.get("en") or next(iter(found.values()), "") or local_name(URIRef(iri)),
+            found.get("zh", ""),
+        )
+        for iri, found in by_lang.items()
+    }
+
+
+def as_node(iri: str, names: Mapping[str, tuple[str, str]], types: Iterable[str]) -> Node:
+    """The `Node` of ``iri`` with its names (the IRI's end when it has no label)."""
+    label, zh = names.get(iri, ("", ""))
+    return Node(iri, label or local_name(URIRef(iri)), zh, tuple(sorted(set(types))))
+
+
+def group_edges(
+    rows: Iterable[tuple[str, ...]], kept: set[str], label: Mapping[str, str] | None = None
+) -> list[Relation]:
+    """``(iri, predicate, forward)`` edge rows to the neighbours ``kept`` as `Relation`\\ s
+    (by predicate, then forward first), each member list in listing order: by ``label``
+    (IRI → display label; default the IRI), then IRI."""
+    groups: dict[tuple[str, bool], Relation] = {}
+    for m, p, f in rows:
+        if m in kept:
+            forward = f in TRUE
+            group = groups.get((p, forward))
+            if group is None:
+                group = groups[(p, forward)] = Relation(p, forward)
+            group.members.append(m)
+    names = label or {}
+    for group in groups.values():
+        group.members = sorted(set(group.members), key=lambda m: (names.get(m, m), m))
+        group.count = len(group.members)
+    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], not k[1]))]
