@@ -2,12 +2,13 @@
 
 A hub (an agency that issued thousands of documents) has too many neighbours to read into
 rdflib and project. This module answers "which relations does it have, how many entities
-each, and which are the first few?" from three SELECT queries around the centre whose rows
-are plain strings: the edges, the neighbours' types with three per-node probes (is it a
-subject, a class, a predicate between IRIs?), and their display labels. The rest of the
-projection's entity test (`ipgraph.graph.projection`: excluded types, schema terms,
-vocabulary namespaces) and the constraints are set lookups in Python, so the count is exact
-and agrees with `LocalSearch.entity` without a per-row ``FILTER NOT EXISTS`` chain.
+each, and which are the first few?" from one SELECT query around the centre whose rows are
+plain strings (`around_query`: each edge, the neighbour's types and English labels, three
+cheap per-node probes), then lookups of the few IRIs left in doubt (`doubts_query`) and of
+the labels of those listed (`labels_query`). The rest of the projection's entity test
+(`ipgraph.graph.projection`: excluded types, schema terms, vocabulary namespaces) and the
+constraints are set lookups in Python, so the count is exact and agrees with
+`LocalSearch.entity` without its per-row ``FILTER NOT EXISTS`` chain.
 
 >>> rows = [("x:b", "x:p", "true"), ("x:a", "x:p", "true"), ("x:c", "x:q", "false")]
 >>> groups = group_edges(rows, {"x:a", "x:b", "x:c"})
@@ -21,19 +22,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF
 
 from ipgraph.terms import DISPLAY_LABELS, local_name
 
 __all__ = [
+    "TRUE",
     "Around",
     "Node",
     "Relation",
+    "around_query",
     "as_node",
-    "edges_query",
+    "doubts_query",
     "group_edges",
     "labels_query",
-    "nodes_query",
     "pick_names",
     "predicate_names",
 ]
@@ -94,47 +96,50 @@ class Around:
     predicates: dict[str, tuple[str, str]]
 
 
-def _around(center: str, skip: str) -> str:
-    """The graph pattern binding ``?m`` to the IRIs one walkable edge from ``center``."""
-    return (
-        f"{{ <{center}> ?p ?m }} UNION {{ ?m ?p <{center}> }} "
-        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip})"
-    )
-
-
-def edges_query(center: str, skip: str) -> str:
-    """Each walkable edge at ``center``: the other end, the predicate, whether the centre is
-    the subject (``?f``)."""
-    return (
-        f"SELECT DISTINCT ?m ?p ?f WHERE {{ {{ <{center}> ?p ?m BIND(true AS ?f) }} UNION "
-        f"{{ ?m ?p <{center}> BIND(false AS ?f) }} "
-        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) }}"
-    )
-
-
-def nodes_query(center: str, skip: str) -> str:
-    """Each neighbour of ``center`` with each of its types (``?t``, unbound when none) and
-    three probes the projection's entity test needs: is it a subject (``?s``), the type of
-    an IRI (a class, ``?c``), a predicate between two IRIs (``?u``)? Everything else the
-    test asks is a set lookup (see `LocalSearch.relations`)."""
+def around_query(center: str, skip: str, english: bool) -> str:
+    """Each walkable edge at ``center`` as one row: the other end ``?m``, the predicate,
+    whether the centre is its subject (``?f``), each of ``?m``'s types (``?t``), and three
+    probes of ``?m`` for the projection's entity test: is it a subject (``?s``), the object
+    of some ``rdf:type`` (``?c``), the predicate of some triple (``?u``)? ``?c`` and ``?u``
+    are cheap supersets (a class needs an IRI instance, a predicate IRI ends: see
+    `doubts_query`). With ``english``, also ``?m``'s English display labels (``?l``,
+    ``?k``), enough to order a hub's thousands of neighbours by label."""
     rdf_type = f"<{RDF.type}>"
+    label, pref = DISPLAY_LABELS
+    english_only = "FILTER(LANGMATCHES(LANG(?{}), 'en'))"
+    labels = (
+        f"OPTIONAL {{ ?m <{label}> ?l {english_only.format('l')} }} "
+        f"OPTIONAL {{ ?m <{pref}> ?k {english_only.format('k')} }} "
+        if english
+        else ""
+    )
     return (
-        f"SELECT ?m ?t ?s ?c ?u WHERE {{ {{ SELECT DISTINCT ?m WHERE {{ {_around(center, skip)} "
-        f"}} }} OPTIONAL {{ ?m {rdf_type} ?t FILTER(isIRI(?t)) }} "
+        f"SELECT ?m ?p ?f ?t ?s ?c ?u{' ?l ?k' if english else ''} WHERE {{ "
+        f"{{ <{center}> ?p ?m BIND(true AS ?f) }} UNION {{ ?m ?p <{center}> BIND(false AS ?f) }} "
+        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) "
+        f"OPTIONAL {{ ?m {rdf_type} ?t FILTER(isIRI(?t)) }} {labels}"
         "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "
-        f"BIND(EXISTS {{ ?i0 {rdf_type} ?m FILTER(isIRI(?i0)) }} AS ?c) "
-        "BIND(EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) } AS ?u) }"
+        f"BIND(EXISTS {{ ?i0 {rdf_type} ?m }} AS ?c) "
+        "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
     )
 
 
-def labels_query(center: str, skip: str) -> str:
-    """The display labels (with their language tags) of every neighbour of ``center``."""
-    label, pref = DISPLAY_LABELS
-    assert pref == SKOS.prefLabel
+def doubts_query(values: str) -> str:
+    """Which of the IRIs ``values`` (a VALUES list) are classes (the type of an IRI) or
+    predicates between two IRIs: the exact tests behind `around_query`'s ``?c`` and ``?u``."""
     return (
-        f"SELECT ?m ?l (LANG(?l) AS ?g) WHERE {{ {{ SELECT DISTINCT ?m WHERE "
-        f"{{ {_around(center, skip)} }} }} {{ ?m <{label}> ?l }} UNION {{ ?m <{pref}> ?l }} "
-        "FILTER(isLiteral(?l)) }"
+        f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} "
+        f"FILTER(EXISTS {{ ?i0 <{RDF.type}> ?m FILTER(isIRI(?i0)) }} || "
+        "EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }) }"
+    )
+
+
+def labels_query(values: str) -> str:
+    """The display labels, with their language tags, of the IRIs ``values``."""
+    label, pref = DISPLAY_LABELS
+    return (
+        f"SELECT ?m ?l (LANG(?l) AS ?g) WHERE {{ VALUES ?m {{ {values} }} "
+        f"{{ ?m <{label}> ?l }} UNION {{ ?m <{pref}> ?l }} FILTER(isLiteral(?l)) }}"
     )
 
 

@@ -23,16 +23,22 @@ from ipgraph.graph.projection import INCLUDE_GROUPS
 from ipgraph.graph.relations import (
     TRUE,
     Around,
+    around_query,
     as_node,
-    edges_query,
+    doubts_query,
     group_edges,
     labels_query,
-    nodes_query,
     pick_names,
     predicate_names,
 )
 from ipgraph.store.base import Store
-from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
+from ipgraph.terms import (
+    DISPLAY_LABELS,
+    SCHEMA_PREDICATES,
+    TERM_TYPES,
+    VOCABULARY_NAMESPACES,
+    local_name,
+)
 
 if TYPE_CHECKING:
     from ipgraph.graph.paths import Constraints
@@ -337,28 +343,51 @@ class LocalSearch:
 
     def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> dict[str, set[str]]:
         """The allowed entities one walkable edge from ``center`` (never itself), each with
-        its types; with ``types``, only those of these classes or their subclasses.
+        its types; with ``types``, only those of these classes or their subclasses."""
+        return self._around(center, types, english=False)[1]
 
-        The same test as `entities` (the projection's), but one query for all neighbours:
-        what needs the store per node (a subject? a class? a predicate?) comes as probes
-        beside each row, the rest (excluded types, schema terms, vocabulary namespaces, the
-        constraints) are set lookups here.
+    def _around(
+        self, center: str, types: Iterable[URIRef], english: bool
+    ) -> tuple[list[tuple[str, ...]], dict[str, set[str]], dict[str, str]]:
+        """The walkable edges at ``center`` (rows of ``(m, p, forward)``), the allowed
+        entities among their other ends with their types (see `adjacent`), and, with
+        ``english``, the least English display label of each entity that has one.
+
+        The same test as `entities` (the projection's), but one query for all neighbours
+        (`ipgraph.graph.relations.around_query`): what needs the store per node comes as
+        cheap probes beside each row, checked exactly for the few they flag; the rest
+        (excluded types, schema terms, vocabulary namespaces, the constraints) are set
+        lookups here.
         """
-        found: dict[str, tuple[set[str], bool]] = {}
-        for m, t, s, c, u in self._rows(nodes_query(center, self.skip)):
-            entry = found.get(m)
-            if entry is None:
-                ok = s in TRUE and c not in TRUE and u not in TRUE
-                entry = found[m] = (set(), ok)
+        edges: list[tuple[str, ...]] = []
+        found: dict[str, set[str]] = {}
+        labels: dict[str, str] = {}
+        left_out: set[str] = set()
+        doubtful: set[str] = set()
+        for row in self._rows(around_query(center, self.skip, english)):
+            m, p, f, t, s, c, u = row[:7]
+            edges.append((m, p, f))
+            kinds = found.get(m)
+            if kinds is None:
+                kinds = found[m] = set()
+                if s not in TRUE:
+                    left_out.add(m)  # never a subject
+                elif c in TRUE or u in TRUE:
+                    doubtful.add(m)  # maybe a class or a predicate: asked below
             if t:
-                entry[0].add(t)
+                kinds.add(t)
+            for label in row[7:]:
+                if label and (m not in labels or label < labels[m]):
+                    labels[m] = label
+        for values in self._chunks(sorted(doubtful)):
+            left_out.update(row[0] for row in self._rows(doubts_query(values)))
         schema = self.schema_terms()
         avoid_nodes, avoid_types, via_types = self.rules
         wanted = frozenset(self._subclasses(sorted(types))) if types else None
-        return {
+        kept = {
             m: ts
-            for m, (ts, ok) in found.items()
-            if ok
+            for m, ts in found.items()
+            if m not in left_out
             and not m.startswith(self.namespaces)
             and m not in schema
             and m not in avoid_nodes
@@ -367,6 +396,12 @@ class LocalSearch:
             and (via_types is None or bool(ts & via_types))
             and (wanted is None or bool(ts & wanted))
         }
+        return edges, kept, labels
+
+    def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""
+        rows = (row for values in self._chunks(nodes) for row in self._rows(labels_query(values)))
+        return pick_names(rows)
 
     def relations(
         self, center: URIRef, limit: int = 0, types: Iterable[URIRef] = ()
@@ -377,8 +412,9 @@ class LocalSearch:
         ``center`` is not an entity of the projection.
 
         The answer `ipgraph.graph.paths.neighbors` gives at depth 1 on the projection, read
-        by three queries around the centre (`ipgraph.graph.relations`), with labels and
-        types only as strings: a hub's thousands of neighbours never become rdflib terms.
+        by one query around the centre (`ipgraph.graph.relations`) whose rows are strings,
+        then the labels of the entities listed: a hub's thousands of neighbours never
+        become rdflib terms.
 
         >>> import ipgraph
         >>> kg = ipgraph.load()
@@ -389,31 +425,27 @@ class LocalSearch:
         start = str(center)
         if self.entities({start}, allowed=False) != {start}:
             return None
-        kept = self.adjacent(start, types)
-        names = pick_names(self._rows(labels_query(start, self.skip)))
-        nodes = {m: as_node(m, names, ts) for m, ts in kept.items()}
-        groups = group_edges(
-            self._rows(edges_query(start, self.skip)),
-            set(kept),
-            {m: n.label for m, n in nodes.items()},
-        )
+        edges, kept, english = self._around(start, types, english=True)
+        # The display label is the English one, else Chinese, else any: those without an
+        # English label (few) are read in full to order them.
+        names = self._names(sorted(m for m in kept if m not in english))
+        order = {m: english.get(m) or names.get(m, ("", ""))[0] for m in kept}
+        order = {m: label or local_name(URIRef(m)) for m, label in order.items()}
+        groups = group_edges(edges, set(kept), order)
         for group in groups:
             if limit > 0:
                 del group.members[limit:]
-        listed = {m: nodes[m] for group in groups for m in group.members}
-        center_rows = list(self.store.objects([center], (RDF.type, *DISPLAY_LABELS)))
-        own = pick_names(
-            (start, str(o), getattr(o, "language", None) or "")
-            for _, p, o in center_rows
-            if p != RDF.type
-        )
-        center_types = [str(o) for _, p, o in center_rows if p == RDF.type]
+        listed = sorted({m for group in groups for m in group.members})
+        names.update(self._names([m for m in listed if m not in names]))
+        nodes = {m: as_node(m, {m: (order[m], names.get(m, ("", ""))[1])}, kept[m]) for m in listed}
+        own = self._names([start])
+        center_types = [str(o) for _, _, o in self.store.objects([center], (RDF.type,))]
         predicates = sorted({group.predicate for group in groups})
         labels = [
             (str(s), str(o), getattr(o, "language", None) or "")
             for s, _, o in self.store.objects([URIRef(p) for p in predicates], DISPLAY_LABELS)
         ]
-        return Around(as_node(start, own, center_types), groups, listed, predicate_names(labels))
+        return Around(as_node(start, own, center_types), groups, nodes, predicate_names(labels))
 
     def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project
