@@ -266,8 +266,7 @@ class PathMethods:
             avoid: never walk through these classes, relations or entities.
             include: add ``"observations"`` / ``"provenance"``.
             limit: at depth 1 on a persistent store, read at most this many entities per
-                relation (the first by label), with the count of all in ``counts`` (0: all).
-                The listing (`Neighborhood.to_text`) is the same either way.
+                relation (the first by IRI), with the count of all in ``counts`` (0: all).
 
         Raises:
             EntityNotFound, AmbiguousEntity: the reference does not name one entity.
@@ -279,12 +278,12 @@ class PathMethods:
         >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
         True
         """
+        if self.store.persistent and depth == 1:
+            return self._relations(a, types, avoid, include, limit)
         from ipgraph.graph import paths as graph_paths
         from ipgraph.graph.projection import build_projection, normalize_include
         from ipgraph.graph.search import LocalSearch
 
-        if self.store.persistent and depth == 1:
-            return self._relations(a, types, avoid, include, limit)
         if not avoid or not self.store.persistent:
             G, center = self.neighborhood_graph(a, depth, include)
             rules = self.refs.constraints(G, avoid=avoid)
@@ -352,6 +351,8 @@ class PathMethods:
     ) -> frozenset[URIRef]:
         """The classes ``types`` names, told apart by ``search``'s lookups (as `neighbors`
         tells them apart on the projection)."""
+        if not types:
+            return frozenset()  # no constraints to read: networkx is not even imported
 
         def entity(ref: str | URIRef) -> URIRef:
             return self._entity(search, self.resolve(ref), groups)

@@ -3,12 +3,14 @@
 A hub (an agency that issued thousands of documents) has too many neighbours to read into
 rdflib and project. This module answers "which relations does it have, how many entities
 each, and which are the first few?" from one SELECT query around the centre whose rows are
-plain strings (`around_query`: each edge, the neighbour's types and English labels, three
-cheap per-node probes), then lookups of the few IRIs left in doubt (`doubts_query`) and of
-the labels of those listed (`labels_query`). The rest of the projection's entity test
-(`ipgraph.graph.projection`: excluded types, schema terms, vocabulary namespaces) and the
-constraints are set lookups in Python, so the count is exact and agrees with
-`LocalSearch.entity` without its per-row ``FILTER NOT EXISTS`` chain.
+plain strings (`around_query`: each edge with three cheap per-node probes), the neighbours
+of the types that matter joined from the types' side (`typed_query`: excluded ones, those of
+the constraints), then lookups of the few IRIs left in doubt (`doubts_query`) and of the
+labels and types of those listed (`labels_query`, `types_query`). The rest of the
+projection's entity test (`ipgraph.graph.projection`: schema terms, vocabulary namespaces)
+and the constraints are set lookups in Python, so the count is exact and agrees with
+`LocalSearch.entity` without its per-row ``FILTER NOT EXISTS`` chain, and no neighbour's
+own triples are read unless it is listed.
 
 >>> rows = [("x:b", "x:p", "true"), ("x:a", "x:p", "true"), ("x:c", "x:q", "false")]
 >>> groups = group_edges(rows, {"x:a", "x:b", "x:c"})
@@ -38,6 +40,8 @@ __all__ = [
     "labels_query",
     "pick_names",
     "predicate_names",
+    "typed_query",
+    "types_query",
 ]
 
 TRUE = ("true", "1")  # a boolean as `Store.select` gives it (pyoxigraph, rdflib)
@@ -96,32 +100,41 @@ class Around:
     predicates: dict[str, tuple[str, str]]
 
 
-def around_query(center: str, skip: str, english: bool) -> str:
+def around_query(center: str, skip: str, classes: bool = True) -> str:
     """Each walkable edge at ``center`` as one row: the other end ``?m``, the predicate,
-    whether the centre is its subject (``?f``), each of ``?m``'s types (``?t``), and three
-    probes of ``?m`` for the projection's entity test: is it a subject (``?s``), the object
-    of some ``rdf:type`` (``?c``), the predicate of some triple (``?u``)? ``?c`` and ``?u``
-    are cheap supersets (a class needs an IRI instance, a predicate IRI ends: see
-    `doubts_query`). With ``english``, also ``?m``'s English display labels (``?l``,
-    ``?k``), enough to order a hub's thousands of neighbours by label."""
+    whether the centre is its subject (``?f``), and three probes of ``?m`` for the
+    projection's entity test: is it a subject (``?s``: asked only of the objects of the
+    centre, the subjects of triples are), the object of some ``rdf:type`` (``?c``), the
+    predicate of some triple (``?u``)? ``?c`` and ``?u`` are cheap supersets (a class
+    needs an IRI instance, a predicate IRI ends: see `doubts_query`). None reads a
+    neighbour's own triples: on Oxigraph that alone would touch one block per neighbour.
+    Without ``classes``, ``?c`` is always false (the caller knows the classes)."""
     rdf_type = f"<{RDF.type}>"
-    label, pref = DISPLAY_LABELS
-    english_only = "FILTER(LANGMATCHES(LANG(?{}), 'en'))"
-    labels = (
-        f"OPTIONAL {{ ?m <{label}> ?l {english_only.format('l')} }} "
-        f"OPTIONAL {{ ?m <{pref}> ?k {english_only.format('k')} }} "
-        if english
-        else ""
-    )
+    probe = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
     return (
-        f"SELECT ?m ?p ?f ?t ?s ?c ?u{' ?l ?k' if english else ''} WHERE {{ "
-        f"{{ <{center}> ?p ?m BIND(true AS ?f) }} UNION {{ ?m ?p <{center}> BIND(false AS ?f) }} "
+        f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
+        f"{{ <{center}> ?p ?m BIND(true AS ?f) BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
+        f"{{ ?m ?p <{center}> BIND(false AS ?f) BIND(true AS ?s) }} "
         f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) "
-        f"OPTIONAL {{ ?m {rdf_type} ?t FILTER(isIRI(?t)) }} {labels}"
-        "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "
-        f"BIND(EXISTS {{ ?i0 {rdf_type} ?m }} AS ?c) "
+        f"BIND({probe} AS ?c) "
         "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
     )
+
+
+def typed_query(center: str, classes: str) -> str:
+    """The neighbours of ``center`` that are of one of ``classes`` (a VALUES list), with
+    those types. The instances of the classes are a subquery so that Oxigraph joins them
+    with the neighbours by hash (reading each class's instances in order), rather than
+    looking up each neighbour's types."""
+    return (
+        f"SELECT DISTINCT ?m ?t WHERE {{ {{ ?m ?p <{center}> }} UNION {{ <{center}> ?p ?m }} "
+        f"{{ SELECT ?m ?t WHERE {{ VALUES ?t {{ {classes} }} ?m <{RDF.type}> ?t }} }} }}"
+    )
+
+
+def types_query(values: str) -> str:
+    """The types of the IRIs ``values`` (a VALUES list)."""
+    return f"SELECT ?m ?t WHERE {{ VALUES ?m {{ {values} }} ?m <{RDF.type}> ?t FILTER(isIRI(?t)) }}"
 
 
 def doubts_query(values: str) -> str:

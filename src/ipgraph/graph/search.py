@@ -30,6 +30,8 @@ from ipgraph.graph.relations import (
     labels_query,
     pick_names,
     predicate_names,
+    typed_query,
+    types_query,
 )
 from ipgraph.store.base import Store
 from ipgraph.terms import (
@@ -37,7 +39,6 @@ from ipgraph.terms import (
     SCHEMA_PREDICATES,
     TERM_TYPES,
     VOCABULARY_NAMESPACES,
-    local_name,
 )
 
 if TYPE_CHECKING:
@@ -341,80 +342,89 @@ class LocalSearch:
             )
         return self._schema_terms
 
-    def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> dict[str, set[str]]:
-        """The allowed entities one walkable edge from ``center`` (never itself), each with
-        its types; with ``types``, only those of these classes or their subclasses."""
-        return self._around(center, types, english=False)[1]
+    def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> set[str]:
+        """The allowed entities one walkable edge from ``center`` (never itself); with
+        ``types``, only those of these classes or their subclasses."""
+        return self._around(center, types)[1]
 
     def _around(
-        self, center: str, types: Iterable[URIRef], english: bool
-    ) -> tuple[list[tuple[str, ...]], dict[str, set[str]], dict[str, str]]:
-        """The walkable edges at ``center`` (rows of ``(m, p, forward)``), the allowed
-        entities among their other ends with their types (see `adjacent`), and, with
-        ``english``, the least English display label of each entity that has one.
+        self, center: str, types: Iterable[URIRef]
+    ) -> tuple[list[tuple[str, ...]], set[str]]:
+        """The walkable edges at ``center`` (rows of ``(m, p, forward)``) and the allowed
+        entities among their other ends (see `adjacent`).
 
-        The same test as `entities` (the projection's), but one query for all neighbours
-        (`ipgraph.graph.relations.around_query`): what needs the store per node comes as
-        cheap probes beside each row, checked exactly for the few they flag; the rest
-        (excluded types, schema terms, vocabulary namespaces, the constraints) are set
-        lookups here.
+        The same test as `entities` (the projection's), in a few queries for all the
+        neighbours (`ipgraph.graph.relations`): what needs the store per node comes as cheap
+        probes beside each edge, checked exactly for the few they flag; the types that
+        matter (excluded, constrained, wanted) are joined from the types' side; the rest
+        (schema terms, vocabulary namespaces, avoided nodes) are set lookups here.
         """
         edges: list[tuple[str, ...]] = []
-        found: dict[str, set[str]] = {}
-        labels: dict[str, str] = {}
-        left_out: set[str] = set()
+        subjects: set[str] = set()
         doubtful: set[str] = set()
-        for row in self._rows(around_query(center, self.skip, english)):
-            m, p, f, t, s, c, u = row[:7]
+        # A backend that keeps its class statistics (Oxigraph, at load) names every class
+        # (and the odd type of a blank node only): no per-neighbour probe for classes.
+        kept_classes = type(self.store).statistics is not Store.statistics
+        known = self.store.statistics()["classes"] if kept_classes else {}
+        assert isinstance(known, dict)
+        rows = self._rows(around_query(center, self.skip, classes=not kept_classes))
+        for m, p, f, s, c, u in rows:
             edges.append((m, p, f))
-            kinds = found.get(m)
-            if kinds is None:
-                kinds = found[m] = set()
-                if s not in TRUE:
-                    left_out.add(m)  # never a subject
-                elif c in TRUE or u in TRUE:
-                    doubtful.add(m)  # maybe a class or a predicate: asked below
-            if t:
-                kinds.add(t)
-            for label in row[7:]:
-                if label and (m not in labels or label < labels[m]):
-                    labels[m] = label
+            if s in TRUE:
+                subjects.add(m)
+            if c in TRUE or u in TRUE or m in known:
+                doubtful.add(m)  # maybe a class or a predicate: asked below
+        left_out: set[str] = set()
         for values in self._chunks(sorted(doubtful)):
             left_out.update(row[0] for row in self._rows(doubts_query(values)))
-        schema = self.schema_terms()
         avoid_nodes, avoid_types, via_types = self.rules
         wanted = frozenset(self._subclasses(sorted(types))) if types else None
+        classes = self.excluded | avoid_types | (via_types or set()) | (wanted or set())
+        typed: dict[str, set[str]] = {}
+        for values in self._chunks(sorted(classes)):
+            for m, t in self._rows(typed_query(center, values)):
+                typed.setdefault(m, set()).add(t)
+        schema = self.schema_terms()
+        none: set[str] = set()
         kept = {
-            m: ts
-            for m, ts in found.items()
+            m
+            for m in subjects
             if m not in left_out
             and not m.startswith(self.namespaces)
             and m not in schema
             and m not in avoid_nodes
-            and not ts & self.excluded
-            and not ts & avoid_types
-            and (via_types is None or bool(ts & via_types))
-            and (wanted is None or bool(ts & wanted))
+            and not typed.get(m, none) & (self.excluded | avoid_types)
+            and (via_types is None or bool(typed.get(m, none) & via_types))
+            and (wanted is None or bool(typed.get(m, none) & wanted))
         }
-        return edges, kept, labels
+        return edges, kept
 
     def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""
         rows = (row for values in self._chunks(nodes) for row in self._rows(labels_query(values)))
         return pick_names(rows)
 
+    def _types(self, nodes: Sequence[str]) -> dict[str, list[str]]:
+        """The types of ``nodes`` that have any."""
+        found: dict[str, list[str]] = {}
+        for values in self._chunks(nodes):
+            for m, t in self._rows(types_query(values)):
+                found.setdefault(m, []).append(t)
+        return found
+
     def relations(
         self, center: URIRef, limit: int = 0, types: Iterable[URIRef] = ()
     ) -> Around | None:
         """The relations of ``center``: per (predicate, direction), how many allowed entities
-        it links to, exactly, and the first ``limit`` of them (0: all) by label, then IRI;
-        with ``types``, only entities of these classes (or subclasses) count. None when
+        it links to, exactly, and the first ``limit`` of them by IRI (0: all); with
+        ``types``, only entities of these classes (or subclasses) count. None when
         ``center`` is not an entity of the projection.
 
         The answer `ipgraph.graph.paths.neighbors` gives at depth 1 on the projection, read
-        by one query around the centre (`ipgraph.graph.relations`) whose rows are strings,
-        then the labels of the entities listed: a hub's thousands of neighbours never
-        become rdflib terms.
+        by a few queries around the centre (`ipgraph.graph.relations`) whose rows are
+        strings; labels and types only of the entities listed: a hub's thousands of
+        neighbours are never read one by one, nor become rdflib terms. (The first by IRI,
+        not by label: choosing by label would read every neighbour's labels.)
 
         >>> import ipgraph
         >>> kg = ipgraph.load()
@@ -425,27 +435,21 @@ class LocalSearch:
         start = str(center)
         if self.entities({start}, allowed=False) != {start}:
             return None
-        edges, kept, english = self._around(start, types, english=True)
-        # The display label is the English one, else Chinese, else any: those without an
-        # English label (few) are read in full to order them.
-        names = self._names(sorted(m for m in kept if m not in english))
-        order = {m: english.get(m) or names.get(m, ("", ""))[0] for m in kept}
-        order = {m: label or local_name(URIRef(m)) for m, label in order.items()}
-        groups = group_edges(edges, set(kept), order)
+        edges, kept = self._around(start, types)
+        groups = group_edges(edges, kept)
         for group in groups:
             if limit > 0:
                 del group.members[limit:]
-        listed = sorted({m for group in groups for m in group.members})
-        names.update(self._names([m for m in listed if m not in names]))
-        nodes = {m: as_node(m, {m: (order[m], names.get(m, ("", ""))[1])}, kept[m]) for m in listed}
-        own = self._names([start])
-        center_types = [str(o) for _, _, o in self.store.objects([center], (RDF.type,))]
+        listed = sorted({start, *(m for group in groups for m in group.members)})
+        names, kinds = self._names(listed), self._types(listed)
+        nodes = {m: as_node(m, names, kinds.get(m, ())) for m in listed}
+        own = nodes.pop(start)
         predicates = sorted({group.predicate for group in groups})
         labels = [
             (str(s), str(o), getattr(o, "language", None) or "")
             for s, _, o in self.store.objects([URIRef(p) for p in predicates], DISPLAY_LABELS)
         ]
-        return Around(as_node(start, own, center_types), groups, nodes, predicate_names(labels))
+        return Around(own, groups, nodes, predicate_names(labels))
 
     def described(self, nodes: Sequence[URIRef], linked: bool = False) -> Graph:
         """Just ``nodes``, with their types and labels and the vocabulary: enough to project
