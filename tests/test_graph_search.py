@@ -72,7 +72,8 @@ ex:valued rdfs:label "a literal-valued term"@en .
 ex:a ex:valued "5" .
 ex:hub ex:shape ex:Sub .
 ex:Sub rdfs:subClassOf ex:Kind .
-ex:hub ex:refers <http://www.w3.org/2004/02/skos/core#Concept> .
+ex:hub ex:refers <http://purl.org/vocab/vann/madeUp> .
+<http://purl.org/vocab/vann/madeUp> rdfs:label "a vocabulary term"@en .
 ex:hub ex:self ex:hub .
 """
 
@@ -152,6 +153,8 @@ def test_the_hub_has_every_kind_of_neighbour(around_kgs: list[ipgraph.KnowledgeG
     }
     for name in ("Kind", "passage", "source", "obs", "rel", "Sub", "external"):
         assert EX + name in near and URIRef(EX + name) not in G
+    vocabulary = URIRef("http://purl.org/vocab/vann/madeUp")
+    assert str(vocabulary) in near and vocabulary not in G
     assert URIRef(EX + "valued") in G and URIRef(EX + "d4") in G
 
 
