@@ -20,17 +20,19 @@ own triples are read unless it is listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from ipgraph.terms import DISPLAY_LABELS, local_name
+from ipgraph.store.base import Store
+from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, local_name
 
 __all__ = [
     "TRUE",
     "Around",
+    "Neighbours",
     "Node",
     "Relation",
     "around_query",
@@ -218,3 +220,154 @@ def group_edges(
         group.members = sorted(set(group.members), key=lambda m: (names.get(m, m), m))
         group.count = len(group.members)
     return [groups[key] for key in sorted(groups, key=lambda k: (k[0], not k[1]))]
+
+
+class Neighbours:
+    """The relations of one entity by bounded reads, as methods of
+    `ipgraph.graph.search.LocalSearch` (which provides the store, the walkable-edge filter
+    ``skip``, the constraints ``rules`` and the entity test)."""
+
+    # What `LocalSearch` provides.
+    store: Store
+    skip: str
+    namespaces: tuple[str, ...]
+    excluded: frozenset[str]
+    rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None]
+    schema_cache: frozenset[str] | None
+
+    def entities(self, nodes: Iterable[str], allowed: bool = True) -> set[str]:
+        raise NotImplementedError
+
+    def _rows(self, text: str) -> list[tuple[str, ...]]:
+        raise NotImplementedError
+
+    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+        raise NotImplementedError
+
+    def schema_terms(self) -> frozenset[str]:
+        """The IRIs a schema triple touches (`SCHEMA_PREDICATES`: subject with an IRI object,
+        or object): no entity is one. Read once; a vocabulary's worth."""
+        if self.schema_cache is None:
+            schema = " ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES))
+            self.schema_cache = frozenset(
+                row[0]
+                for row in self._rows(
+                    f"SELECT DISTINCT ?x WHERE {{ VALUES ?s0 {{ {schema} }} "
+                    "{ ?x ?s0 ?y FILTER(isIRI(?x) && isIRI(?y)) } UNION "
+                    "{ ?y ?s0 ?x FILTER(isIRI(?x)) } }"
+                )
+            )
+        return self.schema_cache
+
+    def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> set[str]:
+        """The allowed entities one walkable edge from ``center`` (never itself); with
+        ``types``, only those of these classes or their subclasses."""
+        return self._around(center, types)[1]
+
+    def _around(
+        self, center: str, types: Iterable[URIRef]
+    ) -> tuple[list[tuple[str, ...]], set[str]]:
+        """The walkable edges at ``center`` (rows of ``(m, p, forward)``) and the allowed
+        entities among their other ends (see `adjacent`).
+
+        The same test as `entities` (the projection's), in a few queries for all the
+        neighbours (`ipgraph.graph.relations`): what needs the store per node comes as cheap
+        probes beside each edge, checked exactly for the few they flag; the types that
+        matter (excluded, constrained, wanted) are joined from the types' side; the rest
+        (schema terms, vocabulary namespaces, avoided nodes) are set lookups here.
+        """
+        edges: list[tuple[str, ...]] = []
+        subjects: set[str] = set()
+        doubtful: set[str] = set()
+        # A backend that keeps its class statistics (Oxigraph, at load) names every class
+        # (and the odd type of a blank node only): no per-neighbour probe for classes.
+        kept_classes = type(self.store).statistics is not Store.statistics
+        known = self.store.statistics()["classes"] if kept_classes else {}
+        assert isinstance(known, dict)
+        rows = self._rows(around_query(center, self.skip, classes=not kept_classes))
+        for m, p, f, s, c, u in rows:
+            edges.append((m, p, f))
+            if s in TRUE:
+                subjects.add(m)
+            if c in TRUE or u in TRUE or m in known:
+                doubtful.add(m)  # maybe a class or a predicate: asked below
+        left_out: set[str] = set()
+        for values in self._chunks(sorted(doubtful)):
+            left_out.update(row[0] for row in self._rows(doubts_query(values)))
+        avoid_nodes, avoid_types, via_types = self.rules
+        wanted = frozenset(self._subclasses(sorted(types))) if types else None
+        classes = self.excluded | avoid_types | (via_types or set()) | (wanted or set())
+        typed: dict[str, set[str]] = {}
+        for values in self._chunks(sorted(classes)):
+            for m, t in self._rows(typed_query(center, values)):
+                typed.setdefault(m, set()).add(t)
+        schema = self.schema_terms()
+        none: set[str] = set()
+        kept = {
+            m
+            for m in subjects
+            if m not in left_out
+            and not m.startswith(self.namespaces)
+            and m not in schema
+            and m not in avoid_nodes
+            and not typed.get(m, none) & (self.excluded | avoid_types)
+            and (via_types is None or bool(typed.get(m, none) & via_types))
+            and (wanted is None or bool(typed.get(m, none) & wanted))
+        }
+        return edges, kept
+
+    def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""
+        rows = (row for values in self._chunks(nodes) for row in self._rows(labels_query(values)))
+        return pick_names(rows)
+
+    def _types(self, nodes: Sequence[str]) -> dict[str, list[str]]:
+        """The types of ``nodes`` that have any."""
+        found: dict[str, list[str]] = {}
+        for values in self._chunks(nodes):
+            for m, t in self._rows(types_query(values)):
+                found.setdefault(m, []).append(t)
+        return found
+
+    def relations(
+        self, center: URIRef, limit: int = 0, types: Iterable[URIRef] = ()
+    ) -> Around | None:
+        """The relations of ``center``: per (predicate, direction), how many allowed entities
+        it links to, exactly, and the first ``limit`` of them by IRI (0: all); with
+        ``types``, only entities of these classes (or subclasses) count. None when
+        ``center`` is not an entity of the projection.
+
+        The answer `ipgraph.graph.paths.neighbors` gives at depth 1 on the projection, read
+        by a few queries around the centre (`ipgraph.graph.relations`) whose rows are
+        strings; labels and types only of the entities listed: a hub's thousands of
+        neighbours are never read one by one, nor become rdflib terms. (The first by IRI,
+        not by label: choosing by label would read every neighbour's labels.)
+
+        >>> import ipgraph
+        >>> from ipgraph.graph.search import LocalSearch
+        >>> kg = ipgraph.load()
+        >>> around = LocalSearch(kg.store).relations(kg.resolve("MOF"), limit=1)
+        >>> [(r.count, len(r.members)) for r in around.relations][:1]
+        [(1, 1)]
+        """
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None
+        edges, kept = self._around(start, types)
+        groups = group_edges(edges, kept)
+        for group in groups:
+            if limit > 0:
+                del group.members[limit:]
+        listed = sorted({start, *(m for group in groups for m in group.members)})
+        names, kinds = self._names(listed), self._types(listed)
+        nodes = {m: as_node(m, names, kinds.get(m, ())) for m in listed}
+        own = nodes.pop(start)
+        predicates = sorted({group.predicate for group in groups})
+        labels = [
+            (str(s), str(o), getattr(o, "language", None) or "")
+            for s, _, o in self.store.objects([URIRef(p) for p in predicates], DISPLAY_LABELS)
+        ]
+        return Around(own, groups, nodes, predicate_names(labels))
