@@ -118,6 +118,33 @@ def test_neighbors_avoiding_by_lookups_equal_the_projections(
     assert typed.neighbors == kg.neighbors(center, depth, "ipg:Agency", avoid=avoid).neighbors  # type: ignore[arg-type]
 
 
+def _key(group: dict[str, object]) -> tuple[object, ...]:
+    return (group["depth"], str(group["predicate"]), group["direction"])
+
+
+@pytest.mark.parametrize("center", ["MOF", "CNIPA", "Zhejiang", "MOE"])
+def test_neighbors_at_depth_one_by_bounded_reads_equal_the_projections(
+    kg: ipgraph.KnowledgeGraph, no_whole_projection: ipgraph.KnowledgeGraph, center: str
+) -> None:
+    expected = kg.neighbors(center)
+    assert no_whole_projection.neighbors(center).neighbors == expected.neighbors
+    every = {_key(g): g for g in expected.to_dict()["groups"]}
+    for limit in (1, 2):
+        groups = no_whole_projection.neighbors(center, limit=limit).to_dict(limit)["groups"]
+        assert [_key(g) for g in groups] == list(every)  # the same relations, in order
+        for group in groups:
+            whole = every[_key(group)]
+            first = sorted(e["iri"] for e in whole["entities"])[:limit]  # the first by IRI
+            assert group["count"] == whole["count"]
+            assert group["listed"] == len(first)
+            assert sorted(e["iri"] for e in group["entities"]) == first
+    typed = no_whole_projection.neighbors(center, types="ipg:Agency")
+    assert typed.neighbors == kg.neighbors(center, types="ipg:Agency").neighbors
+    with pytest.raises(UsageError) as raised:
+        no_whole_projection.neighbors(center, types="ipg:issuedBy")
+    assert "must be classes" in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("via", "avoid", "message"),
     [

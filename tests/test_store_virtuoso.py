@@ -118,10 +118,14 @@ def test_path(remote: Callable[..., Result]) -> None:
     assert "zhejiang" in result.output and "agency/mof" in result.output
 
 
-def test_neighbors(remote: Callable[..., Result]) -> None:
+def test_neighbors(remote: Callable[..., Result], run: Callable[..., Result]) -> None:
     result = remote("neighbors", "CNIPA", "--depth", "1", "--format", "json")
     assert result.exit_code == 0, result.output
     assert "agency/cnipa" in result.output
+    # Read by bounded lookups on the server (`LocalSearch.relations`): the same relations,
+    # counts and entities as the whole projection in memory.
+    local = run("neighbors", "CNIPA", "--depth", "1", "--format", "json")
+    assert json.loads(result.output) == json.loads(local.output)
 
 
 def test_query_as_a_whole_process(virtuoso_url: str) -> None:

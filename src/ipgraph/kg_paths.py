@@ -254,6 +254,7 @@ class PathMethods:
         *,
         avoid: Iterable[str | URIRef] | str | None = None,
         include: Iterable[str] | str = (),
+        limit: int = 0,
     ) -> graph_results.Neighborhood:
         """The entities around one entity, grouped by depth and relation.
 
@@ -264,6 +265,8 @@ class PathMethods:
                 through anything.
             avoid: never walk through these classes, relations or entities.
             include: add ``"observations"`` / ``"provenance"``.
+            limit: at depth 1 on a persistent store, read at most this many entities per
+                relation (the first by IRI), with the count of all in ``counts`` (0: all).
 
         Raises:
             EntityNotFound, AmbiguousEntity: the reference does not name one entity.
@@ -275,6 +278,8 @@ class PathMethods:
         >>> kg.resolve("CNIPA") in {n.node for n in kg.neighbors("MOF", depth=2).neighbors}
         True
         """
+        if self.store.persistent and depth == 1:
+            return self._relations(a, types, avoid, include, limit)
         from ipgraph.graph import paths as graph_paths
         from ipgraph.graph.projection import build_projection, normalize_include
         from ipgraph.graph.search import LocalSearch
@@ -297,6 +302,65 @@ class PathMethods:
             raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
         wanted = classes.via_types
         return graph_paths.neighbors(G, center, depth, wanted, rules)
+
+    def _relations(
+        self,
+        a: str | URIRef,
+        types: Iterable[str | URIRef] | str | None,
+        avoid: Iterable[str | URIRef] | str | None,
+        include: Iterable[str] | str,
+        limit: int,
+    ) -> graph_results.Neighborhood:
+        """`neighbors` at depth 1 on a large or remote store: counts and the first ``limit``
+        entities per relation by bounded reads (`LocalSearch.relations`), never every
+        neighbour's labels and types as rdflib terms."""
+        from ipgraph.graph.projection import normalize_include
+        from ipgraph.graph.results import Hop, Neighbor, Neighborhood
+        from ipgraph.graph.search import LocalSearch
+
+        groups = normalize_include(include)
+        search = LocalSearch(self.store, groups)
+        center = self._entity(search, self.resolve(a), groups)
+        if avoid:
+            self._constrained(search, groups, avoid=avoid)
+        classes = self._constrained_types(search, groups, types)
+        around = search.relations(center, limit, classes)
+        if around is None:  # checked by `_entity`: only a store changing under us
+            raise UsageError(f"{center} is not an entity of the projection")
+        found: list[Neighbor] = []
+        counts: dict[tuple[int, URIRef, bool], int] = {}
+        for relation in around.relations:
+            p = URIRef(relation.predicate)
+            counts[(1, p, relation.forward)] = relation.count
+            for m in map(URIRef, relation.members):
+                hop = Hop(center, p, m, True) if relation.forward else Hop(m, p, center, False)
+                found.append(Neighbor(m, 1, hop))
+        # The projection's order (`ipgraph.graph.paths.neighbors`): by entity, predicate.
+        found.sort(key=lambda nb: (str(nb.node), str(nb.hop.predicate), not nb.hop.forward))
+        nodes = [around.center, *around.nodes.values()]
+        names = {URIRef(n.iri): (n.label, n.label_zh) for n in nodes}
+        names.update({URIRef(p): labels for p, labels in around.predicates.items()})
+        kinds = {URIRef(n.iri): tuple(map(URIRef, n.types)) for n in nodes}
+        return Neighborhood(center, found, names, kinds, counts)
+
+    def _constrained_types(
+        self,
+        search: LocalSearch,
+        groups: tuple[str, ...],
+        types: Iterable[str | URIRef] | str | None,
+    ) -> frozenset[URIRef]:
+        """The classes ``types`` names, told apart by ``search``'s lookups (as `neighbors`
+        tells them apart on the projection)."""
+        if not types:
+            return frozenset()  # no constraints to read: networkx is not even imported
+
+        def entity(ref: str | URIRef) -> URIRef:
+            return self._entity(search, self.resolve(ref), groups)
+
+        classes = self.refs.constraints_by(search.term_kind, entity, via=types)
+        if classes.via_predicates:
+            raise UsageError(f"types must be classes such as ipg:Agency, not {types!r}")
+        return classes.via_types
 
     def neighborhood_graph(
         self,

@@ -181,7 +181,9 @@ def neighbors(
       ipgraph neighbors CNIPA --limit 0
     """
     kg = open_graph(data_files, store)
-    found = kg.neighbors(entity, depth=depth, types=types or None, avoid=avoid, include=include)
+    found = kg.neighbors(
+        entity, depth=depth, types=types or None, avoid=avoid, include=include, limit=limit
+    )
     if output_format == "json":
         echo_json(found.to_dict(limit=limit))
     else:

@@ -196,15 +196,22 @@ class Neighborhood:
 
     Attributes:
         center: the entity asked about.
-        neighbors: one entry per entity reached (at depth 1, one per relation to it).
+        neighbors: one entry per entity reached (at depth 1, one per relation to it); when
+            read by bounded lookups (a large store), only the first few of each group.
         names: labels of every node and predicate mentioned.
         types: the rdf:types of every node.
+        counts: how many entities each group ``(depth, predicate, forward)`` holds in all,
+            when ``neighbors`` lists only some of them (a group missing here holds exactly
+            those listed).
     """
 
     center: URIRef
     neighbors: list[Neighbor]
     names: Names = field(default_factory=dict, repr=False, compare=False)
     types: Mapping[URIRef, tuple[URIRef, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    counts: Mapping[tuple[int, URIRef, bool], int] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -226,16 +233,19 @@ class Neighborhood:
 
     def to_dict(self, limit: int = 0) -> dict[str, Any]:
         """JSON-ready: the centre and one entry per (depth, relation, direction) group, each
-        with its ``count`` and at most ``limit`` of its ``entities`` (0: all)."""
+        with its ``count`` (in all), at most ``limit`` of its ``entities`` (0: all) and how
+        many of them are ``listed``."""
         groups = []
-        for (depth, predicate, forward), everyone in self.groups().items():
+        for key, everyone in self.groups().items():
+            depth, predicate, forward = key
             members = everyone[:limit] if limit > 0 else everyone
             groups.append(
                 {
                     "depth": depth,
                     "predicate": _node_dict(self.names, None, predicate),
                     "direction": "out" if forward else "in",
-                    "count": len(everyone),
+                    "count": self.counts.get(key, len(everyone)),
+                    "listed": len(members),
                     "entities": [
                         {
                             **_node_dict(self.names, self.types, nb.node),
@@ -253,26 +263,27 @@ class Neighborhood:
         check_lang(lang)
         lines = [_name(self.names, self.center, lang)]
         current = 0
-        for (depth, predicate, forward), everyone in self.groups().items():
+        for key, everyone in self.groups().items():
+            depth, predicate, forward = key
+            total = self.counts.get(key, len(everyone))
             members = everyone[:limit] if limit > 0 else everyone
             if depth != current:
                 lines.append(f"depth {depth}")
                 current = depth
             relation = _relation(self.names, predicate, lang)
             arrow = f"—{relation}→" if forward else f"←{relation}—"
-            lines.append(f"  {arrow} ({len(everyone)})")
+            lines.append(f"  {arrow} ({total})")
             for nb in members:
                 via = f"  (from {_name(self.names, nb.hop.source, lang)})" if depth > 1 else ""
                 lines.append(f"    {_name(self.names, nb.node, lang)}{via}")
-            if len(everyone) > len(members):
-                lines.append(
-                    f"    … and {len(everyone) - len(members):,} more (--limit 0 lists all)"
-                )
+            if total > len(members):
+                lines.append(f"    … and {total - len(members):,} more (--limit 0 lists all)")
         if not self.neighbors:
             lines.append("  (no related entities)")
         return "\n".join(lines)
 
     def __len__(self) -> int:
+        """How many distinct entities ``neighbors`` lists."""
         return len({nb.node for nb in self.neighbors})
 
 

@@ -20,8 +20,14 @@ from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
 from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.graph.relations import Neighbours
 from ipgraph.store.base import Store
-from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, TERM_TYPES, VOCABULARY_NAMESPACES
+from ipgraph.terms import (
+    DISPLAY_LABELS,
+    SCHEMA_PREDICATES,
+    TERM_TYPES,
+    VOCABULARY_NAMESPACES,
+)
 
 if TYPE_CHECKING:
     from ipgraph.graph.paths import Constraints
@@ -94,7 +100,7 @@ def local_neighborhood(
     return LocalSearch(store, include).neighborhood(center, depth)
 
 
-class LocalSearch:
+class LocalSearch(Neighbours):
     """Searches of one store by lookups, with the projection's rules (and ``rules``) as SPARQL.
 
     Nodes are IRIs as plain strings. A frontier is checked (is each node an entity of the
@@ -129,6 +135,8 @@ class LocalSearch:
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
         excluded.update(self._subclasses(roots))
+        self.excluded = frozenset(excluded)  # no entity is of these types
+        self.schema_cache: frozenset[str] | None = None  # see `schema_terms`
         schema = _iris(sorted(SCHEMA_PREDICATES))
         # An edge the projection walks: to an IRI, along neither rdf:type nor a schema term.
         self.walkable = f"?p NOT IN (<{RDF.type}>, {schema.replace(' ', ', ')})"
@@ -145,6 +153,13 @@ class LocalSearch:
         )
         self.skip = self.walkable
         self.allowed = ""  # the node constraints, as filters on ?m
+        # The same constraints as sets, for checks in Python (`relations`): avoided nodes,
+        # avoided types, wanted types (None: any), the types with their subclasses.
+        self.rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None] = (
+            frozenset(),
+            frozenset(),
+            None,
+        )
         if rules is not None:
             self.constrain(rules)
 
@@ -157,17 +172,26 @@ class LocalSearch:
         if rules.avoid_predicates:
             self.skip += f" && ?p NOT IN ({_listed(rules.avoid_predicates)})"
         filters = []
+        avoided_types: set[str] = set()
+        wanted_types: set[str] | None = None
         if rules.avoid_nodes:
             filters.append(f"FILTER(?m NOT IN ({_listed(rules.avoid_nodes)}))")
         # A node's classes are its types and their superclasses: the classes named and their
         # subclasses are the types that match (projection: `superclasses`).
         if rules.avoid_types:
-            avoided = _iris(sorted(self._subclasses(sorted(rules.avoid_types))))
+            avoided_types = self._subclasses(sorted(rules.avoid_types))
+            avoided = _iris(sorted(avoided_types))
             filters.append(f"FILTER NOT EXISTS {{ VALUES ?t1 {{ {avoided} }} ?m a ?t1 }}")
         if rules.via_types:
-            wanted = _iris(sorted(self._subclasses(sorted(rules.via_types))))
+            wanted_types = self._subclasses(sorted(rules.via_types))
+            wanted = _iris(sorted(wanted_types))
             filters.append(f"FILTER EXISTS {{ VALUES ?t2 {{ {wanted} }} ?m a ?t2 }}")
         self.allowed = " ".join(filters)
+        self.rules = (
+            frozenset(str(n) for n in rules.avoid_nodes),
+            frozenset(avoided_types),
+            None if wanted_types is None else frozenset(wanted_types),
+        )
 
     # -- queries --------------------------------------------------------------------------
 
@@ -274,13 +298,18 @@ class LocalSearch:
         if self.entities({start}, allowed=False) != {start}:
             return None, 0
         seen, level, total = [start], [start], 1
-        for _ in range(depth):
+        for d in range(depth):
             if not level:
                 break
-            # The IRIs around, then which are entities by VALUES lookups (the entity test as
-            # a filter on an unbound ?m is many times slower on Oxigraph).
-            around = sorted(self.neighbors(level) - set(seen))
-            found = sorted(self.entities(around))
+            if d == 0:
+                # Around the centre alone: the allowed entities by set lookups (`adjacent`),
+                # no entity probes per neighbour.
+                found = sorted(self.adjacent(start))
+            else:
+                # The IRIs around, then which are entities by VALUES lookups (the entity test
+                # as a filter on an unbound ?m is many times slower on Oxigraph).
+                around = sorted(self.neighbors(level) - set(seen))
+                found = sorted(self.entities(around))
             total += len(found)
             level = found[: max(cap - len(seen), 0)]
             seen.extend(level)

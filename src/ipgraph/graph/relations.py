@@ -1,0 +1,373 @@
+"""The relations of one entity, counted and listed by bounded reads (`LocalSearch.relations`).
+
+A hub (an agency that issued thousands of documents) has too many neighbours to read into
+rdflib and project. This module answers "which relations does it have, how many entities
+each, and which are the first few?" from one SELECT query around the centre whose rows are
+plain strings (`around_query`: each edge with three cheap per-node probes), the neighbours
+of the types that matter joined from the types' side (`typed_query`: excluded ones, those of
+the constraints), then lookups of the few IRIs left in doubt (`doubts_query`) and of the
+labels and types of those listed (`labels_query`, `types_query`). The rest of the
+projection's entity test (`ipgraph.graph.projection`: schema terms, vocabulary namespaces)
+and the constraints are set lookups in Python, so the count is exact and agrees with
+`LocalSearch.entity` without its per-row ``FILTER NOT EXISTS`` chain, and no neighbour's
+own triples are read unless it is listed.
+
+>>> rows = [("x:b", "x:p", "true"), ("x:a", "x:p", "true"), ("x:c", "x:q", "false")]
+>>> groups = group_edges(rows, {"x:a", "x:b", "x:c"})
+>>> [(g.predicate, g.forward, g.members) for g in groups]
+[('x:p', True, ['x:a', 'x:b']), ('x:q', False, ['x:c'])]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from ipgraph.store.base import Store
+from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, local_name
+
+__all__ = [
+    "TRUE",
+    "Around",
+    "Neighbours",
+    "Node",
+    "Relation",
+    "around_query",
+    "as_node",
+    "doubts_query",
+    "group_edges",
+    "labels_query",
+    "pick_names",
+    "predicate_names",
+    "typed_query",
+    "types_query",
+]
+
+TRUE = ("true", "1")  # a boolean as `Store.select` gives it (pyoxigraph, rdflib)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A neighbour (or the centre) as read: its types and display labels.
+
+    Attributes:
+        iri: the IRI.
+        label: the display label (English, else Chinese, else any, else the IRI's end), as
+            the projection's ``label``.
+        label_zh: the Chinese label, ``""`` when missing.
+        types: its ``rdf:type`` IRIs, sorted.
+    """
+
+    iri: str
+    label: str
+    label_zh: str
+    types: tuple[str, ...]
+
+
+@dataclass
+class Relation:
+    """One (predicate, direction) around a centre: how many entities, the first listed.
+
+    Attributes:
+        predicate: the predicate's IRI.
+        forward: True when the centre is the subject (``centre —p→ entity``).
+        count: how many allowed entities it links the centre to, exactly.
+        members: the IRIs listed: all, or the first ``limit`` by label (then IRI), the order
+            of `ipgraph.graph.results.Neighborhood.groups`.
+    """
+
+    predicate: str
+    forward: bool
+    count: int = 0
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Around:
+    """What `LocalSearch.relations` answers about one entity.
+
+    Attributes:
+        center: the entity itself.
+        relations: its relations, by predicate IRI, then forward first.
+        nodes: the entities listed (in some relation's ``members``), by IRI.
+        predicates: the predicates' (English, Chinese) labels, by IRI.
+    """
+
+    center: Node
+    relations: list[Relation]
+    nodes: dict[str, Node]
+    predicates: dict[str, tuple[str, str]]
+
+
+def around_query(center: str, skip: str, classes: bool = True) -> str:
+    """Each walkable edge at ``center`` as one row: the other end ``?m``, the predicate,
+    whether the centre is its subject (``?f``), and three probes of ``?m`` for the
+    projection's entity test: is it a subject (``?s``: asked only of the objects of the
+    centre, the subjects of triples are), the object of some ``rdf:type`` (``?c``), the
+    predicate of some triple (``?u``)? ``?c`` and ``?u`` are cheap supersets (a class
+    needs an IRI instance, a predicate IRI ends: see `doubts_query`). None reads a
+    neighbour's own triples: on Oxigraph that alone would touch one block per neighbour.
+    Without ``classes``, ``?c`` is always false (the caller knows the classes)."""
+    rdf_type = f"<{RDF.type}>"
+    probe = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
+    return (
+        f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
+        f"{{ <{center}> ?p ?m BIND(true AS ?f) BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
+        f"{{ ?m ?p <{center}> BIND(false AS ?f) BIND(true AS ?s) }} "
+        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) "
+        f"BIND({probe} AS ?c) "
+        "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
+    )
+
+
+def typed_query(center: str, classes: str) -> str:
+    """The neighbours of ``center`` that are of one of ``classes`` (a VALUES list), with
+    those types. The instances of the classes are a subquery so that Oxigraph joins them
+    with the neighbours by hash (reading each class's instances in order), rather than
+    looking up each neighbour's types."""
+    return (
+        f"SELECT DISTINCT ?m ?t WHERE {{ {{ ?m ?p <{center}> }} UNION {{ <{center}> ?p ?m }} "
+        f"{{ SELECT ?m ?t WHERE {{ VALUES ?t {{ {classes} }} ?m <{RDF.type}> ?t }} }} }}"
+    )
+
+
+def types_query(values: str) -> str:
+    """The types of the IRIs ``values`` (a VALUES list)."""
+    return f"SELECT ?m ?t WHERE {{ VALUES ?m {{ {values} }} ?m <{RDF.type}> ?t FILTER(isIRI(?t)) }}"
+
+
+def doubts_query(values: str) -> str:
+    """Which of the IRIs ``values`` (a VALUES list) are classes (the type of an IRI) or
+    predicates between two IRIs: the exact tests behind `around_query`'s ``?c`` and ``?u``."""
+    return (
+        f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} "
+        f"FILTER(EXISTS {{ ?i0 <{RDF.type}> ?m FILTER(isIRI(?i0)) }} || "
+        "EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }) }"
+    )
+
+
+def labels_query(values: str) -> str:
+    """The display labels, with their language tags, of the IRIs ``values``."""
+    label, pref = DISPLAY_LABELS
+    return (
+        f"SELECT ?m ?l (LANG(?l) AS ?g) WHERE {{ VALUES ?m {{ {values} }} "
+        f"{{ ?m <{label}> ?l }} UNION {{ ?m <{pref}> ?l }} FILTER(isLiteral(?l)) }}"
+    )
+
+
+def pick_names(rows: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+    """``(iri, label, lang)`` rows as IRI → (display label, Chinese label), chosen as the
+    projection chooses (`ipgraph.graph.projection.build_projection`): English, else
+    Chinese, else the first other language; of several in one language, the least.
+
+    >>> pick_names([("x:a", "甲", "zh"), ("x:a", "A", "en-GB"), ("x:b", "B", "fr")])
+    {'x:a': ('A', '甲'), 'x:b': ('B', '')}
+    """
+    by_lang: dict[str, dict[str, str]] = {}
+    for iri, text, lang in sorted(rows):
+        by_lang.setdefault(iri, {}).setdefault(lang.split("-")[0].lower(), text)
+    names = {}
+    for iri, found in by_lang.items():
+        en, zh = found.get("en", ""), found.get("zh", "")
+        names[iri] = (en or zh or next(iter(found.values()), ""), zh)
+    return names
+
+
+def predicate_names(rows: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+    """``(iri, label, lang)`` rows as predicate IRI → (label, Chinese label), as the
+    projection labels edges: English, else any; the IRI's end when it has none.
+
+    >>> predicate_names([("x:p", "发布", "zh")])
+    {'x:p': ('发布', '发布')}
+    """
+    by_lang: dict[str, dict[str, str]] = {}
+    for iri, text, lang in sorted(rows):
+        by_lang.setdefault(iri, {}).setdefault(lang.split("-")[0].lower(), text)
+    return {
+        iri: (
+            found.get("en") or next(iter(found.values()), "") or local_name(URIRef(iri)),
+            found.get("zh", ""),
+        )
+        for iri, found in by_lang.items()
+    }
+
+
+def as_node(iri: str, names: Mapping[str, tuple[str, str]], types: Iterable[str]) -> Node:
+    """The `Node` of ``iri`` with its names (the IRI's end when it has no label)."""
+    label, zh = names.get(iri, ("", ""))
+    return Node(iri, label or local_name(URIRef(iri)), zh, tuple(sorted(set(types))))
+
+
+def group_edges(
+    rows: Iterable[tuple[str, ...]], kept: set[str], label: Mapping[str, str] | None = None
+) -> list[Relation]:
+    """``(iri, predicate, forward)`` edge rows to the neighbours ``kept`` as `Relation`\\ s
+    (by predicate, then forward first), each member list in listing order: by ``label``
+    (IRI → display label; default the IRI), then IRI."""
+    groups: dict[tuple[str, bool], Relation] = {}
+    for m, p, f in rows:
+        if m in kept:
+            forward = f in TRUE
+            group = groups.get((p, forward))
+            if group is None:
+                group = groups[(p, forward)] = Relation(p, forward)
+            group.members.append(m)
+    names = label or {}
+    for group in groups.values():
+        group.members = sorted(set(group.members), key=lambda m: (names.get(m, m), m))
+        group.count = len(group.members)
+    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], not k[1]))]
+
+
+class Neighbours:
+    """The relations of one entity by bounded reads, as methods of
+    `ipgraph.graph.search.LocalSearch` (which provides the store, the walkable-edge filter
+    ``skip``, the constraints ``rules`` and the entity test)."""
+
+    # What `LocalSearch` provides.
+    store: Store
+    skip: str
+    namespaces: tuple[str, ...]
+    excluded: frozenset[str]
+    rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None]
+    schema_cache: frozenset[str] | None
+
+    def entities(self, nodes: Iterable[str], allowed: bool = True) -> set[str]:
+        raise NotImplementedError
+
+    def _rows(self, text: str) -> list[tuple[str, ...]]:
+        raise NotImplementedError
+
+    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+        raise NotImplementedError
+
+    def schema_terms(self) -> frozenset[str]:
+        """The IRIs a schema triple touches (`SCHEMA_PREDICATES`: subject with an IRI object,
+        or object): no entity is one. Read once; a vocabulary's worth."""
+        if self.schema_cache is None:
+            schema = " ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES))
+            self.schema_cache = frozenset(
+                row[0]
+                for row in self._rows(
+                    f"SELECT DISTINCT ?x WHERE {{ VALUES ?s0 {{ {schema} }} "
+                    "{ ?x ?s0 ?y FILTER(isIRI(?x) && isIRI(?y)) } UNION "
+                    "{ ?y ?s0 ?x FILTER(isIRI(?x)) } }"
+                )
+            )
+        return self.schema_cache
+
+    def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> set[str]:
+        """The allowed entities one walkable edge from ``center`` (never itself); with
+        ``types``, only those of these classes or their subclasses."""
+        return self._around(center, types)[1]
+
+    def _around(
+        self, center: str, types: Iterable[URIRef]
+    ) -> tuple[list[tuple[str, ...]], set[str]]:
+        """The walkable edges at ``center`` (rows of ``(m, p, forward)``) and the allowed
+        entities among their other ends (see `adjacent`).
+
+        The same test as `entities` (the projection's), in a few queries for all the
+        neighbours (`ipgraph.graph.relations`): what needs the store per node comes as cheap
+        probes beside each edge, checked exactly for the few they flag; the types that
+        matter (excluded, constrained, wanted) are joined from the types' side; the rest
+        (schema terms, vocabulary namespaces, avoided nodes) are set lookups here.
+        """
+        edges: list[tuple[str, ...]] = []
+        subjects: set[str] = set()
+        doubtful: set[str] = set()
+        # A backend that keeps its class statistics (Oxigraph, at load) names every class
+        # (and the odd type of a blank node only): no per-neighbour probe for classes.
+        kept_classes = type(self.store).statistics is not Store.statistics
+        counted = self.store.statistics()["classes"] if kept_classes else {}
+        known = set(counted) if isinstance(counted, dict) else set()
+        rows = self._rows(around_query(center, self.skip, classes=not kept_classes))
+        for m, p, f, s, c, u in rows:
+            edges.append((m, p, f))
+            if s in TRUE:
+                subjects.add(m)
+            if c in TRUE or u in TRUE or m in known:
+                doubtful.add(m)  # maybe a class or a predicate: asked below
+        left_out: set[str] = set()
+        for values in self._chunks(sorted(doubtful)):
+            left_out.update(row[0] for row in self._rows(doubts_query(values)))
+        avoid_nodes, avoid_types, via_types = self.rules
+        wanted = frozenset(self._subclasses(sorted(types))) if types else None
+        classes = self.excluded | avoid_types | (via_types or set()) | (wanted or set())
+        typed: dict[str, set[str]] = {}
+        for values in self._chunks(sorted(classes)):
+            for m, t in self._rows(typed_query(center, values)):
+                typed.setdefault(m, set()).add(t)
+        schema = self.schema_terms()
+        none: set[str] = set()
+        kept = {
+            m
+            for m in subjects
+            if m not in left_out
+            and not m.startswith(self.namespaces)
+            and m not in schema
+            and m not in avoid_nodes
+            and not typed.get(m, none) & (self.excluded | avoid_types)
+            and (via_types is None or bool(typed.get(m, none) & via_types))
+            and (wanted is None or bool(typed.get(m, none) & wanted))
+        }
+        return edges, kept
+
+    def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""
+        rows = (row for values in self._chunks(nodes) for row in self._rows(labels_query(values)))
+        return pick_names(rows)
+
+    def _types(self, nodes: Sequence[str]) -> dict[str, list[str]]:
+        """The types of ``nodes`` that have any."""
+        found: dict[str, list[str]] = {}
+        for values in self._chunks(nodes):
+            for m, t in self._rows(types_query(values)):
+                found.setdefault(m, []).append(t)
+        return found
+
+    def relations(
+        self, center: URIRef, limit: int = 0, types: Iterable[URIRef] = ()
+    ) -> Around | None:
+        """The relations of ``center``: per (predicate, direction), how many allowed entities
+        it links to, exactly, and the first ``limit`` of them by IRI (0: all); with
+        ``types``, only entities of these classes (or subclasses) count. None when
+        ``center`` is not an entity of the projection.
+
+        The answer `ipgraph.graph.paths.neighbors` gives at depth 1 on the projection, read
+        by a few queries around the centre (`ipgraph.graph.relations`) whose rows are
+        strings; labels and types only of the entities listed: a hub's thousands of
+        neighbours are never read one by one, nor become rdflib terms. (The first by IRI,
+        not by label: choosing by label would read every neighbour's labels.)
+
+        >>> import ipgraph
+        >>> from ipgraph.graph.search import LocalSearch
+        >>> kg = ipgraph.load()
+        >>> around = LocalSearch(kg.store).relations(kg.resolve("MOF"), limit=1)
+        >>> [(r.count, len(r.members)) for r in around.relations][:1]
+        [(1, 1)]
+        """
+        start = str(center)
+        if self.entities({start}, allowed=False) != {start}:
+            return None
+        edges, kept = self._around(start, types)
+        groups = group_edges(edges, kept)
+        for group in groups:
+            if limit > 0:
+                del group.members[limit:]
+        listed = sorted({start, *(m for group in groups for m in group.members)})
+        names, kinds = self._names(listed), self._types(listed)
+        nodes = {m: as_node(m, names, kinds.get(m, ())) for m in listed}
+        own = nodes.pop(start)
+        predicates = sorted({group.predicate for group in groups})
+        labels = [
+            (str(s), str(o), getattr(o, "language", None) or "")
+            for s, _, o in self.store.objects([URIRef(p) for p in predicates], DISPLAY_LABELS)
+        ]
+        return Around(own, groups, nodes, predicate_names(labels))
