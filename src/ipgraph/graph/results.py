@@ -272,7 +272,7 @@ class Neighborhood:
                 current = depth
             relation = _relation(self.names, predicate, lang)
             arrow = f"—{relation}→" if forward else f"←{relation}—"
-            lines.append(f"  {arrow} ({total})")
+            lines.append(f"  {arrow} ({total:,})")
             for nb in members:
                 via = f"  (from {_name(self.names, nb.hop.source, lang)})" if depth > 1 else ""
                 lines.append(f"    {_name(self.names, nb.node, lang)}{via}")
