@@ -284,7 +284,7 @@ class Neighbours:
         doubtful: set[str] = set()
         # A backend that keeps its class statistics (Oxigraph, at load) names every class
         # (and the odd type of a blank node only): no per-neighbour probe for classes.
-        kept_classes = type(self.store).statistics is not Store.statistics
+        kept_classes = self.store.kept_statistics
         counted = self.store.statistics()["classes"] if kept_classes else {}
         known = set(counted) if isinstance(counted, dict) else set()
         rows = self._rows(around_query(center, self.skip, classes=not kept_classes))

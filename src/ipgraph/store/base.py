@@ -108,6 +108,8 @@ class Store:
         persistent: whether data survives the process (loads then skip unchanged files).
         native_parser: queries are checked with Oxigraph's parser (they never need rdflib's).
         values_chunk: how many IRIs one ``VALUES`` block of a lookup query may list (0: any).
+        kept_statistics: `statistics` answers from counts kept at load time, at no cost, and
+            its classes are every class used as a type (lookups may then skip asking).
         dataset: the rdflib `Dataset` over the quads; its default graph is the union.
     """
 
@@ -115,6 +117,7 @@ class Store:
     persistent = False
     native_parser = False
     values_chunk = 500
+    kept_statistics = False
 
     def __init__(self, dataset: Dataset) -> None:
         self.spec: str = getattr(self, "spec", self.kind)

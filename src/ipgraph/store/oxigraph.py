@@ -71,6 +71,7 @@ class OxigraphStore(Store):
     kind = "oxigraph"
     persistent = True
     native_parser = True
+    kept_statistics = True
     values_chunk = 0  # one query per lookup step, whatever its size
 
     def __init__(self, path: str | Path) -> None:
