@@ -39,9 +39,11 @@ __all__ = [
     "as_node",
     "doubts_query",
     "group_edges",
+    "instances_query",
     "labels_query",
     "pick_names",
     "predicate_names",
+    "probe_query",
     "typed_query",
     "types_query",
 ]
@@ -131,6 +133,28 @@ def typed_query(center: str, classes: str) -> str:
     return (
         f"SELECT DISTINCT ?m ?t WHERE {{ {{ ?m ?p <{center}> }} UNION {{ <{center}> ?p ?m }} "
         f"{{ SELECT ?m ?t WHERE {{ VALUES ?t {{ {classes} }} ?m <{RDF.type}> ?t }} }} }}"
+    )
+
+
+def probe_query(values: str) -> str:
+    """For each IRI of ``values`` (a VALUES list), `around_query`'s three probes: is it a
+    subject (``?s``), the object of some ``rdf:type`` (``?c``), a predicate (``?u``)?"""
+    return (
+        f"SELECT ?m ?s ?c ?u WHERE {{ VALUES ?m {{ {values} }} "
+        "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "
+        f"BIND(EXISTS {{ ?i0 <{RDF.type}> ?m }} AS ?c) "
+        "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
+    )
+
+
+def instances_query(values: str, classes: str) -> str:
+    """Which of the IRIs ``values`` are of one of ``classes`` (VALUES lists), with those
+    types. Each IRI's types are looked up and filtered: joining the two lists with the
+    type triples instead takes Oxigraph 30 s for 12,000 IRIs."""
+    listed = ", ".join(classes.split())
+    return (
+        f"SELECT ?m ?t WHERE {{ VALUES ?m {{ {values} }} ?m <{RDF.type}> ?t "
+        f"FILTER(?t IN ({listed})) }}"
     )
 
 
@@ -294,19 +318,66 @@ class Neighbours:
                 subjects.add(m)
             if c in TRUE or u in TRUE or m in known:
                 doubtful.add(m)  # maybe a class or a predicate: asked below
+        kept = self._kept(subjects, doubtful, self._typed_around(center, types), types)
+        return edges, kept
+
+    def probed_entities(self, nodes: Sequence[str], allowed: bool = True) -> set[str]:
+        """Those of ``nodes`` (IRIs outside the vocabulary namespaces) that are entities of
+        the projection, and with ``allowed`` that the constraints let a walk pass through:
+        `LocalSearch.entities` by the probes of `around_query` (`probe_query`), the types
+        that matter and set lookups, without its per-row ``FILTER NOT EXISTS`` chain, which
+        Virtuoso answers slowly (1.1 s for 500 nodes)."""
+        subjects: set[str] = set()
+        doubtful: set[str] = set()
+        for values in self._chunks(nodes):
+            for m, s, c, u in self._rows(probe_query(values)):
+                if s in TRUE:
+                    subjects.add(m)
+                if c in TRUE or u in TRUE:
+                    doubtful.add(m)
+        rules = self.rules if allowed else (frozenset(), frozenset(), None)
+        classes = self.excluded | rules[1] | (rules[2] or set())
+        typed: dict[str, set[str]] = {}
+        for values in self._chunks(sorted(subjects)):
+            for kinds in self._chunks(sorted(classes)):
+                for m, t in self._rows(instances_query(values, kinds)):
+                    typed.setdefault(m, set()).add(t)
+        return self._kept(subjects, doubtful, typed, (), rules)
+
+    def _typed_around(self, center: str, types: Iterable[URIRef]) -> dict[str, set[str]]:
+        """The neighbours of ``center`` of the types that matter (excluded, constrained,
+        ``types`` and their subclasses), with those types."""
+        wanted = self._subclasses(sorted(types)) if types else set()
+        _, avoid_types, via_types = self.rules
+        typed: dict[str, set[str]] = {}
+        for values in self._chunks(
+            sorted(self.excluded | avoid_types | (via_types or set()) | wanted)
+        ):
+            for m, t in self._rows(typed_query(center, values)):
+                typed.setdefault(m, set()).add(t)
+        return typed
+
+    def _kept(
+        self,
+        subjects: set[str],
+        doubtful: set[str],
+        typed: Mapping[str, set[str]],
+        types: Iterable[URIRef] = (),
+        rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None] | None = None,
+    ) -> set[str]:
+        """Of ``subjects`` (IRIs that are the subject of a triple), the entities the
+        projection keeps and ``rules`` (default: the constraints) allow; ``doubtful``: those
+        a cheap probe flagged as maybe a class or a predicate (asked exactly here);
+        ``typed``: their types among those that matter; with ``types``, only entities of
+        these classes or their subclasses."""
         left_out: set[str] = set()
         for values in self._chunks(sorted(doubtful)):
             left_out.update(row[0] for row in self._rows(doubts_query(values)))
-        avoid_nodes, avoid_types, via_types = self.rules
+        avoid_nodes, avoid_types, via_types = self.rules if rules is None else rules
         wanted = frozenset(self._subclasses(sorted(types))) if types else None
-        classes = self.excluded | avoid_types | (via_types or set()) | (wanted or set())
-        typed: dict[str, set[str]] = {}
-        for values in self._chunks(sorted(classes)):
-            for m, t in self._rows(typed_query(center, values)):
-                typed.setdefault(m, set()).add(t)
         schema = self.schema_terms()
         none: set[str] = set()
-        kept = {
+        return {
             m
             for m in subjects
             if m not in left_out
@@ -317,7 +388,6 @@ class Neighbours:
             and (via_types is None or bool(typed.get(m, none) & via_types))
             and (wanted is None or bool(typed.get(m, none) & wanted))
         }
-        return edges, kept
 
     def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""

@@ -152,7 +152,6 @@ class LocalSearch(Neighbours):
             "FILTER NOT EXISTS { ?x0 ?m ?y0 FILTER(isIRI(?x0) && isIRI(?y0)) }"
         )
         self.skip = self.walkable
-        self.allowed = ""  # the node constraints, as filters on ?m
         # The same constraints as sets, for checks in Python (`relations`): avoided nodes,
         # avoided types, wanted types (None: any), the types with their subclasses.
         self.rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None] = (
@@ -171,22 +170,14 @@ class LocalSearch(Neighbours):
             self.skip += f" && ?p IN ({_listed(rules.via_predicates)})"
         if rules.avoid_predicates:
             self.skip += f" && ?p NOT IN ({_listed(rules.avoid_predicates)})"
-        filters = []
         avoided_types: set[str] = set()
         wanted_types: set[str] | None = None
-        if rules.avoid_nodes:
-            filters.append(f"FILTER(?m NOT IN ({_listed(rules.avoid_nodes)}))")
         # A node's classes are its types and their superclasses: the classes named and their
         # subclasses are the types that match (projection: `superclasses`).
         if rules.avoid_types:
             avoided_types = self._subclasses(sorted(rules.avoid_types))
-            avoided = _iris(sorted(avoided_types))
-            filters.append(f"FILTER NOT EXISTS {{ VALUES ?t1 {{ {avoided} }} ?m a ?t1 }}")
         if rules.via_types:
             wanted_types = self._subclasses(sorted(rules.via_types))
-            wanted = _iris(sorted(wanted_types))
-            filters.append(f"FILTER EXISTS {{ VALUES ?t2 {{ {wanted} }} ?m a ?t2 }}")
-        self.allowed = " ".join(filters)
         self.rules = (
             frozenset(str(n) for n in rules.avoid_nodes),
             frozenset(avoided_types),
@@ -223,14 +214,7 @@ class LocalSearch(Neighbours):
         """Those of ``nodes`` that are entities of the projection (and, with ``allowed``, that
         the constraints let a walk pass through)."""
         wanted = sorted({n for n in nodes if not n.startswith(self.namespaces)})
-        rules = self.allowed if allowed else ""
-        return {
-            row[0]
-            for values in self._chunks(wanted)
-            for row in self._rows(
-                f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} {self.entity} {rules} }}"
-            )
-        }
+        return self.probed_entities(wanted, allowed) if wanted else set()
 
     def _is_entity(self, var: str) -> str:
         """Filters that keep ``?var`` only when it is an entity of the projection."""
