@@ -96,7 +96,7 @@ def test_a_hub_json_gives_totals_and_listed(hub_kg: ipgraph.KnowledgeGraph) -> N
             "direction": "in",
             "predicate": EX + "issuedBy",
             "predicate_label": "issued by",
-            "total": 7,
+            "count": 7,
             "listed": 3,
         }
     ]

@@ -214,6 +214,22 @@ def test_neighbors_agree(
     assert str(memory_kg.resolve("CNIPA")) in around(backend_kg)
 
 
+def test_capped_listings_agree(
+    backend_kg: ipgraph.KnowledgeGraph, memory_kg: ipgraph.KnowledgeGraph
+) -> None:
+    ref = "CNIPA"
+    # A capped relation lists the same entities (the first by IRI) on every store, with the
+    # same totals, in `neighbors` and in `show`.
+    def listed(kg: ipgraph.KnowledgeGraph) -> tuple[object, object]:
+        around = kg.neighbors(ref, limit=2).to_dict(limit=2)
+        card = kg.entity(ref, limit=2).to_dict()
+        return around, (card["relations"], card["incoming"], card["outgoing"])
+
+    here, there = listed(memory_kg), listed(backend_kg)
+    assert there == here
+    assert any(group["count"] > group["listed"] for group in here[0]["groups"])  # type: ignore[index]
+
+
 @pytest.mark.parametrize("fmt", ["nt", "nquads", "ttl"])
 def test_export_agrees(
     fmt: str, backend_kg: ipgraph.KnowledgeGraph, memory_kg: ipgraph.KnowledgeGraph

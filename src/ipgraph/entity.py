@@ -90,7 +90,7 @@ class Relation:
             "direction": self.direction,
             "predicate": str(self.predicate),
             "predicate_label": self.predicate_label,
-            "total": self.total,
+            "count": self.total,  # as `ipgraph neighbors --format json` names it
             "listed": self.listed,
         }
 
@@ -198,7 +198,7 @@ class Entity:
         return {
             "iri": str(self.iri),
             "label": self.label,
-            "labels": self.labels,
+            "labels": dict(sorted(self.labels.items())),  # the same order on every store
             "alt_labels": self.alt_labels,
             "types": self.types,
             "same_as": self.same_as,

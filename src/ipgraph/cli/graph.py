@@ -153,7 +153,8 @@ def path(
     default=50,
     show_default=True,
     metavar="N",
-    help="List at most N entities per relation, with a count of the rest; 0 lists all.",
+    help="List at most N entities per relation (the first N by IRI), with a count of the "
+    "rest; 0 lists all.",
 )
 @INCLUDE_OPTION
 @LANG_OPTION
@@ -286,7 +287,8 @@ def rank(
     type=int,
     default=500,
     show_default=True,
-    help="Cap the view at N nodes (the best connected); 0 for no cap.",
+    help="Cap the view at N nodes (the best connected; on a persistent store, a "
+    "neighbourhood reads the first N by IRI); 0 for no cap.",
 )
 @click.option(
     "--layout",

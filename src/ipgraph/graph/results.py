@@ -238,7 +238,7 @@ class Neighborhood:
         groups = []
         for key, everyone in self.groups().items():
             depth, predicate, forward = key
-            members = everyone[:limit] if limit > 0 else everyone
+            members = _first_by_iri(everyone, limit)
             groups.append(
                 {
                     "depth": depth,
@@ -266,7 +266,7 @@ class Neighborhood:
         for key, everyone in self.groups().items():
             depth, predicate, forward = key
             total = self.counts.get(key, len(everyone))
-            members = everyone[:limit] if limit > 0 else everyone
+            members = _first_by_iri(everyone, limit)
             if depth != current:
                 lines.append(f"depth {depth}")
                 current = depth
@@ -374,3 +374,12 @@ def _node_dict(
     if types is not None:
         out["types"] = [str(t) for t in types.get(iri, ())]
     return out
+
+
+def _first_by_iri(everyone: list[Neighbor], limit: int) -> list[Neighbor]:
+    """At most ``limit`` of a group (0: all): the first by IRI, as a large store reads them
+    (`ipgraph.graph.relations`), so that every store lists the same; in listing order."""
+    if limit <= 0 or len(everyone) <= limit:
+        return everyone
+    chosen = {id(nb) for nb in sorted(everyone, key=lambda nb: str(nb.node))[:limit]}
+    return [nb for nb in everyone if id(nb) in chosen]

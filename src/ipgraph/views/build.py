@@ -222,7 +222,7 @@ class _Builder:
             edges = [e for e in edges if e["from"] in kept and e["to"] in kept]
         if unread or (max_nodes is not None and total_nodes > max_nodes):
             total_nodes += unread
-            notice = _cap_notice(kind, total_nodes, len(nodes))
+            notice = _cap_notice(kind, total_nodes, len(nodes), unread)
         todo = [node for node in nodes if node["id"] in self._pending]
         described = describe_nodes(self.kg, [self._pending.pop(node["id"]) for node in todo])
         for node, read in zip(todo, described, strict=True):
@@ -514,7 +514,9 @@ def _degrees(edges: Sequence[dict[str, Any]]) -> Counter[str]:
     return degree
 
 
-def _cap_notice(kind: str, total: int, shown: int) -> str:
+def _cap_notice(kind: str, total: int, shown: int, unread: int = 0) -> str:
+    """The banner of a capped view; ``unread``: nodes a large store's view did not read
+    (it reads the first neighbours by IRI, not the best connected)."""
     hints = {
         "overview": "show one class (--type ipg:Agency) or one entity's neighbourhood "
         "(ipgraph render CNIPA --depth 1)",
@@ -523,6 +525,12 @@ def _cap_notice(kind: str, total: int, shown: int) -> str:
         "agencies": "render one agency's neighbourhood instead",
         "query": "add a LIMIT or narrow the query",
     }
+    if unread:
+        return (
+            f"Showing {shown:,} of {total:,} nodes: the store was read for the first "
+            f"neighbours by IRI, {total - shown:,} were left out. To see more, raise "
+            "--max-nodes, or open the view from `ipgraph serve` and expand a node."
+        )
     return (
         f"Showing {shown:,} of {total:,} nodes: {total - shown:,} less connected nodes were "
         f"left out. To see them, {hints.get(kind, 'narrow the view')}, or raise --max-nodes."
