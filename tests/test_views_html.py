@@ -8,13 +8,16 @@ byte for byte; tests/test_views_browser.py opens the pages in Chromium.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import ipgraph
 from ipgraph.errors import UsageError
+from ipgraph.views import html
 from ipgraph.views.html import embed_json, page_data, to_html
 from pagecheck import embedded, tags_of
 
@@ -169,3 +172,26 @@ def test_render_writes_to_graphs_by_default(
     monkeypatch.chdir(tmp_path)
     out = kg.render(path=("MOF", "Zhejiang"))
     assert out == Path("graphs/path-mof-zhejiang.html") and out.is_file()
+
+
+def test_a_failed_write_leaves_the_page_that_was_there(tmp_path: Path) -> None:
+    page = tmp_path / "view.html"
+    page.write_text("<p>the good page</p>", encoding="utf-8")
+
+    def chunks() -> Iterator[str]:
+        yield "<p>half"
+        raise KeyboardInterrupt  # Ctrl-C while the page is being written
+
+    with pytest.raises(KeyboardInterrupt):
+        html._write_chunks(chunks(), page)
+    assert page.read_text(encoding="utf-8") == "<p>the good page</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["view.html"]  # no temporary file left
+    written = html.write_page("<p>新</p>", page)
+    assert written.read_text(encoding="utf-8") == "<p>新</p>"
+    assert written.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -26,7 +26,9 @@ import functools
 import html
 import importlib.util
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,8 +185,9 @@ def _page_values(view: View) -> dict[str, Any]:
 def write_html(view: View, output: str | Path) -> Path:
     """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path.
 
-    The page is written as the template yields it, never held whole (nor encoded whole): the
-    vis-network script alone is half a megabyte.
+    The page is written as the template yields it, not joined into one string and encoded
+    again (the vis-network script alone is half a megabyte), and replaces ``output`` only
+    once complete.
 
     >>> import ipgraph, tempfile
     >>> path = write_html(ipgraph.load().view(agencies=True), Path(tempfile.mkdtemp()) / "a.html")
@@ -208,14 +211,31 @@ def write_page(text: str, output: str | Path) -> Path:
 
 
 def _write_chunks(chunks: Iterable[str], output: str | Path) -> Path:
+    """Write into a temporary file beside ``output``, then put it in place in one step: a
+    failure or Ctrl-C half way leaves the page that was there before."""
     path = Path(output)
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as file:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.writelines(chunks)
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
+        os.replace(temporary, path)
+        temporary = None
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class HtmlView:
