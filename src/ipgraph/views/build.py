@@ -408,9 +408,11 @@ def _agencies(kg: KnowledgeGraph, builder: _Builder) -> tuple[str, str, str]:
                 assert isinstance(first, URIRef) and isinstance(second, URIRef)
                 joint[(first, second)].append((how, work))
 
-    for document in set(graph.subjects(IPG.issuedBy, None)):
+    # In IRI order (a set's order changes with each process's hash seed): the same page.
+    for document in sorted(set(graph.subjects(IPG.issuedBy, None)), key=str):
         link(document, graph.objects(document, IPG.issuedBy), "co-issued")
-    for program in {s for role in _PROGRAM_ROLES for s in graph.subjects(role, None)}:
+    programs = {s for role in _PROGRAM_ROLES for s in graph.subjects(role, None)}
+    for program in sorted(programs, key=str):
         members = [m for role in _PROGRAM_ROLES for m in graph.objects(program, role)]
         link(program, members, "joint program")
     for (first, second), works in sorted(joint.items()):

@@ -72,10 +72,12 @@ def neighbours(
     known = shown | set(extra)
     found: dict[str, dict[str, Any]] = {}
     for node in chosen:
-        for subject, obj, data in [
-            *projection.out_edges(node, data=True),
-            *projection.in_edges(node, data=True),
-        ]:
+        around = [*projection.out_edges(node, data=True), *projection.in_edges(node, data=True)]
+        # In IRI order, not the projection's (set order, which changes with each process's
+        # hash seed): the same links get the same ids in every run.
+        for subject, obj, data in sorted(
+            around, key=lambda e: (str(e[0]), str(e[2]["predicate"]), str(e[1]))
+        ):
             key = f"{subject} {data['predicate']} {obj}"
             if str(subject) in known and str(obj) in known and key not in found:
                 ends = tuple(labels.get(str(k)) or kg.label(k) for k in (subject, obj))
