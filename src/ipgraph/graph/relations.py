@@ -262,13 +262,13 @@ class Neighbours:
     def entities(self, nodes: Iterable[str], allowed: bool = True) -> set[str]:
         raise NotImplementedError
 
-    def _rows(self, text: str) -> list[tuple[str, ...]]:
+    def select_rows(self, text: str) -> list[tuple[str, ...]]:
         raise NotImplementedError
 
-    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+    def chunks(self, nodes: Sequence[str]) -> Iterator[str]:
         raise NotImplementedError
 
-    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+    def subclasses(self, roots: Sequence[URIRef]) -> set[str]:
         raise NotImplementedError
 
     def schema_terms(self) -> frozenset[str]:
@@ -278,7 +278,7 @@ class Neighbours:
             schema = " ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES))
             self.schema_cache = frozenset(
                 row[0]
-                for row in self._rows(
+                for row in self.select_rows(
                     f"SELECT DISTINCT ?x WHERE {{ VALUES ?s0 {{ {schema} }} "
                     "{ ?x ?s0 ?y FILTER(isIRI(?x) && isIRI(?y)) } UNION "
                     "{ ?y ?s0 ?x FILTER(isIRI(?x)) } }"
@@ -311,7 +311,7 @@ class Neighbours:
         kept_classes = self.store.kept_statistics
         counted = self.store.statistics()["classes"] if kept_classes else {}
         known = set(counted) if isinstance(counted, dict) else set()
-        rows = self._rows(around_query(center, self.skip, classes=not kept_classes))
+        rows = self.select_rows(around_query(center, self.skip, classes=not kept_classes))
         for m, p, f, s, c, u in rows:
             edges.append((m, p, f))
             if s in TRUE:
@@ -329,8 +329,8 @@ class Neighbours:
         Virtuoso answers slowly (1.1 s for 500 nodes)."""
         subjects: set[str] = set()
         doubtful: set[str] = set()
-        for values in self._chunks(nodes):
-            for m, s, c, u in self._rows(probe_query(values)):
+        for values in self.chunks(nodes):
+            for m, s, c, u in self.select_rows(probe_query(values)):
                 if s in TRUE:
                     subjects.add(m)
                 if c in TRUE or u in TRUE:
@@ -338,22 +338,22 @@ class Neighbours:
         rules = self.rules if allowed else (frozenset(), frozenset(), None)
         classes = self.excluded | rules[1] | (rules[2] or set())
         typed: dict[str, set[str]] = {}
-        for values in self._chunks(sorted(subjects)):
-            for kinds in self._chunks(sorted(classes)):
-                for m, t in self._rows(instances_query(values, kinds)):
+        for values in self.chunks(sorted(subjects)):
+            for kinds in self.chunks(sorted(classes)):
+                for m, t in self.select_rows(instances_query(values, kinds)):
                     typed.setdefault(m, set()).add(t)
         return self._kept(subjects, doubtful, typed, (), rules)
 
     def _typed_around(self, center: str, types: Iterable[URIRef]) -> dict[str, set[str]]:
         """The neighbours of ``center`` of the types that matter (excluded, constrained,
         ``types`` and their subclasses), with those types."""
-        wanted = self._subclasses(sorted(types)) if types else set()
+        wanted = self.subclasses(sorted(types)) if types else set()
         _, avoid_types, via_types = self.rules
         typed: dict[str, set[str]] = {}
-        for values in self._chunks(
+        for values in self.chunks(
             sorted(self.excluded | avoid_types | (via_types or set()) | wanted)
         ):
-            for m, t in self._rows(typed_query(center, values)):
+            for m, t in self.select_rows(typed_query(center, values)):
                 typed.setdefault(m, set()).add(t)
         return typed
 
@@ -371,10 +371,10 @@ class Neighbours:
         ``typed``: their types among those that matter; with ``types``, only entities of
         these classes or their subclasses."""
         left_out: set[str] = set()
-        for values in self._chunks(sorted(doubtful)):
-            left_out.update(row[0] for row in self._rows(doubts_query(values)))
+        for values in self.chunks(sorted(doubtful)):
+            left_out.update(row[0] for row in self.select_rows(doubts_query(values)))
         avoid_nodes, avoid_types, via_types = self.rules if rules is None else rules
-        wanted = frozenset(self._subclasses(sorted(types))) if types else None
+        wanted = frozenset(self.subclasses(sorted(types))) if types else None
         schema = self.schema_terms()
         none: set[str] = set()
         return {
@@ -391,14 +391,15 @@ class Neighbours:
 
     def _names(self, nodes: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The (display, Chinese) labels of ``nodes`` that have any (`pick_names`)."""
-        rows = (row for values in self._chunks(nodes) for row in self._rows(labels_query(values)))
+        queries = (labels_query(values) for values in self.chunks(nodes))
+        rows = (row for text in queries for row in self.select_rows(text))
         return pick_names(rows)
 
     def _types(self, nodes: Sequence[str]) -> dict[str, list[str]]:
         """The types of ``nodes`` that have any."""
         found: dict[str, list[str]] = {}
-        for values in self._chunks(nodes):
-            for m, t in self._rows(types_query(values)):
+        for values in self.chunks(nodes):
+            for m, t in self.select_rows(types_query(values)):
                 found.setdefault(m, []).append(t)
         return found
 

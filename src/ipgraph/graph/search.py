@@ -134,7 +134,7 @@ class LocalSearch(Neighbours):
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
-        excluded.update(self._subclasses(roots))
+        excluded.update(self.subclasses(roots))
         self.excluded = frozenset(excluded)  # no entity is of these types
         self.schema_cache: frozenset[str] | None = None  # see `schema_terms`
         schema = _iris(sorted(SCHEMA_PREDICATES))
@@ -175,9 +175,9 @@ class LocalSearch(Neighbours):
         # A node's classes are its types and their superclasses: the classes named and their
         # subclasses are the types that match (projection: `superclasses`).
         if rules.avoid_types:
-            avoided_types = self._subclasses(sorted(rules.avoid_types))
+            avoided_types = self.subclasses(sorted(rules.avoid_types))
         if rules.via_types:
-            wanted_types = self._subclasses(sorted(rules.via_types))
+            wanted_types = self.subclasses(sorted(rules.via_types))
         self.rules = (
             frozenset(str(n) for n in rules.avoid_nodes),
             frozenset(avoided_types),
@@ -186,13 +186,13 @@ class LocalSearch(Neighbours):
 
     # -- queries --------------------------------------------------------------------------
 
-    def _subclasses(self, roots: Sequence[URIRef]) -> set[str]:
+    def subclasses(self, roots: Sequence[URIRef]) -> set[str]:
         """``roots`` and all their subclasses, one query per level (no property path: Virtuoso
         refuses ``subClassOf*`` from a VALUES start)."""
         found = {str(r) for r in roots}
         level = sorted(found)
         while level:
-            rows = self._rows(
+            rows = self.select_rows(
                 f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {_iris(level)} }} "
                 f"?c <{RDFS.subClassOf}> ?root FILTER(isIRI(?c)) }}"
             )
@@ -200,11 +200,11 @@ class LocalSearch(Neighbours):
             found.update(level)
         return found
 
-    def _rows(self, text: str) -> list[tuple[str, ...]]:
+    def select_rows(self, text: str) -> list[tuple[str, ...]]:
         """The rows of a SELECT query, every term as its string value (IRI, lexical form)."""
         return self.store.select(text)
 
-    def _chunks(self, nodes: Sequence[str]) -> Iterator[str]:
+    def chunks(self, nodes: Sequence[str]) -> Iterator[str]:
         """``nodes`` as the IRI lists of VALUES blocks (one block on Oxigraph)."""
         size = self.chunk or len(nodes) or 1
         for start in range(0, len(nodes), size):
@@ -235,7 +235,7 @@ class LocalSearch(Neighbours):
         if _NOT_IRI.search(iri):
             return None  # a name read as a local name ("Ministry of Finance"): no term
         term = f"<{iri}>"
-        if self._rows(
+        if self.select_rows(
             f"SELECT ?x WHERE {{ {{ ?x <{RDF.type}> {term} FILTER(isIRI(?x)) }} UNION "
             f"{{ {term} <{RDFS.subClassOf}> ?x FILTER(isIRI(?x)) }} UNION "
             f"{{ ?x <{RDFS.subClassOf}> {term} FILTER(isIRI(?x)) }} }} LIMIT 1"
@@ -244,7 +244,7 @@ class LocalSearch(Neighbours):
         if iri == RDF.type or iri in SCHEMA_PREDICATES:
             return None
         ends = self._is_entity("s") + " " + self._is_entity("o")
-        if self._rows(f"SELECT ?s WHERE {{ ?s {term} ?o FILTER(isIRI(?o)) {ends} }} LIMIT 1"):
+        if self.select_rows(f"SELECT ?s WHERE {{ ?s {term} ?o FILTER(isIRI(?o)) {ends} }} LIMIT 1"):
             return "predicate"
         return None
 
@@ -312,7 +312,7 @@ class LocalSearch(Neighbours):
                     f"SELECT ?m ?p WHERE {{ <{node}> ?p ?m FILTER(isIRI(?m) && {self.skip}) ",
                     f"SELECT ?m ?p WHERE {{ ?m ?p <{node}> FILTER(isIRI(?m) && {self.skip}) ",
                 ):
-                    rows = self._rows(
+                    rows = self.select_rows(
                         f"{text} FILTER(?m != <{node}>) {self._is_entity('m')} }} LIMIT 1"
                     )
                     if rows:
@@ -327,8 +327,8 @@ class LocalSearch(Neighbours):
         """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
         return {
             row[0]
-            for values in self._chunks(nodes)
-            for row in self._rows(
+            for values in self.chunks(nodes)
+            for row in self.select_rows(
                 f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
                 f"{{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} FILTER(isIRI(?m) && {self.skip}) }}"
             )
@@ -337,8 +337,8 @@ class LocalSearch(Neighbours):
     def degree(self, nodes: Sequence[str], cap: int) -> int:
         """How many triples touch ``nodes`` (subject or object), counting at most ``cap``."""
         total = 0
-        for values in self._chunks(nodes):
-            (row,) = self._rows(
+        for values in self.chunks(nodes):
+            (row,) = self.select_rows(
                 "SELECT (COUNT(*) AS ?c) WHERE { { SELECT ?n WHERE { VALUES ?n { "
                 + values
                 + " } { ?n ?p ?o } UNION { ?s ?p ?n } } LIMIT "
@@ -421,10 +421,10 @@ class LocalSearch(Neighbours):
         for depth in range(dist[node] - 1, -1, -1):
             layer = expanded[depth]
             options: set[str] = set()
-            for values in self._chunks(layer):
+            for values in self.chunks(layer):
                 options.update(
                     row[0]
-                    for row in self._rows(
+                    for row in self.select_rows(
                         f"SELECT DISTINCT ?u WHERE {{ VALUES ?u {{ {values} }} "
                         f"{{ ?u ?p <{node}> }} UNION {{ <{node}> ?p ?u }} FILTER({self.skip}) }}"
                     )
@@ -440,7 +440,7 @@ class LocalSearch(Neighbours):
         out = Graph()
         pairs = " ".join(f"(<{u}> <{v}>) (<{v}> <{u}>)" for u, v in itertools.pairwise(nodes))
         if pairs:
-            for s, p, o in self._rows(
+            for s, p, o in self.select_rows(
                 f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?o) {{ {pairs} }} ?s ?p ?o "
                 f"FILTER({self.skip}) }}"
             ):
@@ -451,8 +451,8 @@ class LocalSearch(Neighbours):
         """Every walkable triple among ``nodes``, their types and labels, the vocabulary."""
         out = Graph()
         members = set(nodes)
-        for values in self._chunks(nodes):
-            for s, p, o in self._rows(
+        for values in self.chunks(nodes):
+            for s, p, o in self.select_rows(
                 f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
                 f"FILTER(isIRI(?o) && {self.skip}) }}"
             ):

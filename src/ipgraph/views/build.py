@@ -411,8 +411,8 @@ def _agencies(kg: KnowledgeGraph, builder: _Builder) -> tuple[str, str, str]:
     # In IRI order (a set's order changes with each process's hash seed): the same page.
     for document in sorted(set(graph.subjects(IPG.issuedBy, None)), key=str):
         link(document, graph.objects(document, IPG.issuedBy), "co-issued")
-    programs = {s for role in _PROGRAM_ROLES for s in graph.subjects(role, None)}
-    for program in sorted(programs, key=str):
+    program_iris = {s for role in _PROGRAM_ROLES for s in graph.subjects(role, None)}
+    for program in sorted(program_iris, key=str):
         members = [m for role in _PROGRAM_ROLES for m in graph.objects(program, role)]
         link(program, members, "joint program")
     for (first, second), works in sorted(joint.items()):
