@@ -275,17 +275,19 @@ class SparqlStore(Store):
 
     def objects(self, subjects: Sequence[URIRef], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """As `Store.objects`, with each object's kind, language and datatype as CSV columns
-        (see `select`), so the terms are rebuilt exactly without JSON or XML results."""
-        wanted = ", ".join(f"<{p}>" for p in predicates)
+        (see `select`), so the terms are rebuilt exactly without JSON or XML results. One
+        query per predicate: Virtuoso answers ``VALUES ?s {...} ?s <p> ?o`` for 500 subjects
+        in 0.05 s, the same with ``?p`` filtered to a list in up to 5 s."""
         chunk = self.values_chunk or len(subjects) or 1
         for start in range(0, len(subjects), chunk):
             values = " ".join(f"<{s}>" for s in subjects[start : start + chunk])
-            for s, p, o, kind, lang, datatype in self.select(
-                "SELECT ?s ?p ?o (IF(isIRI(?o), 'i', IF(isBlank(?o), 'b', 'l')) AS ?k) "
-                "(LANG(?o) AS ?l) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?d) "
-                f"WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(?p IN ({wanted})) }}"
-            ):
-                yield URIRef(s), URIRef(p), _term(o, kind, lang, datatype)
+            for predicate in predicates:
+                for s, o, kind, lang, datatype in self.select(
+                    "SELECT ?s ?o (IF(isIRI(?o), 'i', IF(isBlank(?o), 'b', 'l')) AS ?k) "
+                    "(LANG(?o) AS ?l) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?d) "
+                    f"WHERE {{ VALUES ?s {{ {values} }} ?s <{predicate}> ?o }}"
+                ):
+                    yield URIRef(s), predicate, _term(o, kind, lang, datatype)
 
     def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
