@@ -218,6 +218,7 @@ def test_capped_listings_agree(
     backend_kg: ipgraph.KnowledgeGraph, memory_kg: ipgraph.KnowledgeGraph
 ) -> None:
     ref = "CNIPA"
+
     # A capped relation lists the same entities (the first by IRI) on every store, with the
     # same totals, in `neighbors` and in `show`.
     def listed(kg: ipgraph.KnowledgeGraph) -> tuple[object, object]:
