@@ -166,6 +166,20 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def relation_limit_option(what: str) -> Callable[[F], F]:
+    """The ``--limit`` of a per-relation listing (``show``, ``neighbors``) of ``what``."""
+    return click.option(
+        "--limit",
+        "-n",
+        type=click.IntRange(min=0),
+        default=50,
+        show_default=True,
+        metavar="N",
+        help=f"List at most N {what} per relation and direction (the first N by IRI), with "
+        "how many there are in all; 0 lists all.",
+    )
+
+
 def open_graph(data_files: Sequence[str], store: str | None) -> KnowledgeGraph:
     """Load the bundled graph plus the user's files into the chosen store.
 

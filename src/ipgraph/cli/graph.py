@@ -20,6 +20,7 @@ from ipgraph.cli.common import (
     format_option,
     open_graph,
     read_text,
+    relation_limit_option,
     table,
 )
 
@@ -146,16 +147,7 @@ def path(
     help="List only entities of this class (e.g. ipg:Agency); repeatable.",
 )
 @click.option("--avoid", multiple=True, metavar="X", help="Never walk through X; repeatable.")
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=0),
-    default=50,
-    show_default=True,
-    metavar="N",
-    help="List at most N entities per relation (the first N by IRI), with a count of the "
-    "rest; 0 lists all.",
-)
+@relation_limit_option("entities")
 @INCLUDE_OPTION
 @LANG_OPTION
 @data_options

@@ -19,6 +19,7 @@ from ipgraph.cli.common import (
     echo_text,
     format_option,
     open_graph,
+    relation_limit_option,
 )
 from ipgraph.cli.layout import fit_table
 
@@ -84,15 +85,7 @@ def find(
 
 @cli.command()
 @click.argument("entity")
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=0),
-    default=50,
-    show_default=True,
-    metavar="N",
-    help="List at most N links per relation and direction, with how many there are; 0 lists all.",
-)
+@relation_limit_option("links")
 @data_options
 @format_option("text", "json")
 def show(
@@ -102,7 +95,7 @@ def show(
 
     ENTITY is an IRI, a CURIE, an English or Chinese name, or an acronym. Of a relation with
     more than --limit links, the first N by IRI are listed (by label) and the rest counted;
-    the JSON's "relations" gives each relation's total and how many are listed.
+    the JSON's "relations" gives each relation's count and how many are listed.
 
     \b
     Example:
