@@ -86,6 +86,10 @@ def test_a_hub_text_says_how_many_more(hub_kg: ipgraph.KnowledgeGraph) -> None:
     assert "Document 4" not in text
     assert "… and 4 more issued by (--limit 0 lists all)" in text
     assert "… and 3 more cites" in text and "more part of" not in text
+    lines = text.splitlines()
+    for relation in ("issued by", "cites"):  # each right under its own relation's links
+        more = next(i for i, line in enumerate(lines) if f"more {relation} (" in line)
+        assert f"{relation}—" in lines[more - 1] or f"{relation}→" in lines[more - 1]
 
 
 def test_a_hub_json_gives_totals_and_listed(hub_kg: ipgraph.KnowledgeGraph) -> None:

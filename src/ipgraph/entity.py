@@ -486,21 +486,19 @@ def _plural(noun: str) -> str:
 
 
 def _capped(lines: list[tuple[str, str]], limit: int, totals: list[int]) -> list[str]:
-    """At most ``limit`` lines per relation (0: all), then how many of it were left out:
-    those dropped here and those never read (its total, from the store, above the lines)."""
-    out: list[str] = []
-    shown: dict[str, int] = {}
-    seen: dict[str, int] = {}
+    """At most ``limit`` lines per relation (0: all), each relation followed by how many of
+    it were left out: those dropped here and those never read (its total, from the store,
+    above the lines)."""
+    groups: dict[str, list[str]] = {}
     total_of: dict[str, int] = {}
     for (relation, line), total in zip(lines, totals, strict=True):
-        seen[relation] = seen.get(relation, 0) + 1
+        groups.setdefault(relation, []).append(line)
         total_of[relation] = max(total_of.get(relation, 0), total)
-        if limit and shown.get(relation, 0) >= limit:
-            continue
-        shown[relation] = shown.get(relation, 0) + 1
-        out.append(line)
-    for relation, n in shown.items():
-        left = max(total_of[relation], seen[relation]) - n
+    out: list[str] = []
+    for relation, group in groups.items():
+        shown = group[:limit] if limit else group
+        out += shown
+        left = max(total_of[relation], len(group)) - len(shown)
         if left > 0:
             out.append(f"  … and {left:,} more {relation} (--limit 0 lists all)")
     return out
