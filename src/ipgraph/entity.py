@@ -222,22 +222,18 @@ class Entity:
         if self.same_as:
             lines.append("  same as: " + ", ".join(self.same_as))
         totals = {(r.direction, r.predicate): r.total for r in self.relations}
-        if self.outgoing:
-            lines.append("links out:")
-            lines += _capped(
-                [(lk.predicate_label, f"  —{lk.predicate_label}→ {lk.node_label}{lk.mark}")
-                 for lk in self.outgoing],
-                limit,
-                [totals.get(("out", lk.predicate), 0) for lk in self.outgoing],
-            )  # fmt: skip
-        if self.incoming:
-            lines.append("links in:")
-            lines += _capped(
-                [(lk.predicate_label, f"  ←{lk.predicate_label}— {lk.node_label}{lk.mark}")
-                 for lk in self.incoming],
-                limit,
-                [totals.get(("in", lk.predicate), 0) for lk in self.incoming],
-            )  # fmt: skip
+        for heading, direction, links, arrow in (
+            ("links out:", "out", self.outgoing, "  —{}→ "),
+            ("links in:", "in", self.incoming, "  ←{}— "),
+        ):
+            if links:
+                lines.append(heading)
+                rows = [
+                    (lk.predicate_label, arrow.format(lk.predicate_label) + lk.node_label + lk.mark)
+                    for lk in links
+                ]
+                counts = [totals.get((direction, lk.predicate), 0) for lk in links]
+                lines += _capped(rows, limit, counts)
         if self.figures:
             lines.append("figures:")
             lines += [f"  {fig.label}: {fig}" for fig in self.figures]

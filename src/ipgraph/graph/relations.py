@@ -318,8 +318,9 @@ class Neighbours:
                 subjects.add(m)
             if c in TRUE or u in TRUE or m in known:
                 doubtful.add(m)  # maybe a class or a predicate: asked below
-        kept = self._kept(subjects, doubtful, self._typed_around(center, types), types)
-        return edges, kept
+        wanted = frozenset(self.subclasses(sorted(types))) if types else None
+        typed = self._typed_around(center, wanted or frozenset())
+        return edges, self._kept(subjects, doubtful, typed, wanted)
 
     def probed_entities(self, nodes: Sequence[str], allowed: bool = True) -> set[str]:
         """Those of ``nodes`` (IRIs outside the vocabulary namespaces) that are entities of
@@ -342,12 +343,11 @@ class Neighbours:
             for kinds in self.chunks(sorted(classes)):
                 for m, t in self.select_rows(instances_query(values, kinds)):
                     typed.setdefault(m, set()).add(t)
-        return self._kept(subjects, doubtful, typed, (), rules)
+        return self._kept(subjects, doubtful, typed, None, rules)
 
-    def _typed_around(self, center: str, types: Iterable[URIRef]) -> dict[str, set[str]]:
+    def _typed_around(self, center: str, wanted: frozenset[str]) -> dict[str, set[str]]:
         """The neighbours of ``center`` of the types that matter (excluded, constrained,
-        ``types`` and their subclasses), with those types."""
-        wanted = self.subclasses(sorted(types)) if types else set()
+        ``wanted``), with those types."""
         _, avoid_types, via_types = self.rules
         typed: dict[str, set[str]] = {}
         for values in self.chunks(
@@ -362,19 +362,18 @@ class Neighbours:
         subjects: set[str],
         doubtful: set[str],
         typed: Mapping[str, set[str]],
-        types: Iterable[URIRef] = (),
+        wanted: frozenset[str] | None = None,
         rules: tuple[frozenset[str], frozenset[str], frozenset[str] | None] | None = None,
     ) -> set[str]:
         """Of ``subjects`` (IRIs that are the subject of a triple), the entities the
         projection keeps and ``rules`` (default: the constraints) allow; ``doubtful``: those
         a cheap probe flagged as maybe a class or a predicate (asked exactly here);
-        ``typed``: their types among those that matter; with ``types``, only entities of
-        these classes or their subclasses."""
+        ``typed``: their types among those that matter; with ``wanted`` (classes with their
+        subclasses), only entities of one of them."""
         left_out: set[str] = set()
         for values in self.chunks(sorted(doubtful)):
             left_out.update(row[0] for row in self.select_rows(doubts_query(values)))
         avoid_nodes, avoid_types, via_types = self.rules if rules is None else rules
-        wanted = frozenset(self.subclasses(sorted(types))) if types else None
         schema = self.schema_terms()
         none: set[str] = set()
         return {
