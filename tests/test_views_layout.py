@@ -130,47 +130,56 @@ def test_no_link_points_exactly_right_to_left() -> None:
         assert not (y1 == y2 and x1 > x2)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_overlap_search_finds_exactly_the_close_pairs(seed: int) -> None:
-    # The grid search that keeps discs apart, against comparing every pair: clusters,
-    # nodes on the same spot, points on cell borders and far outliers.
-    import numpy as np
+def star(leaves: int, chords: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A centre linked to ``leaves`` nodes, ``chords`` of them linked to the next one: the
+    view of one entity's neighbours. The centre is drawn large, as a view sizes a hub."""
+    nodes = [{"id": "centre", "size": round(10 + 5 * math.sqrt(leaves), 1)}]
+    nodes += [{"id": f"n{i:03d}", "size": 15.0} for i in range(leaves)]
+    edges = [{"from": "centre", "to": f"n{i:03d}"} for i in range(leaves)]
+    edges += [{"from": f"n{i:03d}", "to": f"n{i + 1:03d}"} for i in range(0, 2 * chords, 2)]
+    return nodes, edges
 
-    from ipgraph.views.layout import _close_pairs
 
-    rng = np.random.default_rng(seed)
-    points = np.concatenate(
-        [
-            rng.normal(size=(300, 2)) * 200,
-            rng.normal(size=(100, 2)) * 5,
-            np.zeros((5, 2)),
-            np.array([[54.0, 0.0], [108.0, 54.0], [-54.0, -54.0], [1e5, -1e5]]),
-        ]
+@pytest.mark.parametrize("leaves", [1, 2, 7, 40, 499])
+def test_a_star_is_drawn_around_its_centre_without_overlaps(leaves: int) -> None:
+    nodes, edges = star(leaves, chords=leaves // 10)
+    force_layout(nodes, edges)
+    at = spots(nodes)
+    size = {n["id"]: n["size"] for n in nodes}
+    # Every pair of discs at least a label's room (34 px) apart.
+    for a, b in itertools.combinations(at, 2):
+        assert math.dist(at[a], at[b]) >= size[a] + size[b] + 33.8, (a, b)
+    # The centre in the middle of its neighbours.
+    xs = [x for key, (x, _) in at.items() if key != "centre"]
+    ys = [y for key, (_, y) in at.items() if key != "centre"]
+    if leaves > 2:
+        assert min(xs) < at["centre"][0] < max(xs) and min(ys) < at["centre"][1] < max(ys)
+
+
+def test_a_star_puts_linked_neighbours_side_by_side() -> None:
+    nodes, edges = star(60, chords=10)
+    force_layout(nodes, edges)
+    at = spots(nodes)
+    chords = [e for e in edges if e["from"] != "centre"]
+    linked = sum(math.dist(at[e["from"]], at[e["to"]]) for e in chords) / len(chords)
+    rng = random.Random(5)
+    leaves = [key for key in at if key != "centre"]
+    pairs = [rng.sample(leaves, 2) for _ in range(300)]
+    anywhere = sum(math.dist(at[a], at[b]) for a, b in pairs) / len(pairs)
+    assert linked < anywhere / 2
+
+
+def test_a_view_of_stars_does_not_load_numpy() -> None:
+    # numpy costs a view 16 MB of memory; a hub's neighbourhood does without it.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); "
+        "from test_views_layout import star; "
+        "from ipgraph.views.layout import force_layout; "
+        "nodes, edges = star(300, chords=20); force_layout(nodes, edges); "
+        "print('numpy' in sys.modules)"
     )
-    reach = 54.0
-    brute = sorted(
-        [i, j]
-        for i, j in itertools.combinations(range(len(points)), 2)
-        if math.dist(points[i], points[j]) <= reach
-    )
-    assert _close_pairs(points, reach).tolist() == brute
-
-
-def test_overlap_search_finds_every_overlap_beside_a_hub_drawn_large() -> None:
-    import numpy as np
-
-    from ipgraph.views.layout import _BIG, _GAP, _candidates
-
-    rng = np.random.default_rng(4)
-    points = rng.normal(size=(600, 2)) * 400
-    sizes = 10 + 5 * np.sqrt(rng.integers(1, 6, size=600))
-    sizes[[3, 70, 500]] = [122.0, 80.0, 60.0]  # hubs: their discs reach far
-    big = np.argsort(-sizes, kind="stable")[:_BIG]
-    reach = 2 * float(np.delete(sizes, big).max()) + _GAP
-    found = {tuple(pair) for pair in _candidates(points, sizes, big, reach).tolist()}
-    overlapping = {
-        (i, j)
-        for i, j in itertools.combinations(range(len(points)), 2)
-        if math.dist(points[i], points[j]) < sizes[i] + sizes[j] + _GAP
-    }
-    assert overlapping and overlapping <= found
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert found.stdout.strip() == "False", found.stderr

@@ -3,13 +3,16 @@
 A page draws its first frame with every node in place and the physics off, so nothing moves
 and nothing waits. Two layouts:
 
-- `force_layout`: each connected component laid out with networkx's ``forceatlas2_layout``
+- `force_layout`: a component in which one node is linked to all the others (a star: the
+  view of one entity's neighbours) is drawn as rings around that node, linked neighbours
+  side by side. Any other component is laid out with networkx's ``forceatlas2_layout``
   (seeded, and fed its nodes in a fixed order, so the same view looks the same in every
-  process). A component larger than `CORE` nodes lays out its `CORE` best-connected nodes
-  that way and places each other node next to the neighbours already placed, breadth first:
-  linear in the number of nodes, so that views of ten thousand nodes are laid out in
-  seconds. The components are then packed in rows, and nodes closer than their sizes allow
-  are pushed apart (the close pairs found on a grid, with numpy alone).
+  process), but only its nodes of two links or more, at most the `CORE` best connected;
+  each other node is placed next to the neighbours already placed, breadth first (a leaf
+  fanned out around its only neighbour): linear in the number of nodes, so that views of
+  ten thousand nodes are laid out in seconds. The components are then packed in rows, and
+  nodes closer than their sizes allow are pushed apart (`ipgraph.views.overlap`, with
+  numpy, which a view of stars alone never loads).
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
   ``y`` the path (lane) a node first appears on. Long chains get narrower columns, so that
   a path of four links still opens at zoom 1 on a laptop screen.
@@ -28,12 +31,12 @@ True
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
-import numpy as np
 
 __all__ = ["CORE", "SPACING", "force_layout", "path_layout"]
 
@@ -44,6 +47,7 @@ CORE = 200
 """Nodes of a component laid out by force; the others are placed beside their neighbours."""
 
 _GAP = 34.0  # room left between two nodes' discs, beside their sizes: a label
+_LABEL_WIDTH = 150.0  # star views: room along a ring for the name drawn under a node
 _COLUMN = 300.0  # path views: room for a relation's name between two hops ...
 _MIN_COLUMN = 200.0  # ... and never less, however long the chain
 _PATH_WIDTH = 900.0  # the width a chain is fitted to: about a laptop's graph pane at zoom 1
@@ -67,12 +71,16 @@ def force_layout(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     at = {key: index for index, key in enumerate(graph)}
     blocks = [_component(_subgraph(graph, sorted(c, key=at.__getitem__))) for c in components]
-    placed = _pack(blocks)
-    order = [node["id"] for node in nodes]
-    points = np.array([placed[key] for key in order], dtype=float).reshape(-1, 2)
-    sizes = np.array([float(node.get("size", 10.0)) for node in nodes])
-    points = _separate(points, sizes)
-    for node, (x, y) in zip(nodes, points.tolist(), strict=True):
+    placed = _pack([positions for positions, _ in blocks])
+    points = [placed[node["id"]] for node in nodes]
+    if not all(spaced for _, spaced in blocks):
+        # numpy only here: a star's rings are spaced by construction, and a hub's view
+        # then loads neither numpy (16 MB) nor ForceAtlas2.
+        from ipgraph.views.overlap import separate
+
+        sizes = [float(node.get("size", 10.0)) for node in nodes]
+        points = separate(points, sizes, _GAP)
+    for node, (x, y) in zip(nodes, points, strict=True):
         node["x"], node["y"] = round(x, 1), round(y, 1)
     _tilt_leftward_links(nodes, edges)
 
@@ -127,20 +135,75 @@ def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
             node["y"] = round((row - middle) * lane, 1)
 
 
-def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
-    """Positions of one connected component, centred on (0, 0), links about `SPACING` long."""
+def _component(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], bool]:
+    """Positions of one connected component, centred on (0, 0), links about `SPACING` long,
+    and whether they are spaced already (no two discs too close)."""
     size = graph.number_of_nodes()
     if size == 1:
-        return {next(iter(graph)): (0.0, 0.0)}
-    if size == 2:
-        first, second = sorted(graph)
-        return {first: (-SPACING / 2, 0.0), second: (SPACING / 2, 0.0)}
-    ranked = sorted(graph, key=lambda n: (-graph.degree(n), str(n)))
-    core = _subgraph(graph, ranked[:CORE])
+        return {next(iter(graph)): (0.0, 0.0)}, True
+    centre = min(graph, key=lambda n: (-graph.degree(n), str(n)))
+    if graph.degree(centre) == size - 1:
+        return _rings(graph, centre), True
+    # Leaves (nodes of one link) are not laid out by force: `_grow` fans them out around
+    # their only neighbour. A hub's view is a star of hundreds of leaves and a few other
+    # nodes, laid out in milliseconds instead of a second of ForceAtlas2.
+    inner = sorted(
+        (n for n in graph if graph.degree(n) > 1), key=lambda n: (-graph.degree(n), str(n))
+    )
+    core = _subgraph(graph, inner[:CORE])
+    positions = _forces(graph, core)
+    if size > len(core):
+        _grow(graph, positions)
+    return _landscape(positions), False
+
+
+def _rings(graph: nx.Graph, centre: Any) -> dict[Any, tuple[float, float]]:
+    """A star (``centre`` linked to every other node, as in the view of one entity's
+    neighbours): ``centre`` in the middle, the others on rings around it, as many to a
+    ring as fit its circumference with room for their names, the rings spaced so that no
+    two discs come closer than their sizes and a label (`_GAP`). Nodes linked to each
+    other come side by side (each group of them in breadth-first order, the largest groups
+    first; the others by IRI, so documents, programs and agencies each come together)."""
+    size = {n: float(graph.nodes[n].get("size", 10.0)) for n in graph}
+    around = _subgraph(graph, [n for n in sorted(graph, key=str) if n != centre])
+    order: list[Any] = []
+    groups = sorted(nx.connected_components(around), key=lambda c: (-len(c), min(map(str, c))))
+    for group in groups:
+        first = min(group, key=str)
+        order += [first, *(b for _, b in nx.bfs_edges(around, first, sort_neighbors=_by_name))]
+    largest = 2 * max(size[n] for n in order)
+    # Along a ring, room for a name beside each node; between rings, for one under it.
+    along, across = largest + _LABEL_WIDTH, largest + 2 * _GAP
+    radius = max(2 * SPACING, size[centre] + across)
+    positions = {centre: (0.0, 0.0)}
+    golden = math.pi * (3 - math.sqrt(5))
+    done = ring = 0
+    while done < len(order):
+        # As many as keep neighbours on the ring ``along`` apart (chord, not arc).
+        fits = int(math.pi / math.asin(min(1.0, along / (2 * radius))))
+        members = order[done : done + max(1, fits)]
+        turn = ring * golden  # each ring starts elsewhere: no spoke of aligned nodes
+        for index, node in enumerate(members):
+            angle = turn + 2 * math.pi * index / len(members)
+            positions[node] = (radius * math.cos(angle), radius * math.sin(angle))
+        done, ring, radius = done + len(members), ring + 1, radius + across
+    return positions
+
+
+def _by_name(nodes: Iterable[Any]) -> list[Any]:
+    return sorted(nodes, key=str)
+
+
+def _forces(graph: nx.Graph, core: nx.Graph) -> dict[Any, tuple[float, float]]:
+    """ForceAtlas2 positions of ``core`` (two nodes or more), links about `SPACING` long."""
     iterations = 300 if len(core) <= 100 else 150 if len(core) <= 200 else 80
-    # ForceAtlas2 with hubs dissuaded: a hub's many neighbours spread around it instead of
-    # piling up in the middle; node sizes (with room for a label) keep discs apart.
-    room = {n: float(graph.nodes[n].get("size", 10.0)) / SPACING + 0.25 for n in core}
+    # ForceAtlas2 with the nodes' sizes (with room for a label) keeping discs apart, and a
+    # node with leaves as large as the fan `_grow` will draw around it.
+    room = {}
+    for n in core:
+        leaves = sum(1 for m in graph[n] if graph.degree(m) == 1)
+        fan = _fan_radius(leaves - 1) / SPACING if leaves else 0.0
+        room[n] = float(graph.nodes[n].get("size", 10.0)) / SPACING + 0.25 + fan
     raw = nx.forceatlas2_layout(
         core,
         max_iter=iterations,
@@ -150,12 +213,14 @@ def _component(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
         node_size=room,
     )
     lengths = [math.dist(raw[a], raw[b]) for a, b in core.edges()]
-    unit = float(np.median(lengths)) if lengths else 1.0
+    unit = statistics.median(lengths) if lengths else 1.0
     scale = SPACING / unit if unit > 0 else SPACING
-    positions = {key: (float(x) * scale, float(y) * scale) for key, (x, y) in raw.items()}
-    if size > len(core):
-        _grow(graph, positions)
-    return _landscape(positions)
+    return {key: (float(x) * scale, float(y) * scale) for key, (x, y) in raw.items()}
+
+
+def _fan_radius(rank: int) -> float:
+    """How far from its neighbour `_grow` puts the ``rank``-th node it places around it."""
+    return SPACING * (0.8 + 0.25 * math.sqrt(rank))
 
 
 def _subgraph(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
@@ -174,15 +239,17 @@ def _subgraph(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
 
 def _landscape(positions: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
     """Centre on (0, 0) and turn the longest extent of the drawing to the horizontal."""
-    keys = list(positions)
-    points = np.array([positions[key] for key in keys], dtype=float)
-    points -= points.mean(axis=0)
-    _, vectors = np.linalg.eigh(np.cov(points.T))
-    main = vectors[:, -1]  # the direction of the largest spread
-    angle = -math.atan2(main[1], main[0])
-    turn = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
-    points = points @ turn.T
-    return {key: (float(x), float(y)) for key, (x, y) in zip(keys, points, strict=True)}
+    count = len(positions)
+    mx = sum(x for x, _ in positions.values()) / count
+    my = sum(y for _, y in positions.values()) / count
+    centred = {key: (x - mx, y - my) for key, (x, y) in positions.items()}
+    # The direction of the largest spread: the main axis of the 2x2 covariance, in closed form.
+    xx = sum(x * x for x, _ in centred.values())
+    yy = sum(y * y for _, y in centred.values())
+    xy = sum(x * y for x, y in centred.values())
+    angle = -0.5 * math.atan2(2 * xy, xx - yy)
+    cos, sin = math.cos(angle), math.sin(angle)
+    return {key: (x * cos - y * sin, x * sin + y * cos) for key, (x, y) in centred.items()}
 
 
 def _grow(graph: nx.Graph, positions: dict[Any, tuple[float, float]]) -> None:
@@ -204,7 +271,7 @@ def _grow(graph: nx.Graph, positions: dict[Any, tuple[float, float]]) -> None:
                 children[parent] += 1
                 # Fan the children out around the direction away from the centre.
                 angle = outward + (rank * golden) % (2 * math.pi) - math.pi
-                radius = SPACING * (0.8 + 0.25 * math.sqrt(rank))
+                radius = _fan_radius(rank)
                 positions[child] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
                 following.append(child)
         frontier = following
@@ -234,109 +301,3 @@ def _pack(blocks: Sequence[dict[Any, tuple[float, float]]]) -> dict[Any, tuple[f
     ys = [p[1] for p in placed.values()]
     mx, my = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     return {key: (px - mx, py - my) for key, (px, py) in placed.items()}
-
-
-def _separate(points: np.ndarray, sizes: np.ndarray, rounds: int = 30) -> np.ndarray:
-    """Push apart the nodes whose discs (plus a gap) overlap, a few rounds at most."""
-    if len(points) < 2:
-        return points
-    points = points.copy()
-    # The largest discs are compared with every node; the others only with the nodes a
-    # grid of cells as wide as two of the largest of them (plus the gap) puts near: one hub
-    # drawn ten times as large as its neighbours would make every cell hold most of a view.
-    big = np.argsort(-sizes, kind="stable")[:_BIG]
-    small = np.delete(sizes, big)
-    reach = 2 * float(small.max() if len(small) else 0.0) + _GAP
-    for _ in range(rounds):
-        pairs = _candidates(points, sizes, big, reach)
-        if len(pairs) == 0:
-            break
-        first, second = pairs[:, 0], pairs[:, 1]
-        delta = points[second] - points[first]
-        distance = np.hypot(delta[:, 0], delta[:, 1])
-        wanted = sizes[first] + sizes[second] + _GAP
-        close = distance < wanted
-        if not close.any():
-            break
-        first, second, delta = first[close], second[close], delta[close]
-        distance, wanted = distance[close], wanted[close]
-        # Two nodes on the same spot move apart along a direction fixed by their indices.
-        angle = (first * 7 + second * 13).astype(float)
-        same = distance < 1e-6
-        delta[same] = np.column_stack([np.cos(angle[same]), np.sin(angle[same])])
-        distance[same] = 1.0
-        push = (delta / distance[:, None]) * ((wanted - distance) / 2)[:, None]
-        np.add.at(points, first, -push)
-        np.add.at(points, second, push)
-    return points
-
-
-_BIG = 16  # the nodes whose overlaps are looked for among all nodes
-
-
-def _candidates(points: np.ndarray, sizes: np.ndarray, big: np.ndarray, reach: float) -> np.ndarray:
-    """Pairs ``[i, j]`` (``i < j``, sorted) among which are all overlapping discs: the pairs
-    at most ``reach`` apart, and those of a ``big`` node closer than their sizes and gap."""
-    found = [_close_pairs(points, reach)]
-    delta = points[None, :, :] - points[big][:, None, :]
-    distance = np.hypot(delta[..., 0], delta[..., 1])
-    near = distance < sizes[big][:, None] + sizes[None, :] + _GAP
-    rows, others = np.nonzero(near)
-    first, second = big[rows], others
-    keep = first != second
-    first, second = first[keep], second[keep]
-    found.append(np.column_stack([np.minimum(first, second), np.maximum(first, second)]))
-    pairs = np.concatenate(found).astype(np.int64)
-    if len(pairs) == 0:
-        return pairs.reshape(0, 2)
-    keys = np.unique(pairs[:, 0] * len(points) + pairs[:, 1])  # once each, in order
-    return np.column_stack([keys // len(points), keys % len(points)])
-
-
-# A cell and the four cells after it (right, and the three above): every pair of cells that
-# touch is looked at once.
-_AFTER = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))
-
-
-def _close_pairs(points: np.ndarray, reach: float) -> np.ndarray:
-    """The pairs ``[i, j]`` (``i < j``, sorted) of points at most ``reach`` apart.
-
-    A grid of ``reach``-wide cells: two such points lie in the same cell or in touching ones,
-    so only those are compared. numpy alone (scipy's k-d tree cost a second and 25 MB to load
-    for this one call).
-
-    >>> points = np.array([[0.0, 0.0], [5.0, 0.0], [100.0, 0.0], [104.0, 3.0]])
-    >>> _close_pairs(points, 10.0).tolist()
-    [[0, 1], [2, 3]]
-    """
-    cells = np.floor(points / reach).astype(np.int64)
-    cells -= cells.min(axis=0)
-    # One number per cell; a row as tall as two more cells than used, so that no step to a
-    # touching cell wraps into another column's cells.
-    height = int(cells[:, 1].max()) + 3
-    keys = cells[:, 0] * height + cells[:, 1]
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    firsts, seconds = [], []
-    for dx, dy in _AFTER:
-        target = ranked + dx * height + dy
-        if dx == 0 and dy == 0:
-            start = np.arange(1, len(ranked) + 1)  # the same cell: only the points after
-        else:
-            start = np.searchsorted(ranked, target, side="left")
-        end = np.searchsorted(ranked, target, side="right")
-        counts = np.maximum(end - start, 0)
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        firsts.append(np.repeat(order, counts))
-        seconds.append(order[np.repeat(start, counts) + offsets])
-    if not firsts:
-        return np.empty((0, 2), dtype=np.int64)
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
-    delta = points[second] - points[first]
-    near = np.hypot(delta[:, 0], delta[:, 1]) <= reach
-    low, high = np.minimum(first, second)[near], np.maximum(first, second)[near]
-    pairs = np.column_stack([low, high])
-    return pairs[np.lexsort((high, low))]
