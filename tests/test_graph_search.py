@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS
 
 import ipgraph
@@ -75,6 +75,8 @@ ex:Sub rdfs:subClassOf ex:Kind .
 ex:hub ex:refers <http://purl.org/vocab/vann/madeUp> .
 <http://purl.org/vocab/vann/madeUp> rdfs:label "a vocabulary term"@en .
 ex:hub ex:self ex:hub .
+[] ipg:issuedBy ex:hub ; rdfs:label "an anonymous notice"@en .
+ex:hub ex:describedBy [ a ipg:Agency ; rdfs:label "an anonymous agency"@en ] .
 """
 
 
@@ -144,8 +146,8 @@ def test_relations_by_lookups_equal_the_projections(
 def test_the_hub_has_every_kind_of_neighbour(around_kgs: list[ipgraph.KnowledgeGraph]) -> None:
     """The cases above cover a class, a passage, a source, an observation, a predicate
     between IRIs, a term used only with literals, a schema term, a vocabulary term, an IRI
-    that is never a subject: each a neighbour of the hub, none (but the literal-valued
-    term) an entity of the default projection."""
+    that is never a subject, blank nodes linking to it and linked from it: each a neighbour
+    of the hub, none (but the literal-valued term) an entity of the default projection."""
     memory = around_kgs[0]
     G = build_projection(memory.graph)
     near = {str(o) for o in memory.graph.objects(HUB)} | {
@@ -155,6 +157,9 @@ def test_the_hub_has_every_kind_of_neighbour(around_kgs: list[ipgraph.KnowledgeG
         assert EX + name in near and URIRef(EX + name) not in G
     vocabulary = URIRef("http://purl.org/vocab/vann/madeUp")
     assert str(vocabulary) in near and vocabulary not in G
+    blanks = [n for n in (*memory.graph.objects(HUB), *memory.graph.subjects(None, HUB))]
+    assert len([n for n in blanks if isinstance(n, BNode)]) == 2
+    assert not any(isinstance(n, BNode) for n in G)
     assert URIRef(EX + "valued") in G and URIRef(EX + "d4") in G
 
 

@@ -162,3 +162,28 @@ def test_order_by_a_count_matches_the_engines_own_order(
     )
     engine = oxigraph_kg.query(text + " LIMIT 100000").rows
     assert len(engine) > 5 and oxigraph_kg.query(text).rows == engine
+
+
+def test_the_predicates_used_are_kept_at_load_and_added_to(tmp_path: Path) -> None:
+    # Lookups read them instead of asking of each neighbour (ipgraph.graph.relations).
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text("<urn:a> <urn:knows> <urn:b> .\n", encoding="utf-8")
+    second.write_text("<urn:b> <urn:likes> <urn:c> .\n", encoding="utf-8")
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    kg = ipgraph.load(str(first), store=spec, bundled=False)
+    assert kg.store.statistics()["predicates"] == ["urn:knows"]
+    kg = ipgraph.load(str(second), store=spec, bundled=False)
+    assert kg.store.statistics()["predicates"] == ["urn:knows", "urn:likes"]
+
+
+def test_a_store_kept_by_an_older_ipgraph_gets_its_predicates(tmp_path: Path) -> None:
+    source = tmp_path / "a.ttl"
+    source.write_text("<urn:a> <urn:knows> <urn:b> .\n", encoding="utf-8")
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = ipgraph.load(str(source), store=spec, bundled=False).store
+    assert isinstance(store, OxigraphStore)
+    del store.meta["stats"]["predicates"]  # as an older ipgraph wrote ipgraph.json
+    store.directory.save_meta(store.meta)
+    reopened = open_store(spec)
+    assert reopened.statistics()["predicates"] == ["urn:knows"]
+    assert open_store(spec).statistics()["predicates"] == ["urn:knows"]  # and saved

@@ -68,3 +68,15 @@ def test_many_entities_read_their_types_in_one_pass(
 def test_a_graph_without_names(store: ox.Store) -> None:
     assert list(graph_records(ox, store, URIRef("urn:types"))) == []
     assert list(graph_records(ox, store, URIRef("urn:absent"))) == []
+
+
+def test_predicates_of_some_graphs_or_of_all(store: ox.Store) -> None:
+    label, comment = "http://www.w3.org/2000/01/rdf-schema#label", RDFS_COMMENT
+    found = oxnames.predicates_used(store, [URIRef("urn:types")])
+    assert found == {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    every = oxnames.predicates_used(store, None)
+    assert {label, comment, "http://purl.org/dc/terms/identifier"} <= every
+    assert every >= found and "urn:miit" not in every
+
+
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"

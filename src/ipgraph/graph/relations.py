@@ -104,7 +104,9 @@ class Around:
     predicates: dict[str, tuple[str, str]]
 
 
-def around_query(center: str, skip: str, classes: bool = True) -> str:
+def around_query(
+    center: str, skip: str, *, classes: bool = True, predicates: bool = True, kinds: bool = True
+) -> str:
     """Each walkable edge at ``center`` as one row: the other end ``?m``, the predicate,
     whether the centre is its subject (``?f``), and three probes of ``?m`` for the
     projection's entity test: is it a subject (``?s``: asked only of the objects of the
@@ -112,16 +114,22 @@ def around_query(center: str, skip: str, classes: bool = True) -> str:
     predicate of some triple (``?u``)? ``?c`` and ``?u`` are cheap supersets (a class
     needs an IRI instance, a predicate IRI ends: see `doubts_query`). None reads a
     neighbour's own triples: on Oxigraph that alone would touch one block per neighbour.
-    Without ``classes``, ``?c`` is always false (the caller knows the classes)."""
+    Without ``classes`` or ``predicates``, ``?c`` or ``?u`` is always false (the caller
+    knows the classes or predicates). Without ``kinds``, the subjects linking to the centre
+    are not tested for being IRIs (they may be blank nodes, ``_:label`` in `Store.select`):
+    the caller tests them (Oxigraph reads a term's string to test it)."""
     rdf_type = f"<{RDF.type}>"
-    probe = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
+    probe_class = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
+    probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
+    incoming = " FILTER(isIRI(?m))" if kinds else ""
     return (
         f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
-        f"{{ <{center}> ?p ?m BIND(true AS ?f) BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
-        f"{{ ?m ?p <{center}> BIND(false AS ?f) BIND(true AS ?s) }} "
-        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) "
-        f"BIND({probe} AS ?c) "
-        "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
+        f"{{ <{center}> ?p ?m FILTER(isIRI(?m)) BIND(true AS ?f) "
+        f"BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
+        f"{{ ?m ?p <{center}>{incoming} BIND(false AS ?f) BIND(true AS ?s) }} "
+        f"FILTER(?m != <{center}> && {skip}) "
+        f"BIND({probe_class} AS ?c) "
+        f"BIND({probe_predicate} AS ?u) }}"
     )
 
 
@@ -306,13 +314,24 @@ class Neighbours:
         edges: list[tuple[str, ...]] = []
         subjects: set[str] = set()
         doubtful: set[str] = set()
-        # A backend that keeps its class statistics (Oxigraph, at load) names every class
-        # (and the odd type of a blank node only): no per-neighbour probe for classes.
-        kept_classes = self.store.kept_statistics
-        counted = self.store.statistics()["classes"] if kept_classes else {}
-        known = set(counted) if isinstance(counted, dict) else set()
-        rows = self.select_rows(around_query(center, self.skip, classes=not kept_classes))
-        for m, p, f, s, c, u in rows:
+        # A backend that keeps its statistics (Oxigraph, at load) names every class (and the
+        # odd type of a blank node only) and, mostly, every predicate: no per-neighbour
+        # probe for those.
+        stats = self.store.statistics() if self.store.kept_statistics else {}
+        classes, predicates = stats.get("classes"), stats.get("predicates")
+        known = set(classes) if isinstance(classes, dict) else set()
+        known.update(predicates if isinstance(predicates, list) else ())
+        kinds = not self.store.kinds_in_python
+        text = around_query(
+            center,
+            self.skip,
+            classes=not isinstance(classes, dict),
+            predicates=not isinstance(predicates, list),
+            kinds=kinds,
+        )
+        for m, p, f, s, c, u in self.select_rows(text):
+            if not kinds and m.startswith("_:"):
+                continue  # a blank node (see `around_query`)
             edges.append((m, p, f))
             if s in TRUE:
                 subjects.add(m)

@@ -108,8 +108,12 @@ class Store:
         persistent: whether data survives the process (loads then skip unchanged files).
         native_parser: queries are checked with Oxigraph's parser (they never need rdflib's).
         values_chunk: how many IRIs one ``VALUES`` block of a lookup query may list (0: any).
-        kept_statistics: `statistics` answers from counts kept at load time, at no cost, and
-            its classes are every class used as a type (lookups may then skip asking).
+        kept_statistics: `statistics` answers from counts kept at load time, at no cost, its
+            classes are every class used as a type and its ``predicates`` (when given) every
+            IRI used as a predicate (lookups may then skip asking).
+        kinds_in_python: a filter on a term's kind (``isIRI(?m)``) costs the engine as much
+            as reading the term's string (Oxigraph), so lookups reading the terms anyway
+            test their kinds in Python; `select` then gives a blank node as ``_:label``.
         dataset: the rdflib `Dataset` over the quads; its default graph is the union.
     """
 
@@ -118,6 +122,7 @@ class Store:
     native_parser = False
     values_chunk = 500
     kept_statistics = False
+    kinds_in_python = False
 
     def __init__(self, dataset: Dataset) -> None:
         self.spec: str = getattr(self, "spec", self.kind)

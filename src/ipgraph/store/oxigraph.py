@@ -33,7 +33,7 @@ from ipgraph.store.directory import META_FILE, StoreDirectory
 from ipgraph.store.names import NameIndex
 from ipgraph.store.namesearch import NAMES_FILE, TYPE_WEIGHTS, IndexNames, Names
 from ipgraph.store.oxload import CountingReader, count_graphs, fingerprint, sha256
-from ipgraph.store.oxnames import class_counts, sync_names
+from ipgraph.store.oxnames import class_counts, predicates_used, sync_names
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -72,6 +72,7 @@ class OxigraphStore(Store):
     persistent = True
     native_parser = True
     kept_statistics = True
+    kinds_in_python = True  # isIRI(?m) on 62,000 rows: 1.5 s of a 2.4 s query at 5M triples
     values_chunk = 0  # one query per lookup step, whatever its size
 
     def __init__(self, path: str | Path) -> None:
@@ -437,8 +438,12 @@ class OxigraphStore(Store):
         return collect_graph(parsed.kind, out, max_rows, self.prefixes())
 
     def select(self, text: str) -> list[tuple[str, ...]]:
+        blank = self._ox_module.BlankNode
         return [
-            tuple(term.value if term is not None else "" for term in solution)
+            tuple(
+                "" if term is None else f"_:{term.value}" if type(term) is blank else term.value
+                for term in solution
+            )
             for solution in self.query_raw(text)
         ]
 
@@ -558,10 +563,15 @@ class OxigraphStore(Store):
         return self._names
 
     def statistics(self) -> dict[str, object]:
-        """Entities per class and named entities, as counted at the last load."""
+        """Entities per class and named entities, as counted at the last load, and the IRIs
+        used as predicates (``predicates``, sorted; none when another process was writing
+        as this store was brought up to date)."""
         self._keep_names(None)
         stats = self.meta.get("stats", {})
-        return {"classes": dict(stats.get("classes", {})), "entities": stats.get("entities", 0)}
+        found = {"classes": dict(stats.get("classes", {})), "entities": stats.get("entities", 0)}
+        if "predicates" in stats:
+            found["predicates"] = list(stats["predicates"])
+        return found
 
     def _keep_names(self, changed: list[URIRef] | None) -> None:
         """Update the name index and figures unless they match the current data directory;
@@ -570,14 +580,29 @@ class OxigraphStore(Store):
         if self._names is None:
             index = NameIndex.open(self.path / NAMES_FILE, type_weights=TYPE_WEIGHTS)
             self._names = IndexNames(index, self)
-        stats = self.meta.get("stats")
-        if self.meta.get("names") == current and isinstance(stats, dict):
+        found = self.meta.get("stats")
+        stats: dict[str, Any] = found if isinstance(found, dict) else {}
+        fresh = self.meta.get("names") == current and bool(stats)
+        if fresh and "predicates" in stats:
             return
         assert isinstance(self._names, IndexNames)
         # The index and ipgraph.json change under the writers' lock; while another process
         # writes, its commit brings them in step and this process reads them as they are.
         with contextlib.suppress(StoreBusy), self.directory.writing():
+            if fresh:  # figures kept by an older ipgraph: only the predicates are missing
+                used = predicates_used(self._ox, None)
+                self.meta["stats"] = {**stats, "predicates": sorted(used)}
+                self.directory.save_meta(self.meta)
+                return
             sync_names(self._names.index, self._ox_module, self._ox, self.graph_names(), changed)
-            self.meta["stats"] = {"classes": class_counts(self._ox), "entities": len(self._names)}
+            # Predicates of the graphs written, added to those kept: a predicate no longer
+            # used stays listed, which only costs lookups one more question.
+            kept = stats.get("predicates", []) if changed is not None else []
+            used = set(kept) | predicates_used(self._ox, changed)
+            self.meta["stats"] = {
+                "classes": class_counts(self._ox),
+                "entities": len(self._names),
+                "predicates": sorted(used),
+            }
             self.meta["names"] = current
             self.directory.save_meta(self.meta)
