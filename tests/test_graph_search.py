@@ -173,3 +173,16 @@ def test_bounded_neighborhood_counts_what_the_projection_holds(
         assert ball is not None and counted == total
         B = build_projection(ball)
         assert len([n for n in B if B.degree(n)]) == 3  # the hub and the first two by IRI
+
+
+def test_the_ends_of_a_hubs_links_are_the_same_iris_on_every_store(
+    around_kgs: list[ipgraph.KnowledgeGraph],
+) -> None:
+    # Blank nodes link to the hub and from it; only IRIs are ends a path search walks to.
+    memory = around_kgs[0].graph
+    ends = {str(o) for _, p, o in memory.triples((HUB, None, None)) if isinstance(o, URIRef)}
+    ends |= {str(s) for s, _, _ in memory.triples((None, None, HUB)) if isinstance(s, URIRef)}
+    ends -= {str(HUB)} | {str(o) for o in memory.objects(HUB, RDF.type)}
+    for kg in around_kgs:
+        found = LocalSearch(kg.store).neighbors([str(HUB)]) - {str(HUB)}
+        assert found == ends, kg.store

@@ -144,14 +144,17 @@ def typed_query(center: str, classes: str) -> str:
     )
 
 
-def probe_query(values: str) -> str:
+def probe_query(values: str, *, classes: bool = True, predicates: bool = True) -> str:
     """For each IRI of ``values`` (a VALUES list), `around_query`'s three probes: is it a
-    subject (``?s``), the object of some ``rdf:type`` (``?c``), a predicate (``?u``)?"""
+    subject (``?s``), the object of some ``rdf:type`` (``?c``), a predicate (``?u``)?
+    Without ``classes`` or ``predicates``, ``?c`` or ``?u`` is always false."""
+    probe_class = f"EXISTS {{ ?i0 <{RDF.type}> ?m }}" if classes else "false"
+    probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
     return (
         f"SELECT ?m ?s ?c ?u WHERE {{ VALUES ?m {{ {values} }} "
         "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "
-        f"BIND(EXISTS {{ ?i0 <{RDF.type}> ?m }} AS ?c) "
-        "BIND(EXISTS { ?x0 ?m ?y0 } AS ?u) }"
+        f"BIND({probe_class} AS ?c) "
+        f"BIND({probe_predicate} AS ?u) }}"
     )
 
 
@@ -314,21 +317,9 @@ class Neighbours:
         edges: list[tuple[str, ...]] = []
         subjects: set[str] = set()
         doubtful: set[str] = set()
-        # A backend that keeps its statistics (Oxigraph, at load) names every class (and the
-        # odd type of a blank node only) and, mostly, every predicate: no per-neighbour
-        # probe for those.
-        stats = self.store.statistics() if self.store.kept_statistics else {}
-        classes, predicates = stats.get("classes"), stats.get("predicates")
-        known = set(classes) if isinstance(classes, dict) else set()
-        known.update(predicates if isinstance(predicates, list) else ())
+        known, probes = self._known_terms()
         kinds = not self.store.kinds_in_python
-        text = around_query(
-            center,
-            self.skip,
-            classes=not isinstance(classes, dict),
-            predicates=not isinstance(predicates, list),
-            kinds=kinds,
-        )
+        text = around_query(center, self.skip, kinds=kinds, **probes)
         for m, p, f, s, c, u in self.select_rows(text):
             if not kinds and m.startswith("_:"):
                 continue  # a blank node (see `around_query`)
@@ -349,11 +340,12 @@ class Neighbours:
         Virtuoso answers slowly (1.1 s for 500 nodes)."""
         subjects: set[str] = set()
         doubtful: set[str] = set()
+        known, probes = self._known_terms()
         for values in self.chunks(nodes):
-            for m, s, c, u in self.select_rows(probe_query(values)):
+            for m, s, c, u in self.select_rows(probe_query(values, **probes)):
                 if s in TRUE:
                     subjects.add(m)
-                if c in TRUE or u in TRUE:
+                if c in TRUE or u in TRUE or m in known:
                     doubtful.add(m)
         rules = self.rules if allowed else (frozenset(), frozenset(), None)
         classes = self.excluded | rules[1] | (rules[2] or set())
@@ -363,6 +355,20 @@ class Neighbours:
                 for m, t in self.select_rows(instances_query(values, kinds)):
                     typed.setdefault(m, set()).add(t)
         return self._kept(subjects, doubtful, typed, None, rules)
+
+    def _known_terms(self) -> tuple[set[str], dict[str, bool]]:
+        """The classes and predicates a backend keeps in its statistics (Oxigraph, at load:
+        every class, and the odd type of a blank node only; every predicate), and which
+        probes (`probe_query`, `around_query`) are still needed: those it does not keep."""
+        stats = self.store.statistics() if self.store.kept_statistics else {}
+        classes, predicates = stats.get("classes"), stats.get("predicates")
+        known = set(classes) if isinstance(classes, dict) else set()
+        known.update(predicates if isinstance(predicates, list) else ())
+        probes = {
+            "classes": not isinstance(classes, dict),
+            "predicates": not isinstance(predicates, list),
+        }
+        return known, probes
 
     def _typed_around(self, center: str, wanted: frozenset[str]) -> dict[str, set[str]]:
         """The neighbours of ``center`` of the types that matter (excluded, constrained,

@@ -324,15 +324,22 @@ class LocalSearch(Neighbours):
         return self._described(out, members)
 
     def neighbors(self, nodes: Sequence[str]) -> set[str]:
-        """The IRIs one walkable edge away from any of ``nodes`` (in either direction)."""
-        return {
+        """The IRIs one walkable edge away from any of ``nodes`` (in either direction).
+
+        The subjects linking to them are tested for being IRIs in Python where the engine
+        would read each one's string to test it (`Store.kinds_in_python`)."""
+        kinds = not self.store.kinds_in_python
+        incoming = " FILTER(isIRI(?m))" if kinds else ""
+        found = {
             row[0]
             for values in self.chunks(nodes)
             for row in self.select_rows(
                 f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
-                f"{{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} FILTER(isIRI(?m) && {self.skip}) }}"
+                f"{{ ?n ?p ?m FILTER(isIRI(?m)) }} UNION {{ ?m ?p ?n{incoming} }} "
+                f"FILTER({self.skip}) }}"
             )
         }
+        return found if kinds else {m for m in found if not m.startswith("_:")}
 
     def degree(self, nodes: Sequence[str], cap: int) -> int:
         """How many triples touch ``nodes`` (subject or object), counting at most ``cap``."""
