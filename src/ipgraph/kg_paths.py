@@ -73,7 +73,8 @@ class PathMethods:
         >>> G.nodes[ipgraph.load().resolve("MOE")]["label_zh"]
         '教育部'
         """
-        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.include import normalize_include
+        from ipgraph.graph.projection import build_projection
 
         groups = normalize_include(include)
         key = "projection:" + ",".join(groups)
@@ -134,7 +135,8 @@ class PathMethods:
         the constraints and project only what the search read (`ipgraph.graph.search`).
         None when the search stopped at its depth bound: the whole projection then decides."""
         from ipgraph.graph import paths as graph_paths
-        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.include import normalize_include
+        from ipgraph.graph.projection import build_projection
         from ipgraph.graph.search import LocalSearch
 
         groups = normalize_include(include)
@@ -176,11 +178,13 @@ class PathMethods:
         """``iri`` when it is an entity of the projection (asked by ``search``, a
         `LocalSearch`), else the `UsageError` of `References.endpoint` (which group would add
         it), from the projection of its own triples alone."""
-        from ipgraph.graph.projection import INCLUDE_GROUPS, build_projection
-        from ipgraph.graph.search import local_neighborhood
-
         if search.is_entity(iri):
             return iri
+        # Only to word the error: networkx (13 MB) stays unloaded on the way to an answer.
+        from ipgraph.graph.include import INCLUDE_GROUPS
+        from ipgraph.graph.projection import build_projection
+        from ipgraph.graph.search import local_neighborhood
+
         own = local_neighborhood(self.store, iri, 0, INCLUDE_GROUPS) or Graph()
         return self.refs.endpoint(build_projection(own, groups), iri)
 
@@ -281,7 +285,8 @@ class PathMethods:
         if self.store.persistent and depth == 1:
             return self._relations(a, types, avoid, include, limit)
         from ipgraph.graph import paths as graph_paths
-        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.include import normalize_include
+        from ipgraph.graph.projection import build_projection
         from ipgraph.graph.search import LocalSearch
 
         if not avoid or not self.store.persistent:
@@ -314,7 +319,7 @@ class PathMethods:
         """`neighbors` at depth 1 on a large or remote store: counts and the first ``limit``
         entities per relation by bounded reads (`LocalSearch.relations`), never every
         neighbour's labels and types as rdflib terms."""
-        from ipgraph.graph.projection import normalize_include
+        from ipgraph.graph.include import normalize_include
         from ipgraph.graph.results import Hop, Neighbor, Neighborhood
         from ipgraph.graph.search import LocalSearch
 
@@ -387,7 +392,8 @@ class PathMethods:
         >>> G.nodes[moe]["label_zh"]
         '教育部'
         """
-        from ipgraph.graph.projection import INCLUDE_GROUPS, build_projection, normalize_include
+        from ipgraph.graph.include import INCLUDE_GROUPS, normalize_include
+        from ipgraph.graph.projection import build_projection
         from ipgraph.graph.search import local_neighborhood
 
         if depth < 1:
@@ -422,7 +428,8 @@ class PathMethods:
         >>> len([n for n in G if G.degree(n)]), total  # MOE and one of its 3 neighbours
         (2, 4)
         """
-        from ipgraph.graph.projection import build_projection, normalize_include
+        from ipgraph.graph.include import normalize_include
+        from ipgraph.graph.projection import build_projection
         from ipgraph.graph.search import LocalSearch
 
         if depth < 1:

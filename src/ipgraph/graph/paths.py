@@ -36,7 +36,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from ipgraph.errors import NoPath, UsageError
-from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.graph.include import INCLUDE_GROUPS
 from ipgraph.graph.results import (
     Hop,
     Neighbor,

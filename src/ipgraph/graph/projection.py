@@ -54,6 +54,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ipgraph.errors import UsageError
+from ipgraph.graph.include import INCLUDE_GROUPS, normalize_include
 from ipgraph.terms import (
     DISPLAY_LABELS,
     SCHEMA_PREDICATES,
@@ -62,52 +63,8 @@ from ipgraph.terms import (
     local_name,
     superclasses,
 )
-from ipgraph.vocab import IPG, QB
 
-__all__ = [
-    "INCLUDE_GROUPS",
-    "build_projection",
-    "export_projection",
-    "group_classes",
-    "normalize_include",
-    "undirected",
-]
-
-INCLUDE_GROUPS: dict[str, tuple[URIRef, ...]] = {
-    "observations": (IPG.Observation, QB.Observation, IPG.Measure, IPG.Unit, IPG.Qualifier),
-    "provenance": (IPG.Source, IPG.Passage),
-}
-"""What ``include=`` can add to the projection, and the classes (with subclasses) it adds."""
-
-
-def normalize_include(include: Iterable[str] | str | None) -> tuple[str, ...]:
-    """The sorted, checked names of the groups to add: ``observations``, ``provenance``.
-
-    Raises:
-        UsageError: an unknown group name.
-
-    >>> normalize_include(["provenance", "observations", "provenance"])
-    ('observations', 'provenance')
-    >>> normalize_include("observations")
-    ('observations',)
-    """
-    if include is None:
-        return ()
-    names = [include] if isinstance(include, str) else list(include)
-    for name in names:
-        if name not in INCLUDE_GROUPS:
-            known = ", ".join(sorted(INCLUDE_GROUPS))
-            raise UsageError(f"cannot include {name!r} in the projection; use one of {known}")
-    return tuple(sorted(set(names)))
-
-
-def group_classes(group: str) -> tuple[URIRef, ...]:
-    """The classes (without subclasses) an ``include`` group stands for.
-
-    >>> [c.rsplit("#", 1)[1] for c in group_classes("provenance")]
-    ['Source', 'Passage']
-    """
-    return INCLUDE_GROUPS[group]
+__all__ = ["build_projection", "export_projection", "undirected"]
 
 
 def build_projection(graph: Graph, include: Iterable[str] | str | None = ()) -> nx.MultiDiGraph:

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
-from ipgraph.graph.projection import INCLUDE_GROUPS
+from ipgraph.graph.include import INCLUDE_GROUPS
 from ipgraph.graph.relations import Neighbours
 from ipgraph.store.base import Store
 from ipgraph.terms import (

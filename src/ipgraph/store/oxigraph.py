@@ -33,7 +33,7 @@ from ipgraph.store.directory import META_FILE, StoreDirectory
 from ipgraph.store.names import NameIndex
 from ipgraph.store.namesearch import NAMES_FILE, TYPE_WEIGHTS, IndexNames, Names
 from ipgraph.store.oxload import CountingReader, count_graphs, fingerprint, sha256
-from ipgraph.store.oxnames import class_counts, predicates_used, sync_names
+from ipgraph.store.oxnames import figures, sync_names
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
 from ipgraph.vocab import PREFIXES, bind_prefixes
@@ -589,20 +589,11 @@ class OxigraphStore(Store):
         # The index and ipgraph.json change under the writers' lock; while another process
         # writes, its commit brings them in step and this process reads them as they are.
         with contextlib.suppress(StoreBusy), self.directory.writing():
-            if fresh:  # figures kept by an older ipgraph: only the predicates are missing
-                used = predicates_used(self._ox, None)
-                self.meta["stats"] = {**stats, "predicates": sorted(used)}
-                self.directory.save_meta(self.meta)
-                return
-            sync_names(self._names.index, self._ox_module, self._ox, self.graph_names(), changed)
-            # Predicates of the graphs written, added to those kept: a predicate no longer
-            # used stays listed, which only costs lookups one more question.
-            kept = stats.get("predicates", []) if changed is not None else []
-            used = set(kept) | predicates_used(self._ox, changed)
-            self.meta["stats"] = {
-                "classes": class_counts(self._ox),
-                "entities": len(self._names),
-                "predicates": sorted(used),
-            }
+            if not fresh:
+                sync_names(
+                    self._names.index, self._ox_module, self._ox, self.graph_names(), changed
+                )
+            # Figures kept by an older ipgraph lack only the predicates: read in full.
+            self.meta["stats"] = figures(self._ox, stats, len(self._names), changed, fresh)
             self.meta["names"] = current
             self.directory.save_meta(self.meta)

@@ -15,7 +15,7 @@ of the whole store.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from rdflib import URIRef
@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 from ipgraph.store.namerecords import NAME_PREDICATES, NameEntry, NameRecord, records_from_names
 from ipgraph.store.names import NameIndex
 
-__all__ = ["class_counts", "graph_records", "predicates_used", "sync_names"]
+__all__ = ["class_counts", "figures", "graph_records", "predicates_used", "sync_names"]
 
 _TYPE_LOOKUPS = 2000  # entities up to which types are looked up one by one
 
@@ -104,6 +104,28 @@ def predicates_used(store: Any, graphs: Iterable[URIRef] | None) -> set[str]:
         else [f"SELECT DISTINCT ?p WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in graphs]
     )
     return {row["p"].value for text in texts for row in store.query(text)}
+
+
+def figures(
+    store: Any,
+    kept: Mapping[str, Any],
+    entities: int,
+    changed: Iterable[URIRef] | None,
+    only_predicates: bool,
+) -> dict[str, Any]:
+    """The figures an Oxigraph store keeps in ``ipgraph.json`` after a load: entities per class,
+    named ``entities``, and the predicates used: those of the graphs ``changed`` added to those
+    ``kept`` (a predicate no longer used stays listed, which only costs lookups one more
+    question; None: every graph read). With ``only_predicates`` (figures kept by an older
+    ipgraph), the rest is kept as it was."""
+    if only_predicates:
+        return {**kept, "predicates": sorted(predicates_used(store, None))}
+    used = set(kept.get("predicates", ())) if changed is not None else set()
+    return {
+        "classes": class_counts(store),
+        "entities": entities,
+        "predicates": sorted(used | predicates_used(store, changed)),
+    }
 
 
 def sync_names(
