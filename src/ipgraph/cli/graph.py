@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     pass
 
 from ipgraph.cli.common import (
+    LANG_OPTION,
     cli,
     data_options,
     echo_json,
@@ -26,13 +27,6 @@ from ipgraph.cli.common import (
 
 # -- paths: path, neighbors, rank (issue 4) -------------------------------------------------
 
-LANG_OPTION = click.option(
-    "--lang",
-    type=click.Choice(["both", "en", "zh"]),
-    default="both",
-    show_default=True,
-    help="Labels in text output: English and Chinese, English only, Chinese only.",
-)
 INCLUDE_OPTION = click.option(
     "--include",
     "include",
