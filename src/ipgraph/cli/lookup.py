@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     pass
 
 from ipgraph.cli.common import (
+    LANG_OPTION,
     cli,
     data_options,
     echo_json,
@@ -26,7 +27,15 @@ from ipgraph.cli.layout import fit_table
 
 @cli.command()
 @click.argument("text")
-@click.option("--limit", "-n", default=10, show_default=True, help="How many matches at most.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="List at most N matches, best first; 0 lists all.",
+)
 @click.option(
     "--type", "types", multiple=True, metavar="CLASS", help="Only this class, e.g. ipg:Agency."
 )
@@ -51,6 +60,7 @@ def find(
       ipgraph find MOE
       ipgraph find 知识产权 --type ipg:PolicyDocument
       ipgraph find "Minstry of Finance" --format json
+      ipgraph find patent --limit 0
     """
     kg = open_graph(data_files, store)
     matches = kg.find(text, limit=limit, types=types or None)
@@ -86,10 +96,16 @@ def find(
 @cli.command()
 @click.argument("entity")
 @relation_limit_option("links")
+@LANG_OPTION
 @data_options
 @format_option("text", "json")
 def show(
-    entity: str, limit: int, data_files: Sequence[str], store: str | None, output_format: str
+    entity: str,
+    limit: int,
+    lang: str,
+    data_files: Sequence[str],
+    store: str | None,
+    output_format: str,
 ) -> None:
     """Everything about one ENTITY: types, labels, links, figures and sources.
 
@@ -101,10 +117,11 @@ def show(
     Example:
       ipgraph show CNIPA
       ipgraph show 财政部 --format json
+      ipgraph show SMOFCOM --lang zh --limit 5
     """
     kg = open_graph(data_files, store)
     summary = kg.entity(entity, limit=limit)
     if output_format == "json":
         echo_json(summary.to_dict())
     else:
-        echo_text(summary.to_text())
+        echo_text(summary.to_text(limit=limit, lang=lang))
