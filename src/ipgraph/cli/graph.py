@@ -187,7 +187,15 @@ def neighbors(
     help="Centrality measure.",
 )
 @click.option("--type", "type_", metavar="CLASS", help="List only this class, e.g. ipg:Agency.")
-@click.option("--limit", "-n", type=int, default=10, show_default=True, help="How many.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="List the first N, highest score first; 0 lists all.",
+)
 @INCLUDE_OPTION
 @data_options
 @format_option("text", "json")
@@ -210,7 +218,7 @@ def rank(
       ipgraph rank --measure betweenness --limit 5 --format json
     """
     kg = open_graph(data_files, store)
-    ranked = kg.rank(measure, type=type_, limit=limit, include=include)
+    ranked = kg.rank(measure, type=type_, limit=limit or None, include=include)
     if output_format == "json":
         echo_json([r.to_dict() for r in ranked])
         return
