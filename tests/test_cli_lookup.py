@@ -48,6 +48,14 @@ def test_find_limit_zero_lists_all_as_show_and_neighbors_do(run: Run) -> None:
     assert refused.exit_code == 2 and "-1 is not in the range x>=0" in refused.stderr
 
 
+def test_find_without_text_says_what_to_give(run: Run) -> None:
+    result = run("find", "  ")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "ipgraph: error: nothing to find: give a name, part of one, an acronym or an id\n"
+    )
+
+
 def test_show_prints_labels_links_figures_and_sources(run: Run) -> None:
     result = run("show", "CNIPA")
     assert result.exit_code == 0

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
-
-from ipgraph.errors import NoResult
-
-if TYPE_CHECKING:
-    pass
 
 from ipgraph.cli.common import (
     LANG_OPTION,
@@ -23,6 +17,7 @@ from ipgraph.cli.common import (
     relation_limit_option,
 )
 from ipgraph.cli.layout import fit_table
+from ipgraph.errors import NoResult, UsageError
 
 
 @cli.command()
@@ -62,6 +57,8 @@ def find(
       ipgraph find "Minstry of Finance" --format json
       ipgraph find patent --limit 0
     """
+    if not text.strip():  # "nothing matches ''; try fewer words" would send them astray
+        raise UsageError("nothing to find: give a name, part of one, an acronym or an id")
     kg = open_graph(data_files, store)
     matches = kg.find(text, limit=limit, types=types or None)
     if not matches:
