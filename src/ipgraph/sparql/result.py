@@ -136,18 +136,20 @@ class QueryResult:
         """
         if self._relabelled is None:
             self._relabelled = self._relabel()
+        if not self._relabelled:  # the usual case: no look-up (a blank node hashes slowly)
+            return str(node)
         return self._relabelled.get(node, str(node))
 
     def _relabel(self) -> dict[BNode, str]:
         """New labels for the blank nodes whose own label is no Turtle label (most results
-        have none: one pass over the rows finds that)."""
-        nodes = {v for row in self.rows for v in row if isinstance(v, BNode)}
-        bad = sorted(n for n in nodes if not _TURTLE_LABEL.fullmatch(n))
+        have none: one pass over the rows, which hashes nothing, finds that)."""
+        bad = {v for row in self.rows for v in row if type(v) is BNode and not _is_turtle_label(v)}
         if not bad:
             return {}
-        taken = {str(n) for n in nodes} - set(bad)
+        nodes = {v for row in self.rows for v in row if type(v) is BNode}
+        taken = {str(n) for n in nodes - bad}
         renamed: dict[BNode, str] = {}
-        for node in bad:
+        for node in sorted(bad):
             base = _NOT_PN_CHARS.sub("", node)
             base = base if _TURTLE_LABEL.match(base[:1]) else f"b{base}"
             label, n = base, 1
@@ -270,13 +272,16 @@ class QueryResult:
 
     def _csv(self) -> bytes:
         """SPARQL CSV as rdflib writes it, without building rdflib's result (a third of the
-        time on large results): values as their text, blank nodes ``_:label``."""
+        time on large results): values as their text, blank nodes ``_:label``.
+
+        The row loops test ``type(v) is BNode``: ``isinstance`` on rdflib terms goes through
+        an ABC check, about a microsecond a value (rdflib makes no subclass of BNode)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(self.vars)
         writer.writerows(
             [
-                "" if v is None else f"_:{self.bnode_label(v)}" if isinstance(v, BNode) else str(v)
+                "" if v is None else f"_:{self.bnode_label(v)}" if type(v) is BNode else str(v)
                 for v in row
             ]
             for row in self.rows
@@ -288,8 +293,22 @@ class QueryResult:
             return f"?_askResult\n{str(bool(self.boolean)).lower()}\n".encode()
         lines = ["\t".join(f"?{v}" for v in self.vars)]
         for row in self.rows:
-            lines.append("\t".join(self.cell(value, "tsv") for value in row))
+            lines.append(
+                "\t".join(
+                    ""
+                    if v is None
+                    else f"_:{self.bnode_label(v)}"
+                    if type(v) is BNode  # see _csv
+                    else _tsv_term(v)
+                    for v in row
+                )
+            )
         return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _is_turtle_label(label: str) -> bool:
+    """Whether ``_:label`` is a Turtle blank node (letters and digits alone: at once)."""
+    return (label.isascii() and label.isalnum()) or bool(_TURTLE_LABEL.fullmatch(label))
 
 
 def _tsv_term(term: Node) -> str:
