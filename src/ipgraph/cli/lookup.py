@@ -114,7 +114,7 @@ def show(
     Example:
       ipgraph show CNIPA
       ipgraph show 财政部 --format json
-      ipgraph show SMOFCOM --lang zh --limit 5
+      ipgraph show CNIPA --lang zh --limit 5
     """
     kg = open_graph(data_files, store)
     summary = kg.entity(entity, limit=limit)
