@@ -64,6 +64,16 @@ def test_cli_neighbors_and_rank(run: Run) -> None:
     assert table[0].split()[:3] == ["#", "pagerank", "label"] and len(table) == 5
 
 
+def test_cli_rank_limit_zero_lists_all_and_a_negative_one_is_refused(run: Run) -> None:
+    # Regression: --limit 0 printed an empty table and --limit -1 all but the last entity.
+    every = json.loads(run("rank", "--limit", "0", "--format", "json").stdout)
+    assert len(every) > 10
+    assert every[:10] == json.loads(run("rank", "--format", "json").stdout)
+    refused = run("rank", "--limit", "-1")
+    assert refused.exit_code == 2 and "-1 is not in the range x>=0" in refused.stderr
+    assert "; 0 lists all." in " ".join(run("rank", "--help").stdout.split())
+
+
 def _written(result: Result) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip())

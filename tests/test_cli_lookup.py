@@ -37,6 +37,25 @@ def test_find_nothing_exits_1(run: Run) -> None:
     assert result.stdout == ""
 
 
+def test_find_limit_zero_lists_all_as_show_and_neighbors_do(run: Run) -> None:
+    # Regression: `find --limit 0` was an error, `show/neighbors --limit 0` list all.
+    every = json.loads(run("find", "patent", "-n", "0", "-f", "json").stdout)
+    assert len(every) > 10
+    assert every[:10] == json.loads(run("find", "patent", "-f", "json").stdout)
+    for command in ("find", "show", "neighbors"):
+        assert "; 0 lists all." in " ".join(run(command, "--help").stdout.split())
+    refused = run("find", "patent", "-n", "-1")
+    assert refused.exit_code == 2 and "-1 is not in the range x>=0" in refused.stderr
+
+
+def test_find_without_text_says_what_to_give(run: Run) -> None:
+    result = run("find", "  ")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "ipgraph: error: nothing to find: give a name, part of one, an acronym or an id\n"
+    )
+
+
 def test_show_prints_labels_links_figures_and_sources(run: Run) -> None:
     result = run("show", "CNIPA")
     assert result.exit_code == 0
@@ -85,7 +104,7 @@ def test_show_json_gives_figures_as_numbers(run: Callable[..., Any]) -> None:
 
 
 def test_show_marks_what_only_a_curator_inferred(run: Run) -> None:
-    text = run("show", "Wuxi").stdout
+    text = run("show", "Wuxi", "--lang", "en").stdout
     assert "—part of→ Jiangsu  (inferred)" in text  # general knowledge, not in the chapter
     assert "(inferred)" not in text.split("links in:")[1]  # the expo is stated (s01-p5)
     data = json.loads(run("show", "Wuxi", "--format", "json").stdout)
@@ -109,3 +128,17 @@ def test_show_limit_caps_every_relation_and_json_counts_all(run: Run, write: Wri
     everything = json.loads(run("show", "MOF", "--data", extra, "-n", "0", "-f", "json").stdout)
     (issued,) = [r for r in everything["relations"] if r["predicate_label"] == "issued by"]
     assert issued["listed"] == issued["count"]
+
+
+def test_show_lang_writes_labels_as_path_and_neighbors_do(run: Run) -> None:
+    zh = run("show", "MOF", "--lang", "zh").stdout
+    assert zh.startswith("财政部\n") and "  ←合作单位— 专利转化专项计划\n" in zh
+    en = run("show", "MOF", "--lang", "en").stdout
+    assert en.startswith("Ministry of Finance\n") and "专利转化专项计划" not in en
+    both = run("show", "MOF").stdout  # the default, as with `path` and `neighbors`
+    assert both.startswith("Ministry of Finance 财政部\n")
+    assert "commercialization 专利转化专项计划\n" in both
+    helps = {c: " ".join(run(c, "--help").stdout.split()) for c in ("show", "neighbors", "path")}
+    lang = "--lang [both|en|zh] Labels in text output: English and Chinese, English only"
+    assert all(lang in text for text in helps.values())
+    assert run("show", "MOF", "--lang", "fr").exit_code == 2

@@ -205,3 +205,30 @@ def test_cli_table_shows_the_first_rows_and_says_how_to_get_all(run: RunCli) -> 
     full = run("query", text, "--table-rows", "0")
     assert len(full.stdout.strip().splitlines()) == 2 + len(every)
     assert f"{len(every)} rows" in full.stderr and "shows the first" not in full.stderr
+
+
+def test_cli_labels_writes_blank_nodes_as_csv_does(run: RunCli, tmp_path: Path) -> None:
+    # Regression: --labels wrote a blank node bare (`b0`), without --labels `_:b0`.
+    data = tmp_path / "blank.ttl"
+    data.write_text("[ <urn:p> <https://w3id.org/ipgraph/id/agency/moe> ] .\n", encoding="utf-8")
+    query = "SELECT ?b ?o WHERE { ?b <urn:p> ?o }"
+    for fmt, split in (("csv", ","), ("tsv", "\t")):
+        out = run("query", query, "--data", str(data), "--format", fmt)
+        labelled = run("query", query, "--data", str(data), "--format", fmt, "--labels")
+        row, plain_row = labelled.stdout.splitlines()[1], out.stdout.splitlines()[1]
+        cells = row.split(split)
+        assert cells[0].startswith("_:") and plain_row.startswith("_:")
+        assert cells[1:] == [plain_row.split(split)[1], "Ministry of Education"]
+
+
+def test_cli_table_and_labels_name_blank_nodes_as_the_formats_do(kg: Any) -> None:
+    from rdflib import BNode
+
+    from ipgraph.cli.sparql import labelled_rows, select_table
+    from ipgraph.sparql import QueryResult
+
+    result = QueryResult("SELECT", ["b", "o"], [(BNode("nodeID://b7"), MOE)])
+    assert "_:nodeIDb7" in select_table(kg, result).splitlines()[2]
+    assert labelled_rows(kg, result, "csv").splitlines()[1].startswith("_:nodeIDb7,")
+    assert labelled_rows(kg, result, "tsv").splitlines()[1].startswith("_:nodeIDb7\t<")
+    assert result.serialize("csv").decode().splitlines()[1].startswith("_:nodeIDb7,")

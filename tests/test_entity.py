@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from rdflib.namespace import PROV
 
 import ipgraph
 from ipgraph.entity import Entity
+from ipgraph.errors import UsageError
 from ipgraph.vocab import ID
 
 
@@ -119,3 +121,64 @@ def test_limit_zero_lists_all_by_label(hub_kg: ipgraph.KnowledgeGraph) -> None:
     assert all(total == listed for total, listed in _relations(summary).values())
     assert "more" not in summary.to_text()
     assert "… and 5 more issued by" in summary.to_text(limit=2)  # capped when printed
+
+
+def test_to_text_limit_lists_what_a_limited_read_lists(hub_kg: ipgraph.KnowledgeGraph) -> None:
+    # Regression: `to_text(limit=N)` kept the first N links by label while `entity(limit=N)`
+    # (what `ipgraph show --limit N` prints) keeps the first N by IRI: two different lists.
+    whole = hub_kg.entity(EX + "hub").to_text(limit=3)
+    assert whole == hub_kg.entity(EX + "hub", limit=3).to_text()
+    assert "←issued by— Document 7" in whole and "Document 1" not in whole  # doc1..doc3
+    assert "… and 4 more issued by" in whole
+
+
+_TWINS = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:memberOf rdfs:label "member of"@en .
+ex:member rdfs:label "member of"@en .
+ex:club rdfs:label "The Club"@en .
+ex:a1 rdfs:label "A one"@en ; ex:memberOf ex:club .
+ex:a2 rdfs:label "A two"@en ; ex:memberOf ex:club .
+ex:a3 rdfs:label "A three"@en ; ex:memberOf ex:club .
+ex:b1 rdfs:label "B one"@en ; ex:member ex:club .
+ex:b2 rdfs:label "B two"@en ; ex:member ex:club .
+ex:b3 rdfs:label "B three"@en ; ex:member ex:club .
+"""
+
+
+@pytest.mark.parametrize("read_limit", [0, 2])
+def test_two_relations_with_one_label_keep_their_own_lines(tmp_path: Path, read_limit: int) -> None:
+    # Regression: links of two predicates labelled alike were one group: one "… and 4 more"
+    # line for both, and the links of one predicate hidden by those of the other.
+    path = tmp_path / "twins.ttl"
+    path.write_text(_TWINS, encoding="utf-8")
+    kg = ipgraph.load(path, bundled=False)
+    lines = kg.entity(EX + "club", limit=read_limit).to_text(limit=2, lang="en").splitlines()
+    links = lines[lines.index("links in:") + 1 :]
+    assert links == [
+        "  ←member of— B one",  # ex:member: b1, b2 (first by IRI), by label
+        "  ←member of— B two",
+        "  … and 1 more member of (--limit 0 lists all)",
+        "  ←member of— A one",  # ex:memberOf
+        "  ←member of— A two",
+        "  … and 1 more member of (--limit 0 lists all)",
+    ]
+
+
+def test_to_text_writes_labels_in_the_language_asked(kg: ipgraph.KnowledgeGraph) -> None:
+    mof = kg.entity("MOF")
+    zh = mof.to_text(lang="zh")
+    assert zh.splitlines()[0] == "财政部"
+    assert "  type: 部委" in zh and "←合作单位— 专利转化专项计划" in zh
+    en = mof.to_text(lang="en")
+    assert en.splitlines()[0] == "Ministry of Finance"
+    assert "←in cooperation with— Special plan on patent technology transfer and" in en
+    assert "专利转化专项计划" not in en
+    both = mof.to_text()  # as `ipgraph path` and `neighbors`: entities in both languages
+    assert both.splitlines()[0] == "Ministry of Finance 财政部"
+    assert "←in cooperation with— Special plan on patent technology transfer and " in both
+    assert both.split("links in:")[1].splitlines()[1].endswith(" 专利转化专项计划")
+    assert str(mof) == both
+    with pytest.raises(UsageError, match="unknown language 'fr'"):
+        mof.to_text(lang="fr")

@@ -77,6 +77,16 @@ def test_find_is_ranked_and_bilingual(kg: ipgraph.KnowledgeGraph) -> None:
     assert kg.find("zzzzqqqq") == []
 
 
+def test_find_limit_zero_gives_every_match(kg: ipgraph.KnowledgeGraph) -> None:
+    # Regression: limit 0 was an error here while `entity` and `neighbors` read it as "all".
+    every = kg.find("patent", limit=0)
+    assert len(every) > 10
+    assert every == kg.find("patent", limit=100_000)
+    assert every[:10] == kg.find("patent")
+    with pytest.raises(UsageError, match=r"limit must be 0 \(every match\) or more, not -1"):
+        kg.find("patent", limit=-1)
+
+
 def test_find_by_type_includes_subclasses(kg: ipgraph.KnowledgeGraph) -> None:
     found = kg.find("ministry", limit=50, types=["ipg:Agency"])
     ministries = [m for m in found if IPG.Ministry in m.types]

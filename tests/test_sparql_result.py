@@ -119,3 +119,37 @@ def test_to_dicts_gives_plain_json_ready_values(kg: ipgraph.KnowledgeGraph) -> N
     ).to_dicts()
     assert rows == [{"value": 6.3, "date": "2020-12-31", "period": None, "flag": True}]
     json.dumps(rows)
+
+
+def _turtle_label_ok(label: str) -> bool:
+    """Whether ``_:label`` is a blank node an independent Turtle parser (rdflib's) reads."""
+    try:
+        Graph().parse(data=f"_:{label} <urn:p> <urn:o> .", format="turtle")
+    except Exception:
+        return False
+    return True
+
+
+def test_blank_nodes_are_one_label_in_every_format_and_a_turtle_one() -> None:
+    # Regression: a SPARQL server's blank node (Virtuoso: nodeID://b10000) came out of CSV
+    # and TSV as `_:nodeID://b10000`, which is no Turtle label as SPARQL CSV/TSV require.
+    odd, plain, twin = BNode("nodeID://b1"), BNode("b0"), BNode("nodeIDb1")
+    result = QueryResult("SELECT", ["x"], [(odd,), (plain,), (twin,), (odd,)])
+    labels = [result.bnode_label(node) for node in (odd, plain, twin)]
+    assert labels == ["nodeIDb1_2", "b0", "nodeIDb1"]  # a Turtle label kept, all distinct
+    assert all(_turtle_label_ok(label) for label in labels)
+    written = [f"_:{label}" for label in labels + labels[:1]]
+    assert result.serialize("csv").decode().split()[1:] == written
+    assert result.serialize("tsv").decode().split()[1:] == written
+    assert [row["x"] for row in result.to_dicts()] == written
+    bindings = json.loads(result.serialize("json"))["results"]["bindings"]
+    assert [b["x"] for b in bindings] == [{"type": "bnode", "value": w[2:]} for w in written]
+    parsed = Result.parse(io.BytesIO(result.serialize("xml")), format="xml")
+    assert [str(row[0]) for row in parsed] == [w[2:] for w in written]  # type: ignore[index]
+
+
+def test_blank_node_labels_that_are_turtle_ones_stay() -> None:
+    nodes = [BNode("a9dbb5019194958fb67ec6fbcffdde83"), BNode("N1f2"), BNode("k.1"), BNode("9")]
+    result = QueryResult("SELECT", ["x"], [(n,) for n in nodes])
+    assert result.serialize("csv").decode().split()[1:] == [f"_:{n}" for n in nodes]
+    assert result.rows == [(n,) for n in nodes]

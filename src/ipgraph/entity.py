@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from ipgraph.graph.results import check_lang
 from ipgraph.terms import LABEL_PREDICATES, plain
 from ipgraph.vocab import IPG
 
 Labeller = Callable[[Node], str]
+T = TypeVar("T")
 
 
 class Reader(Protocol):
@@ -56,6 +58,9 @@ class Link:
     node_label: str
     inferred: bool = False
     """Only a curator inference gives this statement (no passage, no second source)."""
+    node_label_zh: str = ""
+    """The node's Chinese label (its English one when it has none), for ``lang="zh"``."""
+    predicate_label_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         is_literal = isinstance(self.node, Literal)
@@ -106,6 +111,7 @@ class Figure:
     unit: str | None
     measure: str | None
     period: str | None
+    label_zh: str = ""
 
     def __str__(self) -> str:
         """The figure as a phrase whose unit agrees with its number.
@@ -153,6 +159,7 @@ class Passage:
     section: str | None
     paragraph: int | None
     heading: str | None
+    source_zh: str = ""
 
     def __str__(self) -> str:
         where = [self.source]
@@ -191,6 +198,10 @@ class Entity:
     relations: list[Relation] = field(default_factory=list)
     """Every relation in and out (but labels, types, same-as, sources and figures, shown on
     their own), with its total: ``outgoing`` and ``incoming`` list ``listed`` of each."""
+    label_zh: str = ""
+    """The Chinese label (the English one when there is none), for ``to_text(lang=...)``."""
+    types_zh: list[str] = field(default_factory=list)
+    """The Chinese labels of ``types``, in the same order."""
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data: ``relations`` says, per predicate and direction,
@@ -209,14 +220,29 @@ class Entity:
             "relations": [relation.to_dict() for relation in self.relations],
         }
 
-    def to_text(self, limit: int = 0) -> str:
-        """The summary as a few readable blocks of text (what ``ipgraph show`` prints); with
-        ``limit``, at most that many links per relation and direction, then how many more."""
-        lines = [self.label, f"  <{self.iri}>"]
+    def to_text(self, limit: int = 0, lang: str = "both") -> str:
+        """The summary as a few readable blocks of text (what ``ipgraph show`` prints).
+
+        Args:
+            limit: at most this many links per relation (predicate and direction), 0 all.
+                Of a larger relation the first ``limit`` by IRI (a literal by its text) are
+                listed, the same links `KnowledgeGraph.entity` reads with that ``limit``,
+                then a line with how many more there are; links are listed by label.
+            lang: labels of entities ``both`` (``English 中文``), ``en`` or ``zh``, as
+                ``ipgraph path`` and ``neighbors`` write them; relations and types are in
+                English but with ``zh``.
+
+        Raises:
+            UsageError: an unknown ``lang``.
+        """
+        check_lang(lang)
+        lines = [_name(self.label, self.label_zh, lang), f"  <{self.iri}>"]
         if self.types:
-            lines.append("  type: " + ", ".join(self.types))
-        for lang, values in sorted(self.labels.items()):
-            lines.append(f"  label@{lang}: " + " | ".join(values))
+            zh = self.types_zh or self.types
+            names = [_term(en, cn, lang) for en, cn in zip(self.types, zh, strict=True)]
+            lines.append("  type: " + ", ".join(names))
+        for language, values in sorted(self.labels.items()):
+            lines.append(f"  label@{language}: " + " | ".join(values))
         if self.alt_labels:
             lines.append("  also: " + ", ".join(self.alt_labels))
         if self.same_as:
@@ -228,18 +254,26 @@ class Entity:
         ):
             if links:
                 lines.append(heading)
-                rows = [
-                    (lk.predicate_label, arrow.format(lk.predicate_label) + lk.node_label + lk.mark)
-                    for lk in links
+            for predicate, group in _by_predicate(links).items():
+                relation = _term(group[0].predicate_label, group[0].predicate_label_zh, lang)
+                shown = first_by_text(group, limit, key=lambda lk: str(lk.node))
+                lines += [
+                    arrow.format(relation) + _name(lk.node_label, lk.node_label_zh, lang) + lk.mark
+                    for lk in shown
                 ]
-                counts = [totals.get((direction, lk.predicate), 0) for lk in links]
-                lines += _capped(rows, limit, counts)
+                # the store's count: a summary read with a limit holds only the first links
+                left = max(totals.get((direction, predicate), 0), len(group)) - len(shown)
+                if left > 0:
+                    lines.append(f"  … and {left:,} more {relation} (--limit 0 lists all)")
         if self.figures:
             lines.append("figures:")
-            lines += [f"  {fig.label}: {fig}" for fig in self.figures]
+            lines += [f"  {_name(fig.label, fig.label_zh, lang)}: {fig}" for fig in self.figures]
         if self.provenance:
             lines.append("source:")
-            lines += [f"  {passage}" for passage in self.provenance]
+            lines += [
+                f"  {replace(passage, source=_name(passage.source, passage.source_zh, lang))}"
+                for passage in self.provenance
+            ]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -269,8 +303,9 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     Per predicate and direction the store counts the statements; a relation of at most
     ``limit`` (or any, with ``limit`` 0) is read whole and listed by the labels of its nodes;
     of a larger one only the nodes' text is read (IRIs as plain strings), the first ``limit``
-    by it are kept (a stable choice that needs no label of the rest) and listed by label.
-    Labels are looked up only for what is listed, in one batch.
+    by it are kept (`first_by_text`: a stable choice that needs no label of the rest) and
+    listed by label. Labels are looked up only for what is listed, in one batch per language
+    (English, Chinese).
     """
     out = _relations(reader, iri, "out", limit)
     into = _relations(reader, iri, "in", limit)
@@ -279,12 +314,19 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     if (iri, RDF.type, IPG.Observation) in graph:
         observations.insert(0, iri)
     derived = list(graph.objects(iri, PROV.wasDerivedFrom))
-    names.prefetch_labels(
-        [iri, *types, *observations, *derived]
+    sources = [s for p in derived if (s := graph.value(p, IPG.inSource)) is not None]
+    shown = (
+        [iri, *types, *observations, *derived, *sources]
         + [p for p, _, _ in out + into]
         + [n for _, _, nodes in out + into for n in nodes]
     )
+    names.prefetch_labels(shown)
+    names.prefetch_labels(shown, lang="zh")  # for to_text(lang=...): one more batch
     label_of = names.label
+
+    def zh_of(node: Node) -> str:
+        return names.label(node, lang="zh")
+
     labels: dict[str, list[str]] = {}
     for predicate in (RDFS.label, SKOS.prefLabel):
         for value in graph.objects(iri, predicate):
@@ -296,8 +338,20 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
 
     def links(found: list[tuple[URIRef, int, list[Node]]]) -> list[Link]:
         return sorted(
-            (Link(p, label_of(p), n, label_of(n)) for p, _, nodes in found for n in nodes),
-            key=lambda lk: (lk.predicate_label, lk.node_label),
+            (
+                Link(
+                    p,
+                    label_of(p),
+                    n,
+                    label_of(n),
+                    node_label_zh=zh_of(n),
+                    predicate_label_zh=zh_of(p),
+                )
+                for p, _, nodes in found
+                for n in nodes
+            ),
+            # by relation (two with one label apart), then by label
+            key=lambda lk: (lk.predicate_label, str(lk.predicate), lk.node_label),
         )
 
     relations = [
@@ -306,24 +360,27 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
         for p, total, nodes in found
     ]
     relations.sort(key=lambda r: (r.direction != "out", r.predicate_label, str(r.predicate)))
-    figures = [figure(graph, obs, label_of) for obs in observations]
+    figures = [figure(graph, obs, label_of, zh_of) for obs in observations]
     provenance = sorted(
-        (passage(graph, p, label_of) for p in derived),
+        (passage(graph, p, label_of, zh_of) for p in derived),
         key=lambda p: (p.source, p.section or "", p.paragraph or 0),
     )
     same_as = sorted(str(o) for o in graph.objects(iri, OWL.sameAs))
+    named_types = sorted((label_of(t), zh_of(t)) for t in types)
     return Entity(
         iri=iri,
         label=label_of(iri),
         labels=labels,
         alt_labels=alt,
-        types=sorted(label_of(t) for t in types),
+        types=[en for en, _ in named_types],
         outgoing=links(out),
         incoming=links(into),
         figures=figures,
         provenance=provenance,
         same_as=same_as,
         relations=relations,
+        label_zh=zh_of(iri),
+        types_zh=[zh for _, zh in named_types],
     )
 
 
@@ -363,13 +420,13 @@ def _relations(
                 text = f"SELECT DISTINCT ?n WHERE {{ {where} FILTER(!isIRI(?n)) }}"
                 others = [row[0] for row in reader.query(text)]
             every = [*(URIRef(i) for i in heapq.nsmallest(limit, iris)), *others]
-            nodes = heapq.nsmallest(limit, every, key=str)
+            nodes = first_by_text(every, limit)
         found.append((predicate, total, nodes))
     return found
 
 
-def figure(graph: Graph, obs: URIRef, label_of: Labeller) -> Figure:
-    """Read one observation into a `Figure`."""
+def figure(graph: Graph, obs: URIRef, label_of: Labeller, zh_of: Labeller | None = None) -> Figure:
+    """Read one observation into a `Figure` (its label in Chinese too, with ``zh_of``)."""
 
     def text(predicate: URIRef) -> str | None:
         value = graph.value(obs, predicate)
@@ -387,11 +444,13 @@ def figure(graph: Graph, obs: URIRef, label_of: Labeller) -> Figure:
         unit=text(IPG.unit),
         measure=text(IPG.measure),
         period=when,
+        label_zh=zh_of(obs) if zh_of else "",
     )
 
 
-def passage(graph: Graph, node: Node, label_of: Labeller) -> Passage:
-    """Read a provenance passage node into a `Passage` locator."""
+def passage(graph: Graph, node: Node, label_of: Labeller, zh_of: Labeller | None = None) -> Passage:
+    """Read a provenance passage node into a `Passage` locator (its source's label in
+    Chinese too, with ``zh_of``)."""
     source = graph.value(node, IPG.inSource)
     section = graph.value(node, IPG.section)
     paragraph = graph.value(node, IPG.paragraph)
@@ -402,6 +461,7 @@ def passage(graph: Graph, node: Node, label_of: Labeller) -> Passage:
         section=str(section) if section is not None else None,
         paragraph=int(paragraph) if isinstance(paragraph, Literal) else None,
         heading=str(heading) if heading is not None else None,
+        source_zh=zh_of(source if source is not None else node) if zh_of else "",
     )
 
 
@@ -481,20 +541,38 @@ def _plural(noun: str) -> str:
     return f"{head} {last}".strip()
 
 
-def _capped(lines: list[tuple[str, str]], limit: int, totals: list[int]) -> list[str]:
-    """At most ``limit`` lines per relation (0: all), each relation followed by how many of
-    it were left out: those dropped here and those never read (its total, from the store,
-    above the lines)."""
-    groups: dict[str, list[str]] = {}
-    total_of: dict[str, int] = {}
-    for (relation, line), total in zip(lines, totals, strict=True):
-        groups.setdefault(relation, []).append(line)
-        total_of[relation] = max(total_of.get(relation, 0), total)
-    out: list[str] = []
-    for relation, group in groups.items():
-        shown = group[:limit] if limit else group
-        out += shown
-        left = max(total_of[relation], len(group)) - len(shown)
-        if left > 0:
-            out.append(f"  … and {left:,} more {relation} (--limit 0 lists all)")
-    return out
+def first_by_text(items: Sequence[T], limit: int, key: Callable[[T], str] = str) -> list[T]:
+    """At most ``limit`` of ``items`` (0: all): the first by ``key`` (their text: an IRI, a
+    literal's value), kept in their given order. How `summarize` picks the nodes it reads of
+    a large relation and `Entity.to_text` the links it lists, so that both list the same.
+
+    >>> first_by_text(["c", "a", "d", "b"], 2), first_by_text(["c", "a"], 0)
+    (['a', 'b'], ['c', 'a'])
+    """
+    if not limit or len(items) <= limit:
+        return list(items)
+    chosen = {id(item) for item in heapq.nsmallest(limit, items, key=key)}
+    return [item for item in items if id(item) in chosen]
+
+
+def _by_predicate(links: list[Link]) -> dict[URIRef, list[Link]]:
+    """The links of one direction per predicate, in listing order: two predicates with the
+    same label are two relations."""
+    groups: dict[URIRef, list[Link]] = {}
+    for link in links:
+        groups.setdefault(link.predicate, []).append(link)
+    return groups
+
+
+def _name(en: str, zh: str, lang: str) -> str:
+    """An entity's label in ``lang``: ``both`` writes ``English 中文`` (one when they agree)."""
+    if lang == "zh":
+        return zh or en
+    if lang == "both" and zh and zh != en:
+        return f"{en} {zh}"
+    return en
+
+
+def _term(en: str, zh: str, lang: str) -> str:
+    """A relation's or class's label: Chinese only with ``zh`` (a vocabulary word, read once)."""
+    return (zh or en) if lang == "zh" else en

@@ -209,8 +209,10 @@ class KnowledgeGraph(NameMethods, PathMethods, SourceMethods, ViewMethods):
 
         Args:
             ref: anything `resolve` takes.
-            limit: list at most this many links per predicate and direction (0: all); the
-                summary's ``relations`` still count them all (by the store, not by reading).
+            limit: list at most this many links per predicate and direction (0: all): of a
+                larger relation the first by IRI (a literal by its text), listed by label, as
+                ``to_text(limit=...)`` cuts a whole summary; the summary's ``relations`` still
+                count them all (by the store, not by reading).
 
         >>> import ipgraph
         >>> moe = ipgraph.load().entity("教育部")

@@ -18,6 +18,7 @@ from typing import TypeVar
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ipgraph.errors import UsageError
 from ipgraph.labels import Match
 from ipgraph.store.names import NameHit
 from ipgraph.store.namesearch import Names
@@ -25,6 +26,10 @@ from ipgraph.store.namesearch import Names
 __all__ = ["NameMethods"]
 
 T = TypeVar("T")
+
+EVERY_MATCH = 1_000_000
+"""What ``find(limit=0)`` asks the names for: more than a search finds (the name index reads
+a few hundred candidates per way of matching, a remote search a bounded query)."""
 
 
 class NameMethods:
@@ -84,8 +89,12 @@ class NameMethods:
 
         Args:
             text: a name, part of one, or an acronym, in any case ("moe", "工信部").
-            limit: how many results at most.
+            limit: how many results at most; 0 every match (as ``limit`` 0 of `entity` and
+                `neighbors` lists every link).
             types: keep only entities of these classes (IRIs or CURIEs such as ``ipg:Agency``).
+
+        Raises:
+            UsageError: a negative ``limit``.
 
         Each `Match` says how the text matched (``how``: ``exact``, ``acronym``, ``prefix``,
         ``words``, ``typo``, ...) and which name it matched (``matched``).
@@ -94,8 +103,10 @@ class NameMethods:
         >>> [(m.label, m.how) for m in ipgraph.load().find("ministry of ed")]
         [('Ministry of Education', 'prefix')]
         """
+        if limit < 0:
+            raise UsageError(f"limit must be 0 (every match) or more, not {limit}")
         wanted = [str(c) for c in self.classes(types)] if types else None
-        return self._matches(self.names.search(text, limit, wanted))
+        return self._matches(self.names.search(text, limit or EVERY_MATCH, wanted))
 
     def nearest(self, text: str, limit: int = 5) -> list[Match]:
         """Suggestions for a text that finds nothing: names sharing some of its words or

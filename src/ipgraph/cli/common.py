@@ -166,6 +166,16 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["both", "en", "zh"]),
+    default="both",
+    show_default=True,
+    help="Labels in text output: English and Chinese, English only, Chinese only.",
+)
+"""The ``--lang`` of every command that prints labels (``show``, ``neighbors``, ``path``)."""
+
+
 def relation_limit_option(what: str) -> Callable[[F], F]:
     """The ``--limit`` of a per-relation listing (``show``, ``neighbors``) of ``what``."""
     return click.option(

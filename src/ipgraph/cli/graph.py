@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     pass
 
 from ipgraph.cli.common import (
+    LANG_OPTION,
     cli,
     data_options,
     echo_json,
@@ -26,13 +27,6 @@ from ipgraph.cli.common import (
 
 # -- paths: path, neighbors, rank (issue 4) -------------------------------------------------
 
-LANG_OPTION = click.option(
-    "--lang",
-    type=click.Choice(["both", "en", "zh"]),
-    default="both",
-    show_default=True,
-    help="Labels in text output: English and Chinese, English only, Chinese only.",
-)
 INCLUDE_OPTION = click.option(
     "--include",
     "include",
@@ -193,7 +187,15 @@ def neighbors(
     help="Centrality measure.",
 )
 @click.option("--type", "type_", metavar="CLASS", help="List only this class, e.g. ipg:Agency.")
-@click.option("--limit", "-n", type=int, default=10, show_default=True, help="How many.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="List the first N, highest score first; 0 lists all.",
+)
 @INCLUDE_OPTION
 @data_options
 @format_option("text", "json")
@@ -216,7 +218,7 @@ def rank(
       ipgraph rank --measure betweenness --limit 5 --format json
     """
     kg = open_graph(data_files, store)
-    ranked = kg.rank(measure, type=type_, limit=limit, include=include)
+    ranked = kg.rank(measure, type=type_, limit=limit or None, include=include)
     if output_format == "json":
         echo_json([r.to_dict() for r in ranked])
         return

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
 
-from ipgraph.errors import NoResult
-
-if TYPE_CHECKING:
-    pass
-
 from ipgraph.cli.common import (
+    LANG_OPTION,
     cli,
     data_options,
     echo_json,
@@ -22,11 +17,20 @@ from ipgraph.cli.common import (
     relation_limit_option,
 )
 from ipgraph.cli.layout import fit_table
+from ipgraph.errors import NoResult, UsageError
 
 
 @cli.command()
 @click.argument("text")
-@click.option("--limit", "-n", default=10, show_default=True, help="How many matches at most.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="List at most N matches, best first; 0 lists all.",
+)
 @click.option(
     "--type", "types", multiple=True, metavar="CLASS", help="Only this class, e.g. ipg:Agency."
 )
@@ -51,7 +55,10 @@ def find(
       ipgraph find MOE
       ipgraph find 知识产权 --type ipg:PolicyDocument
       ipgraph find "Minstry of Finance" --format json
+      ipgraph find patent --limit 0
     """
+    if not text.strip():  # "nothing matches ''; try fewer words" would send them astray
+        raise UsageError("nothing to find: give a name, part of one, an acronym or an id")
     kg = open_graph(data_files, store)
     matches = kg.find(text, limit=limit, types=types or None)
     if not matches:
@@ -86,10 +93,16 @@ def find(
 @cli.command()
 @click.argument("entity")
 @relation_limit_option("links")
+@LANG_OPTION
 @data_options
 @format_option("text", "json")
 def show(
-    entity: str, limit: int, data_files: Sequence[str], store: str | None, output_format: str
+    entity: str,
+    limit: int,
+    lang: str,
+    data_files: Sequence[str],
+    store: str | None,
+    output_format: str,
 ) -> None:
     """Everything about one ENTITY: types, labels, links, figures and sources.
 
@@ -101,10 +114,11 @@ def show(
     Example:
       ipgraph show CNIPA
       ipgraph show 财政部 --format json
+      ipgraph show CNIPA --lang zh --limit 5
     """
     kg = open_graph(data_files, store)
     summary = kg.entity(entity, limit=limit)
     if output_format == "json":
         echo_json(summary.to_dict())
     else:
-        echo_text(summary.to_text())
+        echo_text(summary.to_text(limit=limit, lang=lang))

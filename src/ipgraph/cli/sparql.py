@@ -287,10 +287,10 @@ def select_table(kg: KnowledgeGraph, result: QueryResult, table_rows: int = TABL
 
     shown = result.rows[:table_rows] if table_rows else result.rows
     kg.prefetch_labels(v for row in shown for v in row if isinstance(v, URIRef))
-    return fit_table([[_cell(kg, value) for value in row] for row in shown], result.vars)
+    return fit_table([[_cell(kg, result, value) for value in row] for row in shown], result.vars)
 
 
-def _cell(kg: KnowledgeGraph, value: Any) -> str:
+def _cell(kg: KnowledgeGraph, result: QueryResult, value: Any) -> str:
     """A table cell: an IRI as 'label (curie)', a number as people write it (23,000; a year
     or code of four digits or fewer stays as it is), a literal as its text."""
     from rdflib import BNode, Literal, URIRef
@@ -304,7 +304,7 @@ def _cell(kg: KnowledgeGraph, value: Any) -> str:
             return curie
         return f"{shorten(label)} ({curie})"
     if isinstance(value, BNode):
-        return f"_:{value}"
+        return result.cell(value)  # _:label, as in csv and json
     if isinstance(value, Literal) and value.datatype in _NUMERIC:
         number: object = value.toPython()
         if isinstance(number, int | float | Decimal) and not isinstance(number, bool):
@@ -340,10 +340,7 @@ def labelled_rows(kg: KnowledgeGraph, result: QueryResult, fmt: str) -> str:
     for row in result.rows:
         cells: list[str] = []
         for i, value in enumerate(row):
-            if fmt == "csv":
-                cells.append("" if value is None else str(value))
-            else:
-                cells.append("" if value is None else value.n3())
+            cells.append(result.cell(value, fmt))  # as without --labels
             if i in iri_columns:
                 label = kg.label(value) if isinstance(value, URIRef) else ""
                 cells.append(label if fmt == "csv" else " ".join(label.split()))

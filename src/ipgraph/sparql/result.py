@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -28,6 +29,16 @@ from ipgraph.terms import plain
 from ipgraph.vocab import PREFIXES, bind_prefixes
 
 __all__ = ["QueryResult", "collect", "collect_graph"]
+
+# Turtle's BLANK_NODE_LABEL (without "_:"), which SPARQL CSV and TSV write blank nodes as.
+_PN_CHARS_U = (
+    "A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_TURTLE_LABEL = re.compile(f"[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?")
+_NOT_PN_CHARS = re.compile(f"[^{_PN_CHARS}]")
 
 
 @dataclass
@@ -51,6 +62,9 @@ class QueryResult:
     truncated: bool = False
     prefixes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     """Prefixes for Turtle output (the graph's and the project's); empty: the project's."""
+    _relabelled: dict[BNode, str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     MEDIA_TYPES: ClassVar[dict[str, str]] = {
         **{f.name: f.media_types[0] for f in GRAPH_FORMATS},
@@ -106,6 +120,74 @@ class QueryResult:
             f"serialises as {names}"
         )
 
+    def bnode_label(self, node: BNode) -> str:
+        """The label every format gives a blank node of the rows: after ``_:`` in CSV, TSV,
+        JSON lines and tables, the ``value`` of SPARQL JSON, the text of SPARQL XML.
+
+        Its own label when that is a Turtle label (as SPARQL CSV and TSV require); else (a
+        SPARQL server's ``nodeID://b10000``) its letters and digits, kept distinct within
+        the result. Labels name blank nodes within one result only (SPARQL 1.1).
+
+        >>> r = QueryResult("SELECT", ["x"], [(BNode("b0"),), (BNode("nodeID://b1"),)])
+        >>> [r.bnode_label(row[0]) for row in r.rows]
+        ['b0', 'nodeIDb1']
+        >>> r.serialize("csv").decode().split()
+        ['x', '_:b0', '_:nodeIDb1']
+        """
+        if self._relabelled is None:
+            self._relabelled = self._relabel()
+        if not self._relabelled:  # the usual case: no look-up (a blank node hashes slowly)
+            return str(node)
+        return self._relabelled.get(node, str(node))
+
+    def _relabel(self) -> dict[BNode, str]:
+        """New labels for the blank nodes whose own label is no Turtle label (most results
+        have none: one pass over the rows, which hashes nothing, finds that)."""
+        bad = {v for row in self.rows for v in row if type(v) is BNode and not _is_turtle_label(v)}
+        if not bad:
+            return {}
+        nodes = {v for row in self.rows for v in row if type(v) is BNode}
+        taken = {str(n) for n in nodes - bad}
+        renamed: dict[BNode, str] = {}
+        for node in sorted(bad):
+            base = _NOT_PN_CHARS.sub("", node)
+            base = base if _TURTLE_LABEL.match(base[:1]) else f"b{base}"
+            label, n = base, 1
+            while label in taken:
+                n += 1
+                label = f"{base}_{n}"
+            taken.add(label)
+            renamed[node] = label
+        return renamed
+
+    def cell(self, value: Node | None, format: str = "csv") -> str:
+        """One value as the SPARQL 1.1 CSV (``csv``) or TSV (``tsv``) format writes it: CSV
+        an IRI or literal as its text, TSV in Turtle syntax; blank nodes ``_:label`` (see
+        `bnode_label`); unbound empty.
+
+        >>> from rdflib import URIRef
+        >>> r = QueryResult("SELECT", ["x"], [])
+        >>> r.cell(URIRef("urn:x")), r.cell(URIRef("urn:x"), "tsv"), r.cell(None)
+        ('urn:x', '<urn:x>', '')
+        """
+        if value is None:
+            return ""
+        if isinstance(value, BNode):
+            return f"_:{self.bnode_label(value)}"
+        return _tsv_term(value) if format == "tsv" else str(value)
+
+    def _rows_relabelled(self) -> list[tuple[Node | None, ...]]:
+        """The rows with blank nodes under their `bnode_label` (the rows themselves when no
+        label changes)."""
+        if self._relabelled is None:
+            self._relabelled = self._relabel()
+        if not self._relabelled:
+            return self.rows
+        new = {node: BNode(label) for node, label in self._relabelled.items()}
+        return [
+            tuple(new.get(v, v) if isinstance(v, BNode) else v for v in row) for row in self.rows
+        ]
+
     def to_dicts(self) -> list[dict[str, Any]]:
         """The result as plain Python values.
 
@@ -121,7 +203,7 @@ class QueryResult:
         if self.kind == "SELECT":
             return [
                 {var: plain(value) for var, value in zip(self.vars, row, strict=True)}
-                for row in self.rows
+                for row in self._rows_relabelled()
             ]
         if self.kind == "ASK":
             return [{"boolean": bool(self.boolean)}]
@@ -170,7 +252,7 @@ class QueryResult:
                     for var, value in zip(variables, row, strict=True)
                     if value is not None
                 }
-                for row in self.rows
+                for row in self._rows_relabelled()
             ]
         return cast(bytes, result.serialize(format=key, encoding="utf-8"))
 
@@ -190,12 +272,18 @@ class QueryResult:
 
     def _csv(self) -> bytes:
         """SPARQL CSV as rdflib writes it, without building rdflib's result (a third of the
-        time on large results): values as their text, blank nodes ``_:id``."""
+        time on large results): values as their text, blank nodes ``_:label``.
+
+        The row loops test ``type(v) is BNode``: ``isinstance`` on rdflib terms goes through
+        an ABC check, about a microsecond a value (rdflib makes no subclass of BNode)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(self.vars)
         writer.writerows(
-            ["" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row]
+            [
+                "" if v is None else f"_:{self.bnode_label(v)}" if type(v) is BNode else str(v)
+                for v in row
+            ]
             for row in self.rows
         )
         return out.getvalue().encode("utf-8")
@@ -205,11 +293,26 @@ class QueryResult:
             return f"?_askResult\n{str(bool(self.boolean)).lower()}\n".encode()
         lines = ["\t".join(f"?{v}" for v in self.vars)]
         for row in self.rows:
-            lines.append("\t".join("" if value is None else _tsv_term(value) for value in row))
+            lines.append(
+                "\t".join(
+                    ""
+                    if v is None
+                    else f"_:{self.bnode_label(v)}"
+                    if type(v) is BNode  # see _csv
+                    else _tsv_term(v)
+                    for v in row
+                )
+            )
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _is_turtle_label(label: str) -> bool:
+    """Whether ``_:label`` is a Turtle blank node (letters and digits alone: at once)."""
+    return (label.isascii() and label.isalnum()) or bool(_TURTLE_LABEL.fullmatch(label))
+
+
 def _tsv_term(term: Node) -> str:
+    """An IRI or literal in Turtle syntax (a blank node is `QueryResult.cell`'s)."""
     if isinstance(term, RDFLiteral):
         text = str(term)
         escaped = (
@@ -224,8 +327,6 @@ def _tsv_term(term: Node) -> str:
         if term.datatype is not None and term.datatype != PREFIXES["xsd"].string:
             return f'"{escaped}"^^<{term.datatype}>'
         return f'"{escaped}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
     return f"<{term}>"
 
 
