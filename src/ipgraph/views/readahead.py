@@ -101,13 +101,15 @@ def read_ahead(kg: KnowledgeGraph, iris: Sequence[URIRef], figures: int) -> Grap
         ):
             out.add((s, p, o))
         # A passage is read in the query that links to it: a blank node keeps its name.
+        # All its triples, the parts kept here: Virtuoso answers twice as fast without the
+        # filter on ?p (0.2 s against 0.4 s for 500 nodes' 1,500 passage triples).
         for passage_node, p, o in store.terms(
             ("d", "p", "o"),
-            f"VALUES ?s {{ {values} }} ?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o "
-            f"FILTER(?p IN ({_listed(_PASSAGE_PARTS)}))",
+            f"VALUES ?s {{ {values} }} ?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o",
             ("p",),
         ):
-            out.add((passage_node, p, o))
+            if p in _PASSAGE_PARTS:
+                out.add((passage_node, p, o))
         for obs, subject in store.terms(
             ("obs", "s"),
             f"VALUES ?s {{ {values} }} ?obs {IPG.about.n3()} ?s FILTER(isIRI(?obs))",
