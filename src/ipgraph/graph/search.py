@@ -470,7 +470,7 @@ class LocalSearch(Neighbours):
                     out.add((node, row[0], row[1]))  # type: ignore[index]
         # As rows of terms: a server sends them as CSV, read several times faster than XML.
         vocabulary = f"GRAPH <{data.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }}"
-        for s, p, o in self.store.terms(("s", "p", "o"), vocabulary, ("p",)):
+        for s, p, o in self.store.terms(("s", "p", "o"), vocabulary, ("s", "p")):
             out.add((s, p, o))
         return out
 

@@ -360,7 +360,7 @@ class Store:
     ) -> list[tuple[Node, ...]]:
         """The rows of ``SELECT ?v1 ?v2 ... WHERE { pattern }`` as RDF terms, rows leaving a
         variable unbound left out: many rows of terms, read the cheapest way the store has.
-        ``iris`` names the variables that are always IRIs (a server then sends less).
+        ``iris`` names the variables that are never literals (a server then sends less).
 
         >>> from ipgraph import data
         >>> from ipgraph.store import open_store

@@ -106,7 +106,7 @@ def read_ahead(kg: KnowledgeGraph, iris: Sequence[URIRef], figures: int) -> Grap
         for passage_node, p, o in store.terms(
             ("d", "p", "o"),
             f"VALUES ?s {{ {values} }} ?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o",
-            ("p",),
+            ("d", "p"),
         ):
             if p in _PASSAGE_PARTS:
                 out.add((passage_node, p, o))
