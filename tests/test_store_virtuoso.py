@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
 from bounded import returns_within
 from ipgraph.cli import cli
@@ -239,6 +240,15 @@ def test_lookups_read_csv_results_with_the_same_terms(virtuoso_url: str) -> None
     assert set(store.objects(subjects, predicates)) == set(
         Store.objects(store, subjects, predicates)
     )
+    # Rows of terms (`Store.terms`: what a page's details read ahead) keep blank nodes
+    # (Virtuoso's isIRI holds for one as a subject) and booleans (which it writes 1 and 0).
+    pattern = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{synth}>)"
+    generic = Store.terms(store, ("s", "p", "o"), pattern)
+    for iris in [("p",), ("s", "p")]:  # a subject read with its kind, and without
+        terms = store.terms(("s", "p", "o"), pattern, iris=iris)
+        assert len(terms) == len(generic) > 3_000 and set(terms) == set(generic)
+    assert any(isinstance(s, BNode) for s, _, _ in terms)
+    assert any(isinstance(o, Literal) and o.datatype == XSD.boolean for _, _, o in terms)
 
 
 def test_show_counts_and_marks_as_the_memory_store_does(

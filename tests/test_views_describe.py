@@ -72,3 +72,28 @@ def test_nodes_described_in_a_batch_read_as_one_by_one_on_every_store(
     assert describe_nodes(kg, [(iri, None) for iri in iris]) == one_by_one
     assert any(name == "figure" for name, _ in one_by_one[0]["info"])
     assert any(name == "source" for name, _ in one_by_one[0]["info"])
+
+
+def test_a_batch_reads_the_labels_it_shows_in_one_lookup_per_language(
+    kg: ipgraph.KnowledgeGraph, oxigraph_kg: ipgraph.KnowledgeGraph, monkeypatch: Any
+) -> None:
+    # On a server every lookup is a round trip: the labels of the nodes' types, passages'
+    # sources, figures and attributes are read together, not one node at a time.
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    fresh = ipgraph.KnowledgeGraph(oxigraph_kg.store)  # nothing labelled yet
+    asked: list[list[URIRef]] = []
+    labels = fresh.names.labels
+
+    def counted(iris: Any, lang: str = "en") -> dict[URIRef, str]:
+        asked.append(list(iris))
+        return labels(iris, lang)
+
+    monkeypatch.setattr(fresh.names, "labels", counted)
+    figures = sorted(kg.graph.subjects(RDF.type, IPG.Observation))[:5]
+    documents = sorted(kg.graph.subjects(RDF.type, IPG.PolicyDocument))[:30]
+    iris = [kg.resolve(ref) for ref in (OUTLINE, "CNIPA", "MOE", "Wuxi")] + figures + documents
+    described = describe_nodes(fresh, [(iri, None) for iri in iris])
+    assert len(asked) == 2  # English, then Chinese for the types
+    assert described == [describe_node(kg, iri) for iri in iris]

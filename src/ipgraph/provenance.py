@@ -189,14 +189,14 @@ def _graphs_by_lookup(kg: KnowledgeGraph, triples: list[Triple]) -> dict[Triple,
 
 def _graphs_by_query(kg: KnowledgeGraph, triples: list[Triple]) -> dict[Triple, set[URIRef]]:
     """The named graphs holding each statement, one query per 300 statements (a server
-    answers a lookup per statement only with one request per statement)."""
+    answers a lookup per statement only with one request per statement), read as rows of
+    IRIs (`ipgraph.store.Store.terms`: CSV, not XML or JSON results)."""
     found: dict[Triple, set[URIRef]] = {}
     for start in range(0, len(triples), 300):
         rows = " ".join(f"({s.n3()} {p.n3()} {o.n3()})" for s, p, o in triples[start : start + 300])
-        text = (
-            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
-        for s, p, o, g in kg.query(text).rows:
+        pattern = f"VALUES (?s ?p ?o) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }}"
+        variables = ("s", "p", "o", "g")
+        for s, p, o, g in kg.store.terms(variables, pattern, iris=variables):
             found.setdefault((s, p, o), set()).add(g)  # type: ignore[arg-type]
     return found
 

@@ -475,11 +475,10 @@ class LocalSearch(Neighbours):
             if (node, None, None) not in out:  # a node of the projection is a subject
                 for row in self.store.query(f"SELECT ?p ?o WHERE {{ <{node}> ?p ?o }} LIMIT 1"):
                     out.add((node, row[0], row[1]))  # type: ignore[index]
-        vocabulary = data.ONTOLOGY_GRAPH
-        for row in self.store.query(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocabulary}> {{ ?s ?p ?o }} }}"
-        ):
-            out.add((row[0], row[1], row[2]))  # type: ignore[index]
+        # As rows of terms: a server sends them as CSV, read several times faster than XML.
+        vocabulary = f"GRAPH <{data.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }}"
+        for s, p, o in self.store.terms(("s", "p", "o"), vocabulary, ("s", "p")):
+            out.add((s, p, o))
         return out
 
 

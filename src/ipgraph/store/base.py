@@ -12,7 +12,7 @@ The backends: `MemoryStore` (rdflib, the default), `OxigraphStore` (embedded, pe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -358,6 +358,27 @@ class Store:
         return [
             tuple("" if term is None else str(term) for term in row)  # type: ignore[union-attr]
             for row in self.query(text)
+        ]
+
+    def terms(
+        self, variables: Sequence[str], pattern: str, iris: Collection[str] = ()
+    ) -> list[tuple[Node, ...]]:
+        """The rows of ``SELECT ?v1 ?v2 ... WHERE { pattern }`` as RDF terms, rows leaving a
+        variable unbound left out: many rows of terms, read the cheapest way the store has.
+        ``iris`` names the variables that are never literals (a server then sends less).
+
+        >>> from ipgraph import data
+        >>> from ipgraph.store import open_store
+        >>> store = open_store("memory")
+        >>> _ = store.load_files([data.vocabulary_file()])
+        >>> store.terms(["o"], "ipg:issuedBy a ?o FILTER(?o = owl:ObjectProperty)")
+        [(rdflib.term.URIRef('http://www.w3.org/2002/07/owl#ObjectProperty'),)]
+        """
+        names = " ".join(f"?{v}" for v in variables)
+        return [
+            tuple(row)  # type: ignore[arg-type]
+            for row in self.query(f"SELECT {names} WHERE {{ {pattern} }}")
+            if None not in row  # type: ignore[operator]
         ]
 
     def objects(self, subjects: Sequence[URIRef], predicates: Sequence[URIRef]) -> Iterator[Triple]:

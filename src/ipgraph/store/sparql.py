@@ -8,7 +8,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -273,21 +273,56 @@ class SparqlStore(Store):
             return super().select(text)
         return rows
 
+    def terms(
+        self, variables: Sequence[str], pattern: str, iris: Collection[str] = ()
+    ) -> list[tuple[Node, ...]]:
+        """As `Store.terms`, read as CSV (see `select`) with each term's kind, language and
+        datatype as columns beside it (none for the ``iris``: IRIs or blank nodes, never
+        literals), so the terms are rebuilt exactly without JSON or XML results: Virtuoso
+        sends 2,700 rows of node details as XML in 0.16 s, which rdflib reads in 0.3 s more;
+        as CSV in 0.13 s, read in 0.02 s."""
+        columns = " ".join(f"?{v}" if v in iris else _typed(v) for v in variables)
+        out: list[tuple[Node, ...]] = []
+        for row in self.select(f"SELECT {columns} WHERE {{ {pattern} }}"):
+            terms: list[Node] = []
+            at = 0
+            for v in variables:
+                if v in iris:
+                    value, kind, lang, datatype, at = row[at], "i", "", "", at + 1
+                else:
+                    (value, kind, lang, datatype), at = row[at : at + 4], at + 4
+                if not kind:  # unbound: the kind is an error, written as nothing
+                    break
+                terms.append(_term(value, kind, lang, datatype))
+            else:
+                out.append(tuple(terms))
+        return out
+
     def objects(self, subjects: Sequence[URIRef], predicates: Sequence[URIRef]) -> Iterator[Triple]:
-        """As `Store.objects`, with each object's kind, language and datatype as CSV columns
-        (see `select`), so the terms are rebuilt exactly without JSON or XML results. One
-        query per predicate: Virtuoso answers ``VALUES ?s {...} ?s <p> ?o`` for 500 subjects
-        in 0.05 s, the same with ``?p`` filtered to a list in up to 5 s."""
+        """As `Store.objects`, by one query per `values_chunk` subjects and up to 4 predicates
+        (CSV: see `terms`), the predicates as a ``UNION`` of fixed patterns: Virtuoso answers
+        it for 500 subjects and 3 predicates about as fast as for one (0.08 s), but the same
+        with ``?p`` in a ``VALUES`` list or filtered to a list in up to 4 s, and refuses a
+        ``UNION`` of 16 such patterns (its compiled code grows too large). Each chunk's rows
+        come predicate by predicate, in the order given (a label picked among several is the
+        same each run)."""
         chunk = self.values_chunk or len(subjects) or 1
+        order = {p: i for i, p in enumerate(predicates)}
+        unions = [
+            " UNION ".join(f"{{ ?s <{p}> ?o BIND(<{p}> AS ?p) }}" for p in predicates[at : at + 4])
+            for at in range(0, len(predicates), 4)
+        ]
         for start in range(0, len(subjects), chunk):
             values = " ".join(f"<{s}>" for s in subjects[start : start + chunk])
-            for predicate in predicates:
-                for s, o, kind, lang, datatype in self.select(
-                    "SELECT ?s ?o (IF(isIRI(?o), 'i', IF(isBlank(?o), 'b', 'l')) AS ?k) "
-                    "(LANG(?o) AS ?l) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?d) "
-                    f"WHERE {{ VALUES ?s {{ {values} }} ?s <{predicate}> ?o }}"
-                ):
-                    yield URIRef(s), predicate, _term(o, kind, lang, datatype)
+            rows = [
+                row
+                for union in unions
+                for row in self.terms(
+                    ("s", "p", "o"), f"VALUES ?s {{ {values} }} {union}", ("s", "p")
+                )
+            ]
+            rows.sort(key=lambda row: order[row[1]])  # type: ignore[index]
+            yield from rows  # type: ignore[misc]
 
     def label_rows(self) -> LabelRows:
         return _construct_labels(self.query(_LABELS_QUERY))
@@ -333,18 +368,33 @@ _PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.it
 
 def _term(value: str, kind: str, lang: str, datatype: str) -> Node:
     """An RDF term from its string value and the kind, language and datatype columns."""
-    if kind == "i":
+    if kind == "i" and not value.startswith(("nodeID://", "_:")):
+        # Not a blank node: Virtuoso's isIRI holds for one as a subject, and a term read
+        # without its kind (`terms`' ``iris``) may be one.
         return URIRef(value)
-    if kind == "b":
+    if kind in ("i", "b"):
         return BNode(value.removeprefix("_:"))
     if lang:
         return Literal(value, lang=lang)
     if not datatype or datatype in _PLAIN:
         return Literal(value)
+    if datatype == _BOOLEAN:  # Virtuoso writes a boolean in CSV as 1 or 0
+        value = {"1": "true", "0": "false"}.get(value, value)
     return Literal(value, datatype=URIRef(datatype))
 
 
 _PLAIN = {str(XSD.string), str(RDF.langString)}
+_BOOLEAN = str(XSD.boolean)
+
+
+def _typed(var: str) -> str:
+    """``?var`` and its kind (``i``, ``b`` or ``l``), language and datatype as three more
+    columns (read back by `_term`)."""
+    return (
+        f"?{var} (IF(isIRI(?{var}), 'i', IF(isBlank(?{var}), 'b', 'l')) AS ?{var}__k) "
+        f"(LANG(?{var}) AS ?{var}__l) "
+        f"(IF(isLiteral(?{var}), STR(DATATYPE(?{var})), '') AS ?{var}__d)"
+    )
 
 
 def _construct_labels(result: Result) -> LabelRows:

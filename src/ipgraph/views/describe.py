@@ -135,10 +135,44 @@ def describe_nodes(
         return [describe_node(kg, iri, types) for iri, types in wanted]
     iris = list(dict.fromkeys(iri for iri, _ in wanted if isinstance(iri, URIRef)))
     sketch = read_ahead(kg, iris, MAX_FIGURES)
+    _prefetch_labels(kg, [(iri, ts) for iri, ts in wanted if isinstance(iri, URIRef)], sketch)
     return [
         describe_node(kg, iri, types, sketch if isinstance(iri, URIRef) else None)
         for iri, types in wanted
     ]
+
+
+def _prefetch_labels(
+    kg: KnowledgeGraph, wanted: Sequence[tuple[URIRef, Iterable[Node] | None]], sketch: Graph
+) -> None:
+    """Read the labels `describe_node` asks for of ``wanted`` (read ahead into ``sketch``) in
+    one batch per language: asked one node at a time, they cost a view some 70 lookups.
+    The nodes, their types (also in Chinese), attribute predicates, the figures listed with
+    their qualifiers, units and measures, and the sources of their passages."""
+    english: set[Node] = set()
+    types: set[Node] = set()
+    for iri, given in wanted:
+        english.add(iri)
+        types.update(sketch.objects(iri, RDF.type) if given is None else given)
+        for predicate, value in sketch.predicate_objects(iri):
+            if isinstance(value, Literal):
+                english.add(predicate)
+            elif predicate == PROV.wasDerivedFrom:
+                english.add(sketch.value(value, IPG.inSource) or value)
+        figures = [o for o in sketch.subjects(IPG.about, iri) if isinstance(o, URIRef)]
+        if (iri, RDF.type, IPG.Observation) in sketch:
+            figures.append(iri)
+        for obs in sorted(figures)[:MAX_FIGURES]:
+            english.add(obs)
+            english.update(
+                v for p in _FIGURE_NAMED for v in sketch.objects(obs, p) if isinstance(v, URIRef)
+            )
+    kg.prefetch_labels(english | types)
+    kg.prefetch_labels(types, lang="zh")
+
+
+_FIGURE_NAMED = (IPG.qualifier, IPG.unit, IPG.measure)
+"""A figure's parts that `ipgraph.views.text.figure_text` names by their labels."""
 
 
 def attributes(kg: KnowledgeGraph, iri: Node, graph: Graph | None = None) -> list[list[str]]:

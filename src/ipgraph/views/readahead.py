@@ -9,7 +9,7 @@ block into `Triples`, a small graph it reads instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
@@ -86,27 +86,34 @@ _PASSAGE_PARTS = (IPG.inSource, IPG.section, IPG.paragraph, IPG.heading)
 def read_ahead(kg: KnowledgeGraph, iris: Sequence[URIRef], figures: int) -> Graph:
     """The triples `describe_node` reads of ``iris``, by batched queries, as a small graph:
     each node's literals, types and passages (with their parts), which figures are about
-    it, and the parts of the first ``figures`` figures of each (sorted)."""
+    it, and the parts of the first ``figures`` figures of each (sorted).
+
+    Read as rows of terms (`ipgraph.store.Store.terms`: CSV from a SPARQL server, which
+    writes and reads them several times faster than XML or JSON results)."""
     out = Triples()
+    store = kg.store
     for values in _chunks(kg, iris):
-        for s, p, o in _rows(
-            kg,
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(isLiteral(?o) || ?p IN ({_listed(_NODE_LINKS)})) }}",
+        for s, p, o in store.terms(
+            ("s", "p", "o"),
+            f"VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER(isLiteral(?o) || ?p IN ({_listed(_NODE_LINKS)}))",
+            ("s", "p"),
         ):
             out.add((s, p, o))
         # A passage is read in the query that links to it: a blank node keeps its name.
-        for passage_node, p, o in _rows(
-            kg,
-            f"SELECT ?d ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-            f"?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o "
-            f"FILTER(?p IN ({_listed(_PASSAGE_PARTS)})) }}",
+        # All its triples, the parts kept here: Virtuoso answers twice as fast without the
+        # filter on ?p (0.2 s against 0.4 s for 500 nodes' 1,500 passage triples).
+        for passage_node, p, o in store.terms(
+            ("d", "p", "o"),
+            f"VALUES ?s {{ {values} }} ?s {PROV.wasDerivedFrom.n3()} ?d . ?d ?p ?o",
+            ("d", "p"),
         ):
-            out.add((passage_node, p, o))
-        for obs, subject in _rows(
-            kg,
-            f"SELECT ?obs ?s WHERE {{ VALUES ?s {{ {values} }} ?obs {IPG.about.n3()} ?s "
-            "FILTER(isIRI(?obs)) }",
+            if p in _PASSAGE_PARTS:
+                out.add((passage_node, p, o))
+        for obs, subject in store.terms(
+            ("obs", "s"),
+            f"VALUES ?s {{ {values} }} ?obs {IPG.about.n3()} ?s FILTER(isIRI(?obs))",
+            ("obs", "s"),
         ):
             out.add((obs, IPG.about, subject))
     # The figures shown (the first few of each node, and a node that is one itself).
@@ -117,19 +124,13 @@ def read_ahead(kg: KnowledgeGraph, iris: Sequence[URIRef], figures: int) -> Grap
         if (iri, RDF.type, IPG.Observation) in out:
             shown.append(iri)
     for values in _chunks(kg, list(dict.fromkeys(shown))):
-        for s, p, o in _rows(
-            kg,
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
-            f"FILTER(?p IN ({_listed(_FIGURE_PARTS)})) }}",
+        for s, p, o in store.terms(
+            ("s", "p", "o"),
+            f"VALUES ?s {{ {values} }} ?s ?p ?o FILTER(?p IN ({_listed(_FIGURE_PARTS)}))",
+            ("s", "p"),
         ):
             out.add((s, p, o))
     return out
-
-
-def _rows(kg: KnowledgeGraph, text: str) -> Iterator[tuple[Node, ...]]:
-    """The rows of a SELECT whose every variable is bound."""
-    for row in kg.store.query(text):
-        yield tuple(cast("Sequence[Node]", row))
 
 
 def _listed(terms: Iterable[URIRef]) -> str:
