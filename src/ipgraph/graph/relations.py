@@ -121,13 +121,15 @@ def around_query(
     rdf_type = f"<{RDF.type}>"
     probe_class = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
     probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
-    incoming = " FILTER(isIRI(?m))" if kinds else ""
+    # Virtuoso cannot compile a filter inside one branch of the union: with ``kinds`` the
+    # test on both ends stays outside it.
+    outgoing, every = ("", "isIRI(?m) && ") if kinds else (" FILTER(isIRI(?m))", "")
     return (
         f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
-        f"{{ <{center}> ?p ?m FILTER(isIRI(?m)) BIND(true AS ?f) "
+        f"{{ <{center}> ?p ?m{outgoing} BIND(true AS ?f) "
         f"BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
-        f"{{ ?m ?p <{center}>{incoming} BIND(false AS ?f) BIND(true AS ?s) }} "
-        f"FILTER(?m != <{center}> && {skip}) "
+        f"{{ ?m ?p <{center}> BIND(false AS ?f) BIND(true AS ?s) }} "
+        f"FILTER({every}?m != <{center}> && {skip}) "
         f"BIND({probe_class} AS ?c) "
         f"BIND({probe_predicate} AS ?u) }}"
     )

@@ -329,14 +329,15 @@ class LocalSearch(Neighbours):
         The subjects linking to them are tested for being IRIs in Python where the engine
         would read each one's string to test it (`Store.kinds_in_python`)."""
         kinds = not self.store.kinds_in_python
-        incoming = " FILTER(isIRI(?m))" if kinds else ""
+        # Virtuoso cannot compile a filter inside one branch of this union: the test on
+        # both ends stays outside where the engine tests kinds cheaply.
+        outgoing, every = ("", "isIRI(?m) && ") if kinds else (" FILTER(isIRI(?m))", "")
         found = {
             row[0]
             for values in self.chunks(nodes)
             for row in self.select_rows(
                 f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
-                f"{{ ?n ?p ?m FILTER(isIRI(?m)) }} UNION {{ ?m ?p ?n{incoming} }} "
-                f"FILTER({self.skip}) }}"
+                f"{{ ?n ?p ?m{outgoing} }} UNION {{ ?m ?p ?n }} FILTER({every}{self.skip}) }}"
             )
         }
         return found if kinds else {m for m in found if not m.startswith("_:")}
