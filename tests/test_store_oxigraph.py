@@ -187,3 +187,20 @@ def test_a_store_kept_by_an_older_ipgraph_gets_its_predicates(tmp_path: Path) ->
     reopened = open_store(spec)
     assert reopened.statistics()["predicates"] == ["urn:knows"]
     assert open_store(spec).statistics()["predicates"] == ["urn:knows"]  # and saved
+
+
+def test_a_load_into_a_store_kept_by_an_older_ipgraph_reads_every_predicate(
+    tmp_path: Path,
+) -> None:
+    # The first command on such a store may be a load: the predicates of the graphs it
+    # does not write must not be lost.
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text("<urn:a> <urn:knows> <urn:b> .\n", encoding="utf-8")
+    second.write_text("<urn:b> <urn:likes> <urn:c> .\n", encoding="utf-8")
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = ipgraph.load(str(first), store=spec, bundled=False).store
+    assert isinstance(store, OxigraphStore)
+    del store.meta["stats"]["predicates"]  # as an older ipgraph wrote ipgraph.json
+    store.directory.save_meta(store.meta)
+    kg = ipgraph.load(str(second), store=spec, bundled=False)
+    assert kg.store.statistics()["predicates"] == ["urn:knows", "urn:likes"]

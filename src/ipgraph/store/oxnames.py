@@ -116,16 +116,16 @@ def figures(
     """The figures an Oxigraph store keeps in ``ipgraph.json`` after a load: entities per class,
     named ``entities``, and the predicates used: those of the graphs ``changed`` added to those
     ``kept`` (a predicate no longer used stays listed, which only costs lookups one more
-    question; None: every graph read). With ``only_predicates`` (figures kept by an older
+    question); every graph is read when ``changed`` is None or nothing was kept (a store
+    written by an older ipgraph). With ``only_predicates`` (figures kept by an older
     ipgraph), the rest is kept as it was."""
     if only_predicates:
         return {**kept, "predicates": sorted(predicates_used(store, None))}
-    used = set(kept.get("predicates", ())) if changed is not None else set()
-    return {
-        "classes": class_counts(store),
-        "entities": entities,
-        "predicates": sorted(used | predicates_used(store, changed)),
-    }
+    if changed is None or "predicates" not in kept:  # nothing kept to add to: read all
+        used = predicates_used(store, None)
+    else:
+        used = set(kept["predicates"]) | predicates_used(store, changed)
+    return {"classes": class_counts(store), "entities": entities, "predicates": sorted(used)}
 
 
 def sync_names(
