@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ipgraph.views.layout import SPACING, force_layout, path_layout
+from ipgraph.views.layout import CORE, SPACING, force_layout, path_layout
 
 
 def graph(n: int, seed: int = 1) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -183,3 +183,35 @@ def test_a_view_of_stars_does_not_load_numpy() -> None:
     )
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert found.stdout.strip() == "False", found.stderr
+
+
+def test_nodes_placed_beyond_the_force_layout_point_away_from_the_middle() -> None:
+    # A ring larger than the force-laid core, each ring node with one leaf: the leaves are
+    # placed beside their node (`_grow`), each farther out than its node.
+    count = CORE + 20
+    nodes = [{"id": f"r{i:03d}", "size": 12.0} for i in range(count)]
+    nodes += [{"id": f"l{i:03d}", "size": 10.0} for i in range(count)]
+    edges = [{"from": f"r{i:03d}", "to": f"r{(i + 1) % count:03d}"} for i in range(count)]
+    edges += [{"from": f"r{i:03d}", "to": f"l{i:03d}"} for i in range(count)]
+    force_layout(nodes, edges)
+    at = spots(nodes)
+    cx = sum(x for x, _ in at.values()) / len(at)
+    cy = sum(y for _, y in at.values()) / len(at)
+    inward = [
+        i
+        for i in range(CORE)
+        if math.dist(at[f"l{i:03d}"], (cx, cy)) < math.dist(at[f"r{i:03d}"], (cx, cy))
+    ]
+    assert len(inward) < CORE // 10, inward
+
+
+def test_the_views_own_entity_is_the_middle_of_its_star() -> None:
+    # Both "zed" (the view's entity) and "aa" are linked to every other node.
+    nodes = [{"id": key, "size": 15.0} for key in ("aa", "bb", "cc", "dd", "zed")]
+    edges = [{"from": "zed", "to": key} for key in ("aa", "bb", "cc", "dd")]
+    edges += [{"from": "aa", "to": key} for key in ("bb", "cc", "dd")]
+    force_layout(nodes, edges, centre="zed")
+    at = spots(nodes)
+    others = [at[key] for key in ("aa", "bb", "cc", "dd")]
+    middle = (sum(x for x, _ in others) / 4, sum(y for _, y in others) / 4)
+    assert math.dist(at["zed"], middle) < min(math.dist(at["aa"], p) for p in others[1:])

@@ -240,7 +240,7 @@ class _Builder:
         if fixed and kind == "path" and all("hop" in node for node in nodes):
             path_layout(nodes)
         elif fixed:
-            force_layout(nodes, edges)
+            force_layout(nodes, edges, centre=self.focus[0] if self.focus else None)
         reserve = self._reserve(nodes, edges)
         count_neighbours(self._around(), [*nodes, *reserve["nodes"]])
         counts = Counter(n["group"] for n in nodes)

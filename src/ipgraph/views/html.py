@@ -63,14 +63,11 @@ def embed_json(value: Any) -> str:
     >>> embed_json({"label": "</script><b>工信部</b>"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e工信部\\\\u003c/b\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    # One pass, one copy: a view's data is a megabyte of text, escaped as the page is written.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+
+
+_SCRIPT_SAFE = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
 
 def page_data(view: View) -> dict[str, Any]:

@@ -7,12 +7,11 @@ and nothing waits. Two layouts:
   view of one entity's neighbours) is drawn as rings around that node, linked neighbours
   side by side. Any other component is laid out with networkx's ``forceatlas2_layout``
   (seeded, and fed its nodes in a fixed order, so the same view looks the same in every
-  process), but only its nodes of two links or more, at most the `CORE` best connected;
-  each other node is placed next to the neighbours already placed, breadth first (a leaf
-  fanned out around its only neighbour): linear in the number of nodes, so that views of
-  ten thousand nodes are laid out in seconds. The components are then packed in rows, and
-  nodes closer than their sizes allow are pushed apart (`ipgraph.views.overlap`, with
-  numpy, which a view of stars alone never loads).
+  process), at most its `CORE` best connected nodes; each other node is placed next to the
+  neighbours already placed, breadth first (fanned out away from the middle): linear in the
+  number of nodes, so that views of ten thousand nodes are laid out in seconds. The
+  components are then packed in rows, and nodes closer than their sizes allow are pushed
+  apart (`ipgraph.views.overlap`, with numpy, which a view of stars alone never loads).
 - `path_layout`: chains drawn left to right, ``x`` the number of links from the start and
   ``y`` the path (lane) a node first appears on. Long chains get narrower columns, so that
   a path of four links still opens at zoom 1 on a laptop screen.
@@ -58,19 +57,25 @@ _MIN_LANE = 120.0
 _PATH_HEIGHT = 600.0
 
 
-def force_layout(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]]) -> None:
+def force_layout(
+    nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]], centre: str | None = None
+) -> None:
     """Write ``x`` and ``y`` into every node: a force layout packed to a landscape page.
 
     Args:
         nodes: node dicts with ``id`` and ``size`` (the drawn radius); ``x`` and ``y`` are set.
         edges: edge dicts with ``from`` and ``to``.
+        centre: the view's own entity, drawn in the middle of the rings when it is linked
+            to every other node of its component (else the best linked such node is).
     """
     graph = nx.Graph()
     graph.add_nodes_from((node["id"], {"size": node.get("size", 10.0)}) for node in nodes)
     graph.add_edges_from((edge["from"], edge["to"]) for edge in edges if edge["from"] != edge["to"])
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     at = {key: index for index, key in enumerate(graph)}
-    blocks = [_component(_subgraph(graph, sorted(c, key=at.__getitem__))) for c in components]
+    blocks = [
+        _component(_subgraph(graph, sorted(c, key=at.__getitem__)), centre) for c in components
+    ]
     placed = _pack([positions for positions, _ in blocks])
     points = [placed[node["id"]] for node in nodes]
     if not all(spaced for _, spaced in blocks):
@@ -135,23 +140,22 @@ def path_layout(nodes: Sequence[dict[str, Any]]) -> None:
             node["y"] = round((row - middle) * lane, 1)
 
 
-def _component(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], bool]:
+def _component(
+    graph: nx.Graph, centre: str | None = None
+) -> tuple[dict[Any, tuple[float, float]], bool]:
     """Positions of one connected component, centred on (0, 0), links about `SPACING` long,
-    and whether they are spaced already (no two discs too close)."""
+    and whether they are spaced already (no two discs too close). A star is drawn as rings
+    around ``centre`` when it is linked to every other node, else around the best linked."""
     size = graph.number_of_nodes()
     if size == 1:
         return {next(iter(graph)): (0.0, 0.0)}, True
-    centre = min(graph, key=lambda n: (-graph.degree(n), str(n)))
-    if graph.degree(centre) == size - 1:
-        return _rings(graph, centre), True
-    # Leaves (nodes of one link) are not laid out by force: `_grow` fans them out around
-    # their only neighbour. A hub's view is a star of hundreds of leaves and a few other
-    # nodes, laid out in milliseconds instead of a second of ForceAtlas2.
-    inner = sorted(
-        (n for n in graph if graph.degree(n) > 1), key=lambda n: (-graph.degree(n), str(n))
-    )
-    core = _subgraph(graph, inner[:CORE])
-    positions = _forces(graph, core)
+    hubs = [n for n in graph if graph.degree(n) == size - 1]
+    if hubs:
+        middle = centre if centre in hubs else min(hubs, key=str)
+        return _rings(graph, middle), True
+    ranked = sorted(graph, key=lambda n: (-graph.degree(n), str(n)))
+    core = _subgraph(graph, ranked[:CORE])
+    positions = _forces(core)
     if size > len(core):
         _grow(graph, positions)
     return _landscape(positions), False
@@ -194,16 +198,12 @@ def _by_name(nodes: Iterable[Any]) -> list[Any]:
     return sorted(nodes, key=str)
 
 
-def _forces(graph: nx.Graph, core: nx.Graph) -> dict[Any, tuple[float, float]]:
+def _forces(core: nx.Graph) -> dict[Any, tuple[float, float]]:
     """ForceAtlas2 positions of ``core`` (two nodes or more), links about `SPACING` long."""
     iterations = 300 if len(core) <= 100 else 150 if len(core) <= 200 else 80
-    # ForceAtlas2 with the nodes' sizes (with room for a label) keeping discs apart, and a
-    # node with leaves as large as the fan `_grow` will draw around it.
-    room = {}
-    for n in core:
-        leaves = sum(1 for m in graph[n] if graph.degree(m) == 1)
-        fan = _fan_radius(leaves - 1) / SPACING if leaves else 0.0
-        room[n] = float(graph.nodes[n].get("size", 10.0)) / SPACING + 0.25 + fan
+    # ForceAtlas2 with hubs dissuaded: a hub's many neighbours spread around it instead of
+    # piling up in the middle; node sizes (with room for a label) keep discs apart.
+    room = {n: float(core.nodes[n].get("size", 10.0)) / SPACING + 0.25 for n in core}
     raw = nx.forceatlas2_layout(
         core,
         max_iter=iterations,
@@ -257,20 +257,20 @@ def _grow(graph: nx.Graph, positions: dict[Any, tuple[float, float]]) -> None:
     cx = sum(x for x, _ in positions.values()) / len(positions)
     cy = sum(y for _, y in positions.values()) / len(positions)
     frontier = sorted(positions, key=lambda n: (-graph.degree(n), str(n)))
-    children: dict[Any, int] = defaultdict(int)
     golden = math.pi * (3 - math.sqrt(5))
     while frontier:
         following = []
         for parent in frontier:
             px, py = positions[parent]
             outward = math.atan2(py - cy, px - cx)
-            for child in sorted(graph[parent], key=str):
-                if child in positions:
-                    continue
-                rank = children[parent]
-                children[parent] += 1
-                # Fan the children out around the direction away from the centre.
-                angle = outward + (rank * golden) % (2 * math.pi) - math.pi
+            children = [c for c in sorted(graph[parent], key=str) if c not in positions]
+            # Fanned out from the direction away from the centre, the first child on it, the
+            # others turned by the golden angle either way: a few stay on the outer side,
+            # eight or more go all round (a sunflower, wider with each).
+            spread = min(1.0, len(children) / 8)
+            for rank, child in enumerate(children):
+                turn = (rank * golden + math.pi) % (2 * math.pi) - math.pi
+                angle = outward + spread * turn
                 radius = _fan_radius(rank)
                 positions[child] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
                 following.append(child)
