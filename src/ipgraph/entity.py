@@ -309,11 +309,14 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     """
     out = _relations(reader, iri, "out", limit)
     into = _relations(reader, iri, "in", limit)
-    types = list(graph.objects(iri, RDF.type))
-    observations = [o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef)]
+    # In IRI order: the graph gives them in the order of its sets, which changes with each
+    # process's string hashing on the memory store.
+    types = sorted(graph.objects(iri, RDF.type), key=str)
+    about = (o for o in graph.subjects(IPG.about, iri) if isinstance(o, URIRef))
+    observations = sorted(about, key=str)
     if (iri, RDF.type, IPG.Observation) in graph:
         observations.insert(0, iri)
-    derived = list(graph.objects(iri, PROV.wasDerivedFrom))
+    derived = sorted(graph.objects(iri, PROV.wasDerivedFrom), key=str)
     sources = [s for p in derived if (s := graph.value(p, IPG.inSource)) is not None]
     shown = (
         [iri, *types, *observations, *derived, *sources]
