@@ -195,3 +195,28 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 8, 9, 64])
+def test_an_inlined_script_cannot_end_its_element_whatever_the_pieces(
+    tmp_path: Path, size: int
+) -> None:
+    # Read in pieces, a "</script" split across two of them must still be escaped.
+    from ipgraph.views.html import inlined
+
+    text = "a</script>b</SCRIPT c<</scrip</script" * 5 + "<"
+    source = tmp_path / "vis.js"
+    source.write_text(text, encoding="utf-8")
+    written = "".join(inlined(source, "script", size=size))
+    assert written == re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    assert "</script" not in written.lower()
+
+
+def test_the_data_in_pieces_is_the_data_whole(kg: ipgraph.KnowledgeGraph) -> None:
+    from ipgraph.views.html import json_pieces
+
+    data = page_data(kg.view("CNIPA", depth=2))
+    whole = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    pieces = list(json_pieces(data))
+    assert "".join(pieces) == whole
+    assert max(len(piece) for piece in pieces) < len(whole) / 10

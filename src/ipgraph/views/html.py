@@ -29,7 +29,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "HtmlView",
     "embed_json",
+    "inlined",
+    "json_pieces",
     "page_data",
     "render_template",
     "to_html",
@@ -111,8 +113,8 @@ def _pack(edges: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]
     return {"strings": list(strings), "rows": rows}
 
 
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and style, read from the installed pyvis package's files.
+def _vis_files() -> tuple[Path, Path]:
+    """vis-network's script and style files in the installed pyvis package.
 
     The package is found, not imported: importing pyvis imports IPython (a fifth of a second
     and some 5 MB) for two files.
@@ -123,17 +125,41 @@ def _vis_assets() -> tuple[str, str]:
         if not folders:
             raise ModuleNotFoundError("No module named 'pyvis'")
         base = Path(folders[0]) / "lib" / f"vis-{VIS_VERSION}"
-        script = (base / "vis-network.min.js").read_text(encoding="utf-8")
-        style = (base / "vis-network.css").read_text(encoding="utf-8")
+        script, style = base / "vis-network.min.js", base / "vis-network.css"
+        if not script.is_file() or not style.is_file():
+            raise FileNotFoundError(f"no {script.name} and {style.name} in {base}")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
         raise IpgraphError(
             f"cannot read vis-network {VIS_VERSION} from the installed pyvis ({exc}); "
             "reinstall it: pip install 'pyvis>=0.3.2'"
         ) from None
-    # Neither may end the element it is inlined in.
-    script = re.sub(r"</(script)", r"<\\/\1", script, flags=re.IGNORECASE)
-    style = re.sub(r"</(style)", r"<\\/\1", style, flags=re.IGNORECASE)
     return script, style
+
+
+def inlined(path: Path, tag: str, size: int = 1 << 16) -> Iterator[str]:
+    """The text of ``path`` in pieces of about ``size`` characters, with every ``</tag``
+    (any case) written ``<\\/tag``: it cannot end the ``<tag>`` element it is inlined in.
+
+    A piece never ends inside a possible ``</tag``: one is held back from its ``<`` on.
+
+    >>> import tempfile
+    >>> file = Path(tempfile.mkdtemp()) / "a.js"
+    >>> _ = file.write_text("x='</SCRIPT>';</script", encoding="utf-8")
+    >>> "".join(inlined(file, "script", size=4))
+    "x='<\\\\/SCRIPT>';<\\\\/script"
+    """
+    pattern = re.compile(rf"</({tag})", re.IGNORECASE)
+    held = ""
+    try:
+        with path.open(encoding="utf-8") as file:
+            while block := file.read(size):
+                text = held + block
+                cut = text.rfind("<", max(len(text) - len(tag) - 1, 0))
+                text, held = (text, "") if cut < 0 else (text[:cut], text[cut:])
+                yield pattern.sub(r"<\\/\1", text)
+    except OSError as exc:
+        raise IpgraphError(f"cannot read {path}: {exc.strerror or exc}") from None
+    yield pattern.sub(r"<\\/\1", held)
 
 
 @functools.lru_cache(maxsize=1)
@@ -164,36 +190,68 @@ def to_html(view: View) -> str:
     >>> "<script src=" in page, 'id="ipgraph-data"' in page
     (False, True)
     """
-    return render_template("view.html", **_page_values(view))
-
-
-def _page_values(view: View) -> dict[str, Any]:
-    script, style = _vis_assets()
-    return {
-        "title": view.title,
-        "description": view.description,
-        # Escaped for where they go: no "</script" or "</style" inside, JSON as \u003c.
-        "vis_css": Markup(style),
-        "vis_js": Markup(script),
-        "data": Markup(embed_json(page_data(view))),
-    }
+    return "".join(_page_chunks(view))
 
 
 def write_html(view: View, output: str | Path) -> Path:
     """Write the page of ``view`` to ``output`` (UTF-8), creating folders; return the path.
 
-    The page is written as the template yields it, not joined into one string and encoded
-    again (the vis-network script alone is half a megabyte), and replaces ``output`` only
-    once complete.
+    The page is written piece by piece as it is made (the template's text, the view's data
+    encoded a node at a time, vis-network's half-megabyte script copied from its file), never
+    held whole, and replaces ``output`` only once complete.
 
     >>> import ipgraph, tempfile
     >>> path = write_html(ipgraph.load().view(agencies=True), Path(tempfile.mkdtemp()) / "a.html")
     >>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     True
     """
-    values = _page_values(view)
-    chunks = _environment().get_template("view.html").generate(**values)
-    return _write_chunks(chunks, output)
+    return _write_chunks(_page_chunks(view), output)
+
+
+def _page_chunks(view: View) -> Iterator[str]:
+    """The page of ``view`` in pieces: the template with markers where the big parts go
+    (the script, the style, the data), each part streamed in their place."""
+    script, style = _vis_files()  # first: a missing pyvis fails before anything is written
+    parts: dict[str, Callable[[], Iterable[str]]] = {
+        "\x00vis_css\x00": lambda: inlined(style, "style"),
+        "\x00vis_js\x00": lambda: inlined(script, "script"),
+        "\x00data\x00": lambda: (
+            piece.translate(_SCRIPT_SAFE) for piece in json_pieces(page_data(view))
+        ),
+    }
+    # Escaped for where they go: no "</script" or "</style" inside, JSON as \u003c.
+    markers = {key.strip("\x00"): Markup(key) for key in parts}
+    template = _environment().get_template("view.html")
+    for chunk in template.generate(title=view.title, description=view.description, **markers):
+        if chunk in parts:
+            yield from parts[chunk]()
+        else:
+            yield chunk
+
+
+def json_pieces(value: Any, depth: int = 3) -> Iterator[str]:
+    """``value`` as compact JSON (``ensure_ascii=False``), in pieces: its containers opened
+    ``depth`` levels down (string keys only), what lies below encoded whole. The pieces join
+    to exactly ``json.dumps``'s text, and none is as large as the whole.
+
+    >>> "".join(json_pieces({"a": [1, {"b": "工"}], "c": None}))
+    '{"a":[1,{"b":"工"}],"c":null}'
+    """
+    if depth and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ("," if index else "") + json.dumps(key, ensure_ascii=False) + ":"
+            yield from json_pieces(item, depth - 1)
+        yield "}"
+    elif depth and isinstance(value, list):
+        yield "["
+        for index, item in enumerate(value):
+            if index:
+                yield ","
+            yield from json_pieces(item, depth - 1)
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_page(text: str, output: str | Path) -> Path:
