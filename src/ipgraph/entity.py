@@ -24,7 +24,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ipgraph.graph.results import check_lang
-from ipgraph.terms import LABEL_PREDICATES, plain
+from ipgraph.terms import LABEL_PREDICATES, in_language, plain
 from ipgraph.vocab import IPG
 
 Labeller = Callable[[Node], str]
@@ -236,7 +236,7 @@ class Entity:
             UsageError: an unknown ``lang``.
         """
         check_lang(lang)
-        lines = [_name(self.label, self.label_zh, lang), f"  <{self.iri}>"]
+        lines = [in_language(self.label, self.label_zh, lang), f"  <{self.iri}>"]
         if self.types:
             zh = self.types_zh or self.types
             names = [_term(en, cn, lang) for en, cn in zip(self.types, zh, strict=True)]
@@ -258,7 +258,9 @@ class Entity:
                 relation = _term(group[0].predicate_label, group[0].predicate_label_zh, lang)
                 shown = first_by_text(group, limit, key=lambda lk: str(lk.node))
                 lines += [
-                    arrow.format(relation) + _name(lk.node_label, lk.node_label_zh, lang) + lk.mark
+                    arrow.format(relation)
+                    + in_language(lk.node_label, lk.node_label_zh, lang)
+                    + lk.mark
                     for lk in shown
                 ]
                 # the store's count: a summary read with a limit holds only the first links
@@ -267,11 +269,13 @@ class Entity:
                     lines.append(f"  … and {left:,} more {relation} (--limit 0 lists all)")
         if self.figures:
             lines.append("figures:")
-            lines += [f"  {_name(fig.label, fig.label_zh, lang)}: {fig}" for fig in self.figures]
+            lines += [
+                f"  {in_language(fig.label, fig.label_zh, lang)}: {fig}" for fig in self.figures
+            ]
         if self.provenance:
             lines.append("source:")
             lines += [
-                f"  {replace(passage, source=_name(passage.source, passage.source_zh, lang))}"
+                f"  {replace(passage, source=in_language(passage.source, passage.source_zh, lang))}"
                 for passage in self.provenance
             ]
         return "\n".join(lines)
@@ -565,15 +569,6 @@ def _by_predicate(links: list[Link]) -> dict[URIRef, list[Link]]:
     for link in links:
         groups.setdefault(link.predicate, []).append(link)
     return groups
-
-
-def _name(en: str, zh: str, lang: str) -> str:
-    """An entity's label in ``lang``: ``both`` writes ``English 中文`` (one when they agree)."""
-    if lang == "zh":
-        return zh or en
-    if lang == "both" and zh and zh != en:
-        return f"{en} {zh}"
-    return en
 
 
 def _term(en: str, zh: str, lang: str) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_PREDICATES",
     "TERM_TYPES",
     "VOCABULARY_NAMESPACES",
+    "in_language",
     "is_vocabulary_iri",
     "local_name",
     "pick_label",
@@ -253,6 +254,22 @@ def plain(term: Node | None) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(term)
+
+
+def in_language(en: str, zh: str, lang: str) -> str:
+    """A name as the ``--lang`` option asks: ``en``, ``zh`` (English when there is no
+    Chinese) or ``both``, written ``English 中文`` (once when they agree).
+
+    >>> in_language("Ministry of Education", "教育部", "both")
+    'Ministry of Education 教育部'
+    >>> in_language("MOE", "", "zh")
+    'MOE'
+    """
+    if lang == "zh":
+        return zh or en
+    if lang == "both" and zh and zh != en:
+        return f"{en} {zh}"
+    return en
 
 
 def pick_label(labels: Iterable[Literal], lang: str = "en") -> str:

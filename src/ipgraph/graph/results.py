@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ipgraph.errors import UsageError
+from ipgraph.terms import in_language
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -349,11 +350,7 @@ def describe(
 
 def _name(names: Names, iri: URIRef, lang: str) -> str:
     label, zh = names.get(iri, (tail(iri), ""))
-    if lang == "zh":
-        return zh or label
-    if lang == "both" and zh and zh != label:
-        return f"{label} {zh}"
-    return label
+    return in_language(label, zh, lang)
 
 
 def _relation(names: Names, predicate: URIRef, lang: str) -> str:
