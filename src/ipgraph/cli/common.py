@@ -176,17 +176,25 @@ LANG_OPTION = click.option(
 """The ``--lang`` of every command that prints labels (``show``, ``neighbors``, ``path``)."""
 
 
-def relation_limit_option(what: str) -> Callable[[F], F]:
-    """The ``--limit`` of a per-relation listing (``show``, ``neighbors``) of ``what``."""
+def limit_option(help: str, default: int = 10) -> Callable[[F], F]:
+    """A listing's ``--limit N`` (``-n``): 0 or more, 0 listing all, as ``help`` says."""
     return click.option(
         "--limit",
         "-n",
         type=click.IntRange(min=0),
-        default=50,
+        default=default,
         show_default=True,
         metavar="N",
-        help=f"List at most N {what} per relation and direction (the first N by IRI), with "
+        help=help,
+    )
+
+
+def relation_limit_option(what: str) -> Callable[[F], F]:
+    """The ``--limit`` of a per-relation listing (``show``, ``neighbors``) of ``what``."""
+    return limit_option(
+        f"List at most N {what} per relation and direction (the first N by IRI), with "
         "how many there are in all; 0 lists all.",
+        default=50,
     )
 
 

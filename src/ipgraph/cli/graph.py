@@ -19,6 +19,7 @@ from ipgraph.cli.common import (
     echo_json,
     echo_text,
     format_option,
+    limit_option,
     open_graph,
     read_text,
     relation_limit_option,
@@ -187,15 +188,7 @@ def neighbors(
     help="Centrality measure.",
 )
 @click.option("--type", "type_", metavar="CLASS", help="List only this class, e.g. ipg:Agency.")
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    metavar="N",
-    help="List the first N, highest score first; 0 lists all.",
-)
+@limit_option("List the first N, highest score first; 0 lists all.")
 @INCLUDE_OPTION
 @data_options
 @format_option("text", "json")

@@ -13,6 +13,7 @@ from ipgraph.cli.common import (
     echo_json,
     echo_text,
     format_option,
+    limit_option,
     open_graph,
     relation_limit_option,
 )
@@ -22,15 +23,7 @@ from ipgraph.errors import NoResult, UsageError
 
 @cli.command()
 @click.argument("text")
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    metavar="N",
-    help="List at most N matches, best first; 0 lists all.",
-)
+@limit_option("List at most N matches, best first; 0 lists all.")
 @click.option(
     "--type", "types", multiple=True, metavar="CLASS", help="Only this class, e.g. ipg:Agency."
 )
