@@ -40,6 +40,7 @@ __all__ = [
     "doubts_query",
     "group_edges",
     "instances_query",
+    "kind_filters",
     "labels_query",
     "pick_names",
     "predicate_names",
@@ -118,12 +119,8 @@ def around_query(
     knows the classes or predicates). Without ``kinds``, the subjects linking to the centre
     are not tested for being IRIs (they may be blank nodes, ``_:label`` in `Store.select`):
     the caller tests them (Oxigraph reads a term's string to test it)."""
-    rdf_type = f"<{RDF.type}>"
-    probe_class = f"EXISTS {{ ?i0 {rdf_type} ?m }}" if classes else "false"
-    probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
-    # Virtuoso cannot compile a filter inside one branch of the union: with ``kinds`` the
-    # test on both ends stays outside it.
-    outgoing, every = ("", "isIRI(?m) && ") if kinds else (" FILTER(isIRI(?m))", "")
+    probe_class, probe_predicate = _probes(classes, predicates)
+    outgoing, every = kind_filters(kinds)
     return (
         f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
         f"{{ <{center}> ?p ?m{outgoing} BIND(true AS ?f) "
@@ -133,6 +130,26 @@ def around_query(
         f"BIND({probe_class} AS ?c) "
         f"BIND({probe_predicate} AS ?u) }}"
     )
+
+
+def kind_filters(kinds: bool) -> tuple[str, str]:
+    """The IRI test of ``?m`` in a union of ``{ centre ?p ?m }`` and ``{ ?m ?p centre }``:
+    what to add to the first branch and what to start the shared filter with. With
+    ``kinds``, both ends are tested in the shared filter (Virtuoso cannot compile a filter
+    inside one branch of a union); without, only the objects (possibly literals) are, and
+    the caller tests the subjects (IRIs or blank nodes) in Python.
+
+    >>> kind_filters(False)
+    (' FILTER(isIRI(?m))', '')
+    """
+    return ("", "isIRI(?m) && ") if kinds else (" FILTER(isIRI(?m))", "")
+
+
+def _probes(classes: bool, predicates: bool) -> tuple[str, str]:
+    """The class and predicate probes of ``?m`` (`around_query`), ``false`` when not asked."""
+    probe_class = f"EXISTS {{ ?i0 <{RDF.type}> ?m }}" if classes else "false"
+    probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
+    return probe_class, probe_predicate
 
 
 def typed_query(center: str, classes: str) -> str:
@@ -150,8 +167,7 @@ def probe_query(values: str, *, classes: bool = True, predicates: bool = True) -
     """For each IRI of ``values`` (a VALUES list), `around_query`'s three probes: is it a
     subject (``?s``), the object of some ``rdf:type`` (``?c``), a predicate (``?u``)?
     Without ``classes`` or ``predicates``, ``?c`` or ``?u`` is always false."""
-    probe_class = f"EXISTS {{ ?i0 <{RDF.type}> ?m }}" if classes else "false"
-    probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
+    probe_class, probe_predicate = _probes(classes, predicates)
     return (
         f"SELECT ?m ?s ?c ?u WHERE {{ VALUES ?m {{ {values} }} "
         "BIND(EXISTS { ?m ?s0 ?o0 } AS ?s) "

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
 from ipgraph.graph.include import INCLUDE_GROUPS
-from ipgraph.graph.relations import Neighbours
+from ipgraph.graph.relations import Neighbours, kind_filters
 from ipgraph.store.base import Store
 from ipgraph.terms import (
     DISPLAY_LABELS,
@@ -329,9 +329,7 @@ class LocalSearch(Neighbours):
         The subjects linking to them are tested for being IRIs in Python where the engine
         would read each one's string to test it (`Store.kinds_in_python`)."""
         kinds = not self.store.kinds_in_python
-        # Virtuoso cannot compile a filter inside one branch of this union: the test on
-        # both ends stays outside where the engine tests kinds cheaply.
-        outgoing, every = ("", "isIRI(?m) && ") if kinds else (" FILTER(isIRI(?m))", "")
+        outgoing, every = kind_filters(kinds)
         found = {
             row[0]
             for values in self.chunks(nodes)
