@@ -176,14 +176,21 @@ def test_the_predicates_used_are_kept_at_load_and_added_to(tmp_path: Path) -> No
     assert kg.store.statistics()["predicates"] == ["urn:knows", "urn:likes"]
 
 
-def test_a_store_kept_by_an_older_ipgraph_gets_its_predicates(tmp_path: Path) -> None:
+def older_store(tmp_path: Path) -> str:
+    """The spec of a store holding ``<urn:a> <urn:knows> <urn:b>``, its figures as an older
+    ipgraph kept them (without the predicates)."""
     source = tmp_path / "a.ttl"
     source.write_text("<urn:a> <urn:knows> <urn:b> .\n", encoding="utf-8")
     spec = f"oxigraph:{tmp_path / 'store'}"
     store = ipgraph.load(str(source), store=spec, bundled=False).store
     assert isinstance(store, OxigraphStore)
-    del store.meta["stats"]["predicates"]  # as an older ipgraph wrote ipgraph.json
+    del store.meta["stats"]["predicates"]
     store.directory.save_meta(store.meta)
+    return spec
+
+
+def test_a_store_kept_by_an_older_ipgraph_gets_its_predicates(tmp_path: Path) -> None:
+    spec = older_store(tmp_path)
     reopened = open_store(spec)
     assert reopened.statistics()["predicates"] == ["urn:knows"]
     assert open_store(spec).statistics()["predicates"] == ["urn:knows"]  # and saved
@@ -194,13 +201,8 @@ def test_a_load_into_a_store_kept_by_an_older_ipgraph_reads_every_predicate(
 ) -> None:
     # The first command on such a store may be a load: the predicates of the graphs it
     # does not write must not be lost.
-    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
-    first.write_text("<urn:a> <urn:knows> <urn:b> .\n", encoding="utf-8")
+    spec = older_store(tmp_path)
+    second = tmp_path / "b.ttl"
     second.write_text("<urn:b> <urn:likes> <urn:c> .\n", encoding="utf-8")
-    spec = f"oxigraph:{tmp_path / 'store'}"
-    store = ipgraph.load(str(first), store=spec, bundled=False).store
-    assert isinstance(store, OxigraphStore)
-    del store.meta["stats"]["predicates"]  # as an older ipgraph wrote ipgraph.json
-    store.directory.save_meta(store.meta)
     kg = ipgraph.load(str(second), store=spec, bundled=False)
     assert kg.store.statistics()["predicates"] == ["urn:knows", "urn:likes"]
