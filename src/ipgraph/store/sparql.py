@@ -401,10 +401,6 @@ def _construct_labels(result: Result) -> LabelRows:
     return LabelRows((row[0], row[1], row[2]) for row in result)  # type: ignore[index]
 
 
-def _reason(exc: urllib.error.URLError) -> str:
-    return str(exc.reason) if hasattr(exc, "reason") else str(exc)
-
-
 def _failure(url: str, exc: BaseException, timeout: float) -> str:
     """One line saying why a SPARQL server could not be used."""
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
