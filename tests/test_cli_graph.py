@@ -148,3 +148,13 @@ def test_cli_site_without_a_views_file_has_the_built_in_views(
     assert index == Path("graphs/site/index.html")
     links = [a["href"] for tag, a in tags_of(index.read_text("utf-8")) if tag == "a"]
     assert links == ["overview.html", "agencies.html"]
+
+
+def test_cli_paths_out_of_time_say_so(run: Run, tmp_path: Path) -> None:
+    store = f"oxigraph:{tmp_path / 'store'}"  # opened fresh: the bundled graph goes in
+    result = run("path", "MOF", "Zhejiang", "--all", "--timeout", "0", "--store", store)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "ipgraph: error: no connection between Ministry of Finance and Zhejiang found in 0 s;"
+        " raise --timeout"
+    ]

@@ -15,13 +15,15 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 import ipgraph
 from ipgraph.errors import NoPath
 from ipgraph.graph.paths import Constraints, all_paths, k_shortest_paths, shortest_path
 from ipgraph.graph.projection import build_projection
+from ipgraph.graph.search import LocalSearch
+from ipgraph.store.memory import MemoryStore
 from ipgraph.vocab import IPG
 
 EX = Namespace("http://example.org/")
@@ -173,3 +175,42 @@ def test_random_graph_paths_match_breadth_first_search(
     assert [len(p) for p in shortest] == every_length[:k]
     assert len({tuple(p.nodes) for p in shortest}) == len(shortest)
     assert all(hop.triple() in g for p in shortest for hop in p.hops)
+
+
+RULES = [
+    None,
+    Constraints(via_predicates=frozenset({EX.p})),
+    Constraints(avoid_predicates=frozenset({EX.q})),
+    Constraints(via_types=frozenset({EX.A})),  # EX.B counts: a subclass declared in the data
+    Constraints(avoid_types=frozenset({EX.B})),
+    Constraints(avoid_nodes=frozenset({ENTITIES[2]})),
+]
+
+
+@SETTINGS
+@given(
+    g=rdf_graphs(),
+    include=st.sampled_from(INCLUDES),
+    rules=st.sampled_from(RULES),
+    length=st.integers(1, 5),
+    data=st.data(),
+)
+def test_paths_by_lookups_are_those_of_the_whole_projection(
+    g: Graph,
+    include: tuple[str, ...],
+    rules: Constraints | None,
+    length: int,
+    data: st.DataObject,
+) -> None:
+    """`LocalSearch.paths` reads enough of the store for `all_paths` to find every path, in
+    the same order, with the same hops and labels as on the projection of the whole store."""
+    G = build_projection(g, include)
+    assume(G.number_of_nodes() >= 2)
+    a, b = data.draw(st.lists(st.sampled_from(sorted(G)), min_size=2, max_size=2, unique=True))
+    expected = all_paths(G, a, b, rules, max_length=length, limit=10_000, timeout=30)
+    store = Dataset(default_union=True)
+    store.graph(EX.data).__iadd__(g)
+    ball = LocalSearch(MemoryStore(store), include, rules).paths(a, b, length)
+    assert ball is not None
+    found = all_paths(build_projection(ball, include), a, b, rules, max_length=length, limit=10_000)
+    assert [p.to_dict() for p in found] == [p.to_dict() for p in expected]

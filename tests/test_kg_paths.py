@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import URIRef
@@ -85,3 +86,56 @@ def test_the_projection_is_cached_and_rebuilt_when_data_is_added(
     notice = ID["document/new-notice"]
     assert notice not in before
     assert after.has_edge(notice, fresh_kg.resolve("MOE"), IPG.issuedBy)
+
+
+SEVERAL = [
+    ("MOF", "Zhejiang", {"max_length": 5}),
+    ("MOF", "Zhejiang", {"max_length": 6, "avoid": "CNIPA"}),
+    ("MOE", "MOST", {"max_length": 4, "via": "ipg:PolicyDocument"}),
+    ("MOF", "Zhejiang", {"max_length": 6, "limit": 3}),
+    ("MOF", "Zhejiang", {"max_length": 4, "include": "provenance"}),
+]
+
+
+def whole_projection_refused(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the whole store was projected")
+
+
+@pytest.mark.parametrize(("a", "b", "options"), SEVERAL, ids=str)
+def test_several_paths_by_lookups_are_those_of_the_projection(
+    kg: ipgraph.KnowledgeGraph,
+    oxigraph_kg: ipgraph.KnowledgeGraph,
+    a: str,
+    b: str,
+    options: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a persistent store `paths` reads only what paths short enough may pass through,
+    and lists the same paths, in the same order, as on the whole projection."""
+    expected = kg.paths(a, b, **options)
+    monkeypatch.setattr(oxigraph_kg, "projection", whole_projection_refused)
+    found = oxigraph_kg.paths(a, b, **options)
+    assert expected
+    assert found.to_dict() == expected.to_dict()
+
+
+def test_k_shortest_by_lookups_have_the_lengths_of_the_projections(
+    kg: ipgraph.KnowledgeGraph,
+    oxigraph_kg: ipgraph.KnowledgeGraph,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = kg.paths("MOF", "Zhejiang", k=6)
+    monkeypatch.setattr(oxigraph_kg, "projection", whole_projection_refused)
+    found = oxigraph_kg.paths("MOF", "Zhejiang", k=6)
+    assert [len(p) for p in found] == [len(p) for p in expected]
+    assert len({tuple(p.nodes) for p in found}) == 6
+    assert all(p.hops[0].triple() in kg.graph for p in found)
+
+
+def test_several_paths_by_lookups_keep_to_the_time_budget(
+    oxigraph_kg: ipgraph.KnowledgeGraph,
+) -> None:
+    found = oxigraph_kg.paths("MOF", "Zhejiang", max_length=6, timeout=0)
+    assert found == [] and found.reason == "time"
+    with pytest.raises(UsageError, match="timeout"):
+        oxigraph_kg.paths("MOF", "Zhejiang", timeout=-1)

@@ -8,6 +8,7 @@ method first needs them: `import ipgraph` and commands such as ``find`` never lo
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -233,6 +234,8 @@ class PathMethods:
         """
         from ipgraph.graph import paths as graph_paths
 
+        if self.store.persistent:
+            return self._paths_by_lookups(a, b, max_length, limit, k, via, avoid, include, timeout)
         G = self.projection(include)
         start, end = self.refs.endpoint(G, a), self.refs.endpoint(G, b)
         rules = self.refs.constraints(G, via, avoid)
@@ -249,6 +252,68 @@ class PathMethods:
             limit=limit,
             timeout=timeout,
         )
+
+    def _paths_by_lookups(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        max_length: int | None,
+        limit: int,
+        k: int | None,
+        via: Iterable[str | URIRef] | str | None,
+        avoid: Iterable[str | URIRef] | str | None,
+        include: Iterable[str] | str,
+        timeout: float,
+    ) -> graph_results.PathList:
+        """`paths` on a large or remote store: the entities that may lie on a path short
+        enough are found by lookups from both ends (`LocalSearch.between`), and the search
+        runs on their projection alone, within the same time budget: paths as long as the
+        shortest first, then one hop longer, and so on, until ``limit`` or ``k`` paths are
+        found or ``max_length`` is reached (default: 4 without ``k``, 12 with, as `path`).
+        Without ``k``, the same paths in the same order as on the whole projection; with
+        ``k``, as many of each length, though among paths of the same length Yen's
+        algorithm may choose others."""
+        from ipgraph.graph import paths as graph_paths
+        from ipgraph.graph.include import normalize_include
+        from ipgraph.graph.projection import build_projection
+        from ipgraph.graph.results import PathList
+        from ipgraph.graph.search import LocalSearch
+
+        graph_paths.check_bounds(
+            max_length=max_length, limit=limit if k is None else k, timeout=timeout
+        )
+        deadline = time.perf_counter() + timeout
+        groups = normalize_include(include)
+        search = LocalSearch(self.store, groups)
+        start = self._entity(search, self.resolve(a), groups)
+        end = self._entity(search, self.resolve(b), groups)
+        rules = self._constrained(search, groups, via, avoid)
+        longest = (4 if k is None else 12) if max_length is None else max_length
+        first = search.shortest(str(start), str(end), longest)
+        found = PathList()
+        if first is None:
+            return found  # none within ``longest`` hops
+        # One length at a time from the shortest: a hub's many short paths are listed
+        # without reading the entities that only longer paths would pass through.
+        for length in range(max(len(first) - 1, 1), longest + 1):
+            ball = search.paths(start, end, length, deadline)
+            if ball is None:
+                return PathList(found, reason="time")
+            G = build_projection(ball, groups)
+            left = max(deadline - time.perf_counter(), 0.0)
+            if k is None:
+                found = graph_paths.all_paths(
+                    G, start, end, rules, max_length=length, limit=limit, timeout=left
+                )
+                if found.truncated:
+                    break
+            else:
+                found = graph_paths.k_shortest_paths(
+                    G, start, end, k, rules, max_length=length, timeout=left
+                )
+                if len(found) == k or found.truncated:
+                    break
+        return found
 
     def neighbors(
         self,

@@ -117,8 +117,10 @@ def path(
         timeout=timeout,
     )
     if not results:
-        within = f" within {max_length or 4} hops" if k is None else ""
         names = f"{kg.label(kg.resolve(a))} and {kg.label(kg.resolve(b))}"
+        if results.reason == "time":
+            raise NoPath(f"no connection between {names} found in {timeout:g} s; raise --timeout")
+        within = f" within {max_length or 4} hops" if k is None else ""
         raise NoPath(f"no connection between {names}{within}; try a larger --max-length")
     if output_format == "json":
         echo_json(results.to_dict())

@@ -50,6 +50,7 @@ from ipgraph.graph.results import (
 __all__ = [
     "Constraints",
     "all_paths",
+    "check_bounds",
     "check_endpoint",
     "constraints",
     "is_a",
@@ -301,7 +302,7 @@ def all_paths(
     >>> [str(p) for p in all_paths(G, URIRef("a"), URIRef("c"))]
     ['a —p→ c', 'a —p→ b —p→ c']
     """
-    _check_bounds(max_length=max_length, limit=limit, timeout=timeout)
+    check_bounds(max_length=max_length, limit=limit, timeout=timeout)
     c = constraints or Constraints()
     walker = _Walker(G, c, (a, b))
     if a == b:
@@ -392,7 +393,7 @@ def k_shortest_paths(
     >>> [len(p) for p in k_shortest_paths(G, URIRef("a"), URIRef("c"), k=5)]
     [1, 2]
     """
-    _check_bounds(limit=k, timeout=timeout, max_length=max_length)
+    check_bounds(limit=k, timeout=timeout, max_length=max_length)
     c = constraints or Constraints()
     walker = _Walker(G, c, (a, b))
     if a == b:
@@ -570,9 +571,10 @@ def _no_path_message(G: nx.MultiDiGraph, a: URIRef, b: URIRef, c: Constraints) -
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _check_bounds(
+def check_bounds(
     *, max_length: int | None = None, limit: int | None = None, timeout: float | None = None
 ) -> None:
+    """Raise `UsageError` unless the bounds of a path search given are usable."""
     if max_length is not None and max_length < 1:
         raise UsageError(f"max_length must be 1 or more, not {max_length}")
     if limit is not None and limit < 1:

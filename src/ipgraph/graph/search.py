@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -256,6 +257,24 @@ class LocalSearch(Neighbours):
         nodes = self.shortest(str(source), str(target), max_depth)
         return None if nodes is None else self.ball(nodes)
 
+    def paths(
+        self, source: URIRef, target: URIRef, max_length: int, deadline: float | None = None
+    ) -> Graph | None:
+        """Every walkable triple among the entities `between` two entities, described (and,
+        under a type constraint, the store's class hierarchy: a class may be declared among
+        the data): a graph on which `ipgraph.graph.paths.all_paths` finds the same paths of
+        at most ``max_length`` hops as on the whole projection. None as `between`."""
+        nodes = self.between(str(source), str(target), max_length, deadline)
+        if nodes is None:
+            return None
+        out = self.among(nodes)
+        if self.rules[1] or self.rules[2] is not None:
+            for c, d in self.select_rows(
+                f"SELECT ?c ?d WHERE {{ ?c <{RDFS.subClassOf}> ?d FILTER(isIRI(?c) && isIRI(?d)) }}"
+            ):
+                out.add((URIRef(c), RDFS.subClassOf, URIRef(d)))
+        return out
+
     def neighborhood(self, center: URIRef, depth: int = 1) -> Graph | None:
         """The allowed entities within ``depth`` hops of ``center`` and every walkable triple
         among them, described (see `local_neighborhood`); None when ``center`` is not an
@@ -395,6 +414,55 @@ class LocalSearch(Neighbours):
         head = self._walk_back(meeting, dist[0], expanded[0])
         tail = self._walk_back(meeting, dist[1], expanded[1])
         return [*reversed(head), meeting, *tail]
+
+    def between(
+        self, source: str, target: str, max_length: int, deadline: float | None = None
+    ) -> list[str] | None:
+        """The entities that may lie on an allowed simple path of at most ``max_length``
+        hops between ``source`` and ``target`` (both ends first): a few more than those that
+        do, never fewer. None when an end is not an entity, or when ``deadline`` (a
+        `time.perf_counter` value) passed first.
+
+        Breadth first from both ends, the side that touches fewer triples first (as
+        `shortest`), until the two radii add up to ``max_length``. A node on such a path
+        ``i`` hops from ``source`` is at most ``i`` from it and ``max_length - i`` from
+        ``target``, so it is kept when its two distances fit, or, known from one side only,
+        when it lies inside that side's radius (its other distance may then still fit).
+        Nodes beyond both radii cannot fit and are never read: with a hub two hops away,
+        only the hub's own links are, not its neighbours'.
+        """
+        if self.entities({source, target}, allowed=False) != {source, target}:
+            return None
+        dist: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+        frontiers: list[list[str]] = [[source], [target]]
+        degrees: list[tuple[int, bool] | None] = [None, None]
+        radius = [0, 0]
+        inside: set[str] = set()  # nodes whose links were read
+        known = {source, target}
+        tried: set[str] = set()  # nodes checked, entities or not
+        while radius[0] + radius[1] < max_length and frontiers[0] and frontiers[1]:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            side = self._cheaper(frontiers, degrees)
+            tried.update(frontiers[side])
+            level = self._checked(frontiers[side], known)
+            inside.update(level)
+            radius[side] += 1
+            mine = dist[side]
+            found = [m for m in sorted(self.neighbors(level)) if m not in mine]
+            for m in found:
+                mine[m] = radius[side]
+            frontiers[side], degrees[side] = found, None
+        # A side that ran out of nodes knows every distance: unknown then means unreachable.
+        reach = [radius[side] + 1 if frontiers[side] else max_length + 1 for side in (0, 1)]
+        fits = [
+            m
+            for m in sorted({*dist[0], *dist[1]})
+            if dist[0].get(m, reach[0]) + dist[1].get(m, reach[1]) <= max_length
+            and (m in known or m not in tried)
+        ]
+        ends = [source, target] if source != target else [source]
+        return [*ends, *(m for m in self._checked(fits, known) if m not in ends)]
 
     def _checked(self, nodes: Sequence[str], known: set[str]) -> list[str]:
         """The entities among ``nodes``, sorted; ``known`` holds those checked before."""
