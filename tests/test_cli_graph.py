@@ -38,6 +38,24 @@ def test_cli_path_all_numbers_paths_and_reports_truncation(run: Run) -> None:
     assert data["count"] == 2 and data["truncated"] is False
 
 
+def test_cli_path_limit_zero_lists_every_path_and_a_negative_one_is_refused(run: Run) -> None:
+    # Regression: --limit 0 was refused, while every other listing takes it as "all".
+    every = run("path", "MOF", "Zhejiang", "--all", "--max-length", "6", "--limit", "0")
+    one = run("path", "MOF", "Zhejiang", "--all", "--max-length", "6", "--limit", "1")
+    assert every.exit_code == 0 and every.stderr == ""
+    assert len(every.stdout.splitlines()) > len(one.stdout.splitlines()) == 1
+    shortest = run("path", "MOF", "Zhejiang", "--k", "0", "--max-length", "6")
+    assert len(shortest.stdout.splitlines()) == len(every.stdout.splitlines())
+    for option in ("--limit", "--k"):
+        refused = run("path", "MOF", "Zhejiang", "--all", option, "-1")
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert (
+            refused.stderr
+            == "ipgraph: error: the number of paths must be 0 (all) or more, not -1\n"
+        )
+    assert "0 lists all." in " ".join(run("path", "--help").stdout.split())
+
+
 def test_cli_no_connection_exits_1_with_one_line(run: Run) -> None:
     result = run("path", "MOF", "MOE", "--via", "ipg:partOf")
     assert result.exit_code == 1

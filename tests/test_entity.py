@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, URIRef
 from rdflib.namespace import PROV
+from rdflib.term import Node
 
 import ipgraph
 from hashseeds import outputs_per_seed
-from ipgraph.entity import Entity
+from ipgraph.entity import Entity, summarize
 from ipgraph.errors import UsageError
+from ipgraph.sparql.result import QueryResult
+from ipgraph.store.base import Store
 from ipgraph.vocab import ID
 
 
@@ -190,3 +195,57 @@ def test_the_same_entity_reads_the_same_in_every_process() -> None:
     # changes with each process's string hashing.
     script = "import ipgraph; print(ipgraph.load().entity('China').to_text())"
     assert len(outputs_per_seed(script)) == 1
+
+
+_BLANK = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:a rdfs:label "A"@en ; ex:p [ rdfs:label "x" ] .
+[ ex:cites ex:a ] .
+"""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_blank_nodes_read_as_the_query_formats_write_them(tmp_path: Path, store: str) -> None:
+    # Regression: `ipgraph show` printed a blank node as its bare id ("a1d0…"), the JSON
+    # label too, where every query format writes "_:a1d0…".
+    path = tmp_path / "blank.ttl"
+    path.write_text(_BLANK, encoding="utf-8")
+    where = None if store == "memory" else f"oxigraph:{tmp_path / 's'}"
+    kg = ipgraph.load(path, store=where, bundled=False)
+    written = {
+        direction: kg.query(f"SELECT ?n WHERE {{ {pattern} }}").serialize("csv").decode().split()[1]
+        for direction, pattern in (("out", f"<{EX}a> <{EX}p> ?n"), ("in", f"?n ?p <{EX}a>"))
+    }
+    assert all(label.startswith("_:") for label in written.values())
+    summary = kg.entity(EX + "a")
+    text = summary.to_text(lang="en").splitlines()
+    assert f"  —ex:p→ {written['out']}" in text and f"  ←ex:cites— {written['in']}" in text
+    data = summary.to_dict()
+    assert [(lk["iri"], lk["label"]) for lk in data["outgoing"]] == [(written["out"],) * 2]
+    assert [(lk["iri"], lk["label"]) for lk in data["incoming"]] == [(written["in"],) * 2]
+
+
+class _NodeIds:
+    """A store's reader that names blank nodes as Virtuoso does (``nodeID://b1``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def select(self, text: str) -> list[tuple[str, ...]]:
+        return self.store.select(text)
+
+    def query(self, text: str) -> list[tuple[Node, ...]]:
+        rows: Iterable[tuple[Node, ...]] = self.store.query(text)  # type: ignore[assignment]
+        return [tuple(BNode(f"nodeID://{v}") if type(v) is BNode else v for v in r) for r in rows]
+
+
+def test_blank_nodes_from_a_sparql_server_get_the_query_formats_labels(tmp_path: Path) -> None:
+    path = tmp_path / "blank.ttl"
+    path.write_text(_BLANK, encoding="utf-8")
+    kg = ipgraph.load(path, bundled=False)
+    summary = summarize(kg.graph, URIRef(EX + "a"), kg, _NodeIds(kg.store))
+    served = BNode(f"nodeID://{kg.graph.value(URIRef(EX + 'a'), URIRef(EX + 'p'))}")
+    label = QueryResult("SELECT", ["n"], [(served,)]).cell(served)
+    assert label == "_:" + served.replace("://", "")  # its letters and digits
+    assert [(lk.node_label, lk.to_dict()["iri"]) for lk in summary.outgoing] == [(label, label)]

@@ -157,13 +157,23 @@ def test_k_shortest_paths(kg: ipgraph.KnowledgeGraph) -> None:
     assert {len(p) for p in short} == {lengths[0]}
 
 
+def test_limit_or_k_zero_lists_every_path(any_kg: ipgraph.KnowledgeGraph) -> None:
+    # Regression: 0 was refused, while every other listing takes a limit of 0 as "all".
+    every = any_kg.paths("MOF", "Zhejiang", max_length=6, limit=0, timeout=60)
+    assert len(every) > len(any_kg.paths("MOF", "Zhejiang", max_length=6, limit=1)) == 1
+    assert not every.truncated
+    assert every == any_kg.paths("MOF", "Zhejiang", max_length=6, limit=10_000, timeout=60)
+    shortest = any_kg.paths("MOF", "Zhejiang", k=0, max_length=6, timeout=60)
+    assert {tuple(p.nodes) for p in shortest} == {tuple(p.nodes) for p in every}
+
+
 def test_bad_bounds_are_usage_errors(kg: ipgraph.KnowledgeGraph) -> None:
     with pytest.raises(UsageError, match="max_length"):
         kg.paths("MOF", "MOE", max_length=0)
-    with pytest.raises(UsageError, match="1 or more"):
-        kg.paths("MOF", "MOE", k=0)
-    with pytest.raises(UsageError, match="1 or more"):
-        kg.paths("MOF", "MOE", limit=0)
+    with pytest.raises(UsageError, match="0 \\(all\\) or more, not -1"):
+        kg.paths("MOF", "MOE", k=-1)
+    with pytest.raises(UsageError, match="0 \\(all\\) or more, not -1"):
+        kg.paths("MOF", "MOE", limit=-1)
 
 
 def test_pure_functions_on_a_small_graph() -> None:

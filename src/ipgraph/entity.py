@@ -19,12 +19,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ipgraph.graph.results import check_lang
-from ipgraph.terms import LABEL_PREDICATES, in_language, plain
+from ipgraph.terms import LABEL_PREDICATES, bnode_labels, in_language, plain
 from ipgraph.vocab import IPG
 
 Labeller = Callable[[Node], str]
@@ -309,10 +309,17 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     of a larger one only the nodes' text is read (IRIs as plain strings), the first ``limit``
     by it are kept (`first_by_text`: a stable choice that needs no label of the rest) and
     listed by label. Labels are looked up only for what is listed, in one batch per language
-    (English, Chinese).
+    (English, Chinese). A blank node reads ``_:label``, as in every query format
+    (`ipgraph.terms.bnode_labels`).
     """
     out = _relations(reader, iri, "out", limit)
     into = _relations(reader, iri, "in", limit)
+    renamed = bnode_labels([nodes for _, _, nodes in out + into])
+    if renamed:  # a SPARQL server's blank nodes (nodeID://b1), as the query formats name them
+        out, into = (
+            [(p, n, [_renamed(v, renamed) for v in vs]) for p, n, vs in found]
+            for found in (out, into)
+        )
     # In IRI order: the graph gives them in the order of its sets, which changes with each
     # process's string hashing on the memory store.
     types = sorted(graph.objects(iri, RDF.type), key=str)
@@ -329,10 +336,13 @@ def summarize(graph: Graph, iri: URIRef, names: Labels, reader: Reader, limit: i
     )
     names.prefetch_labels(shown)
     names.prefetch_labels(shown, lang="zh")  # for to_text(lang=...): one more batch
-    label_of = names.label
+
+    def label_of(node: Node, lang: str = "en") -> str:
+        # A blank node as every query format writes it (``_:b0``), not its bare label.
+        return f"_:{node}" if isinstance(node, BNode) else names.label(node, lang)
 
     def zh_of(node: Node) -> str:
-        return names.label(node, lang="zh")
+        return label_of(node, lang="zh")
 
     labels: dict[str, list[str]] = {}
     for predicate in (RDFS.label, SKOS.prefLabel):
@@ -430,6 +440,11 @@ def _relations(
             nodes = first_by_text(every, limit)
         found.append((predicate, total, nodes))
     return found
+
+
+def _renamed(node: Node, renamed: dict[BNode, str]) -> Node:
+    """``node``, or the blank node under its new label in ``renamed`` (`bnode_labels`)."""
+    return BNode(renamed[node]) if isinstance(node, BNode) and node in renamed else node
 
 
 def figure(graph: Graph, obs: URIRef, label_of: Labeller, zh_of: Labeller | None = None) -> Figure:

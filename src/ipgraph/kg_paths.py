@@ -205,16 +205,16 @@ class PathMethods:
         """Several connections between two entities, shortest first, bounded.
 
         Without ``k``: every simple path of at most ``max_length`` hops (default 4), at most
-        ``limit`` of them. With ``k``: the ``k`` shortest simple paths (no longer than
-        ``max_length`` if given). Either way the search stops after ``timeout`` seconds;
-        the result's ``truncated`` / ``reason`` say whether it stopped early.
+        ``limit`` of them (0: all). With ``k``: the ``k`` shortest simple paths (0: all), no
+        longer than ``max_length`` if given. Either way the search stops after ``timeout``
+        seconds; the result's ``truncated`` / ``reason`` say whether it stopped early.
 
         Args:
             a: the start entity reference.
             b: the end entity reference.
             max_length: the longest path, in hops.
-            limit: how many paths at most (without ``k``).
-            k: how many shortest paths.
+            limit: how many paths at most (without ``k``); 0 for all.
+            k: how many shortest paths; 0 for all.
             via: only through these classes or along these relations.
             avoid: never through these classes, relations or entities.
             include: add ``"observations"`` / ``"provenance"`` to the walkable graph.

@@ -5,7 +5,8 @@
   `VOCABULARY_NAMESPACES`, `is_vocabulary_iri`) that the projection, the store-side path
   search and the label index all follow;
 - subclass closure (`superclasses`, `subclasses`);
-- terms from plain values (`to_term`) and plain values from terms (`plain`), `local_name`.
+- terms from plain values (`to_term`) and plain values from terms (`plain`), `local_name`;
+- the label every output writes a blank node under, after ``_:`` (`bnode_labels`).
 
 >>> from rdflib.namespace import OWL
 >>> OWL.Class in TERM_TYPES
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "SCHEMA_PREDICATES",
     "TERM_TYPES",
     "VOCABULARY_NAMESPACES",
+    "bnode_labels",
     "in_language",
     "is_vocabulary_iri",
     "local_name",
@@ -254,6 +256,52 @@ def plain(term: Node | None) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(term)
+
+
+# Turtle's BLANK_NODE_LABEL (without "_:"), which SPARQL CSV and TSV write blank nodes as.
+_PN_CHARS_U = (
+    "A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_TURTLE_LABEL = re.compile(f"[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?")
+_NOT_PN_CHARS = re.compile(f"[^{_PN_CHARS}]")
+
+
+def bnode_labels(rows: Sequence[Sequence[Node | None]]) -> dict[BNode, str]:
+    """New labels for the blank nodes in ``rows`` whose own label is no Turtle label.
+
+    Every output (query formats, ``ipgraph show``) writes a blank node as ``_:`` and a label:
+    its own when that is a Turtle label (as SPARQL CSV and TSV require); else (a SPARQL
+    server's ``nodeID://b10000``) its letters and digits, kept distinct within ``rows``, as
+    given here. Most rows have no such node: one pass over them, which hashes nothing, finds
+    that.
+
+    >>> bnode_labels([(BNode("b0"), BNode("nodeID://b1")), (None, URIRef("urn:x"))])
+    {rdflib.term.BNode('nodeID://b1'): 'nodeIDb1'}
+    """
+    bad = {v for row in rows for v in row if type(v) is BNode and not _is_turtle_label(v)}
+    if not bad:
+        return {}
+    nodes = {v for row in rows for v in row if type(v) is BNode}
+    taken = {str(n) for n in nodes - bad}
+    renamed: dict[BNode, str] = {}
+    for node in sorted(bad):
+        base = _NOT_PN_CHARS.sub("", node)
+        base = base if _TURTLE_LABEL.match(base[:1]) else f"b{base}"
+        label, n = base, 1
+        while label in taken:
+            n += 1
+            label = f"{base}_{n}"
+        taken.add(label)
+        renamed[node] = label
+    return renamed
+
+
+def _is_turtle_label(label: str) -> bool:
+    """Whether ``_:label`` is a Turtle blank node (letters and digits alone: at once)."""
+    return (label.isascii() and label.isalnum()) or bool(_TURTLE_LABEL.fullmatch(label))
 
 
 def in_language(en: str, zh: str, lang: str) -> str:

@@ -45,9 +45,16 @@ INCLUDE_OPTION = click.option(
     "--max-length", type=int, metavar="N", help="Longest path in hops (--all default: 4)."
 )
 @click.option(
-    "--limit", type=int, default=20, show_default=True, metavar="N", help="At most N paths (--all)."
+    "--limit",
+    type=int,
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="At most N paths (--all); 0 lists all.",
 )
-@click.option("--k", "k", type=int, metavar="N", help="The N shortest paths (Yen's algorithm).")
+@click.option(
+    "--k", "k", type=int, metavar="N", help="The N shortest paths (Yen's algorithm); 0: all."
+)
 @click.option(
     "--via",
     multiple=True,
@@ -88,12 +95,14 @@ def path(
     A and B are IRIs, CURIEs, English or Chinese names, or acronyms. Relations are walked
     either way; "—x→" follows a triple, "←x—" walks it backwards. With --all or --k, several
     paths, shortest first; the search stops at --limit paths or --timeout seconds and says so
-    on stderr. Exits 1 when A and B are not connected.
+    on stderr. --limit 0 (or --k 0) lists every path found within --timeout. Exits 1 when A
+    and B are not connected.
 
     \b
     Example:
       ipgraph path MOF Zhejiang
       ipgraph path 财政部 CNIPA --all --max-length 3 --format json
+      ipgraph path MOF Zhejiang --all --limit 0 --timeout 10
       ipgraph path MIIT "universities and colleges" --k 3 --avoid CNIPA
       ipgraph path MOE MOST --via ipg:PolicyDocument
     """

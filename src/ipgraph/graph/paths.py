@@ -17,8 +17,9 @@ the triple's direction and ``←relation—`` when it walks it backwards. ``lang
 each entity as ``English 中文`` — English label, a space, the Chinese label when there is a
 different one — and relations in English, which keeps one line readable for both audiences.
 
-Bounds: `all_paths` enumerates simple paths shortest first and stops at ``limit`` paths or
-after ``timeout`` seconds, whichever comes first, saying which (`PathList.truncated`); it only
+Bounds: `all_paths` enumerates simple paths shortest first and stops at ``limit`` paths (0:
+no limit) or after ``timeout`` seconds, whichever comes first, saying which
+(`PathList.truncated`); it only
 extends a partial path towards nodes that can still reach the target within the length left
 (distances from a breadth-first search from the target), so hubs do not explode the search.
 `k_shortest_paths` uses networkx's `shortest_simple_paths` (Yen) on the simple undirected view
@@ -281,8 +282,8 @@ def all_paths(
     """Simple paths from ``a`` to ``b`` of at most ``max_length`` hops, shortest first.
 
     Paths are distinct sequences of entities (when two entities are linked by several
-    predicates, the hop names one of them). The search stops after ``limit`` paths or
-    ``timeout`` seconds and says so in `PathList.reason`.
+    predicates, the hop names one of them). The search stops after ``limit`` paths (0: every
+    path) or ``timeout`` seconds and says so in `PathList.reason`.
 
     Args:
         G: a projection.
@@ -290,17 +291,19 @@ def all_paths(
         b: the end entity.
         constraints: what the paths may pass through.
         max_length: the longest path, in hops.
-        limit: how many paths at most.
+        limit: how many paths at most; 0 for all (still bounded by ``timeout``).
         timeout: the time budget in seconds.
 
     Raises:
-        UsageError: ``max_length`` or ``limit`` below 1, or a negative ``timeout``.
+        UsageError: ``max_length`` below 1, or a negative ``limit`` or ``timeout``.
 
     >>> G = nx.MultiDiGraph()
     >>> for u, v in [("a", "b"), ("b", "c"), ("a", "c")]:
     ...     _ = G.add_edge(URIRef(u), URIRef(v), key=URIRef("x:p"))
     >>> [str(p) for p in all_paths(G, URIRef("a"), URIRef("c"))]
     ['a —p→ c', 'a —p→ b —p→ c']
+    >>> [len(all_paths(G, URIRef("a"), URIRef("c"), limit=n)) for n in (1, 0)]  # 0: all
+    [1, 2]
     """
     check_bounds(max_length=max_length, limit=limit, timeout=timeout)
     c = constraints or Constraints()
@@ -332,7 +335,7 @@ def all_paths(
             if child == b:
                 if left == 0:
                     found.append([*path, b])
-                    if len(found) > limit:
+                    if limit and len(found) > limit:
                         reason = "limit"
                 continue
             if child in on_path or left <= 0 or dist.get(child, max_length + 1) > left:
@@ -342,7 +345,7 @@ def all_paths(
             stack.append(iter(walker.next_nodes(child)))
         if reason is not None:
             break
-    return PathList((walker.path(nodes) for nodes in found[:limit]), reason)
+    return PathList((walker.path(nodes) for nodes in found[: limit or None]), reason)
 
 
 def _distances_to(walker: _Walker, target: URIRef, avoid: URIRef, cutoff: int) -> dict[URIRef, int]:
@@ -379,13 +382,13 @@ def k_shortest_paths(
         G: a projection.
         a: the start entity.
         b: the end entity.
-        k: how many paths at most.
+        k: how many paths at most; 0 for all (still bounded by ``timeout``).
         constraints: what the paths may pass through.
         max_length: stop at paths longer than this many hops.
         timeout: the time budget in seconds, checked between paths.
 
     Raises:
-        UsageError: ``k`` below 1.
+        UsageError: a negative ``k`` or ``timeout``, or ``max_length`` below 1.
 
     >>> G = nx.MultiDiGraph()
     >>> for u, v in [("a", "b"), ("b", "c"), ("a", "c")]:
@@ -411,7 +414,7 @@ def k_shortest_paths(
             if max_length is not None and len(nodes) - 1 > max_length:
                 break
             found.append(nodes)
-            if len(found) == k:
+            if k and len(found) == k:
                 break
             if time.perf_counter() > deadline:
                 reason = "time"
@@ -577,8 +580,8 @@ def check_bounds(
     """Raise `UsageError` unless the bounds of a path search given are usable."""
     if max_length is not None and max_length < 1:
         raise UsageError(f"max_length must be 1 or more, not {max_length}")
-    if limit is not None and limit < 1:
-        raise UsageError(f"the number of paths must be 1 or more, not {limit}")
+    if limit is not None and limit < 0:
+        raise UsageError(f"the number of paths must be 0 (all) or more, not {limit}")
     if timeout is not None and timeout < 0:
         raise UsageError(f"timeout must not be negative, not {timeout}")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,20 +24,10 @@ from rdflib.term import Identifier, Node
 from ipgraph.errors import UsageError
 from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, by_name
 from ipgraph.sparql.scan import QueryKind
-from ipgraph.terms import plain
+from ipgraph.terms import bnode_labels, plain
 from ipgraph.vocab import PREFIXES, bind_prefixes
 
 __all__ = ["QueryResult", "collect", "collect_graph"]
-
-# Turtle's BLANK_NODE_LABEL (without "_:"), which SPARQL CSV and TSV write blank nodes as.
-_PN_CHARS_U = (
-    "A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-    "\U00010000-\U000effff"
-)
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_TURTLE_LABEL = re.compile(f"[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?")
-_NOT_PN_CHARS = re.compile(f"[^{_PN_CHARS}]")
 
 
 @dataclass
@@ -135,30 +124,10 @@ class QueryResult:
         ['x', '_:b0', '_:nodeIDb1']
         """
         if self._relabelled is None:
-            self._relabelled = self._relabel()
+            self._relabelled = bnode_labels(self.rows)
         if not self._relabelled:  # the usual case: no look-up (a blank node hashes slowly)
             return str(node)
         return self._relabelled.get(node, str(node))
-
-    def _relabel(self) -> dict[BNode, str]:
-        """New labels for the blank nodes whose own label is no Turtle label (most results
-        have none: one pass over the rows, which hashes nothing, finds that)."""
-        bad = {v for row in self.rows for v in row if type(v) is BNode and not _is_turtle_label(v)}
-        if not bad:
-            return {}
-        nodes = {v for row in self.rows for v in row if type(v) is BNode}
-        taken = {str(n) for n in nodes - bad}
-        renamed: dict[BNode, str] = {}
-        for node in sorted(bad):
-            base = _NOT_PN_CHARS.sub("", node)
-            base = base if _TURTLE_LABEL.match(base[:1]) else f"b{base}"
-            label, n = base, 1
-            while label in taken:
-                n += 1
-                label = f"{base}_{n}"
-            taken.add(label)
-            renamed[node] = label
-        return renamed
 
     def cell(self, value: Node | None, format: str = "csv") -> str:
         """One value as the SPARQL 1.1 CSV (``csv``) or TSV (``tsv``) format writes it: CSV
@@ -180,7 +149,7 @@ class QueryResult:
         """The rows with blank nodes under their `bnode_label` (the rows themselves when no
         label changes)."""
         if self._relabelled is None:
-            self._relabelled = self._relabel()
+            self._relabelled = bnode_labels(self.rows)
         if not self._relabelled:
             return self.rows
         new = {node: BNode(label) for node, label in self._relabelled.items()}
@@ -304,11 +273,6 @@ class QueryResult:
                 )
             )
         return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _is_turtle_label(label: str) -> bool:
-    """Whether ``_:label`` is a Turtle blank node (letters and digits alone: at once)."""
-    return (label.isascii() and label.isalnum()) or bool(_TURTLE_LABEL.fullmatch(label))
 
 
 def _tsv_term(term: Node) -> str:
