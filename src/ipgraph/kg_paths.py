@@ -311,7 +311,7 @@ class PathMethods:
                 found = graph_paths.k_shortest_paths(
                     G, start, end, k, rules, max_length=length, timeout=left
                 )
-                if len(found) == k or found.truncated:
+                if (k and len(found) == k) or found.truncated:
                     break
         return found
 
