@@ -108,7 +108,8 @@ class LocalSearch(Neighbours):
     projection, allowed by the constraints?) just before it is expanded, so the last and
     largest level is never checked in full: only its meeting points are. On Oxigraph every
     query runs in pyoxigraph and only the IRIs are read from its results; on other stores
-    through `Store.query`, in chunks.
+    through `Store.query`, in chunks. An instance remembers what it read of the store (the
+    schema terms, which IRIs are entities): one serves one question about the data as it is.
 
     Args:
         store: the store to read.
@@ -420,8 +421,10 @@ class LocalSearch(Neighbours):
         """The meeting point among ``nodes`` (reached from both sides): the entity on the
         shortest path through it, the first by IRI among equals; None when none is one.
 
-        Checked in that order, a first batch, then the rest: the first batch mostly holds
-        it, and the rest (a hub's shared neighbours: 1,300 under ``--via``) is never read."""
+        Checked in that order, a first batch, then the rest: without constraints the first
+        shared neighbour mostly is one, and the rest (two hubs share 1,300) is never checked;
+        under ``--via`` the type lookups skip the probes of those of other types
+        (`probed_entities`)."""
         ordered = sorted(nodes, key=lambda m: (dist[0][m] + dist[1][m], m))
         for batch in (ordered[:_FIRST_MEETINGS], ordered[_FIRST_MEETINGS:]):
             if batch:
