@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -186,3 +188,35 @@ def test_the_ends_of_a_hubs_links_are_the_same_iris_on_every_store(
     for kg in around_kgs:
         found = LocalSearch(kg.store).neighbors([str(HUB)]) - {str(HUB)}
         assert found == ends, kg.store
+
+
+SHARED = f"""@prefix ex: <{EX}> .
+@prefix ipg: <https://w3id.org/ipgraph/ontology#> .
+ex:a a ipg:Agency .
+ex:b a ipg:Agency .
+ex:prog-2 a ipg:Program ; ipg:launchedBy ex:a, ex:b .
+ex:prog-1 a ipg:Program ; ipg:launchedBy ex:a, ex:b .
+""" + "".join(
+    f"ex:doc-{n:03} a ipg:PolicyDocument ; ipg:issuedBy ex:a, ex:b .\n" for n in range(100)
+)
+
+
+@pytest.mark.parametrize("via", [None, IPG.Program])
+def test_a_meeting_point_after_many_disallowed_ones_is_the_first_allowed(
+    tmp_path: Path, via: URIRef | None
+) -> None:
+    """Two hubs share 100 documents and then (by IRI) two programs: through programs only,
+    the search checks the first shared neighbours, then the rest, and finds a path as short
+    as the projection's through the first allowed meeting point by IRI."""
+    data = tmp_path / "shared.ttl"
+    data.write_text(SHARED, encoding="utf-8")
+    a, b = URIRef(EX + "a"), URIRef(EX + "b")
+    rules = constraints(via=[("class", via, "Program")] if via else [])
+    stores = (None, f"oxigraph:{tmp_path / 'store'}")
+    for kg in (ipgraph.load(str(data), store=store) for store in stores):
+        ball = LocalSearch(kg.store, rules=rules).path(a, b)
+        assert ball is not None
+        G = kg.projection()
+        found = shortest_path(build_projection(ball), a, b, rules).nodes
+        assert len(found) == len(shortest_path(G, a, b, rules).nodes) == 3
+        assert found[1] == URIRef(EX + ("prog-1" if via else "doc-000"))

@@ -142,6 +142,7 @@ class PathMethods:
 
         groups = normalize_include(include)
         search = LocalSearch(self.store, groups)
+        search.prefetch_entities((start, end))
         start, end = self._entity(search, start, groups), self._entity(search, end, groups)
         rules = self._constrained(search, groups, via, avoid)
         ball = search.path(start, end)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["LocalSearch", "local_graph", "local_neighborhood"]
 
 _NOT_IRI = re.compile(r'[\s<>"{}|\\^`]')  # what an IRI in a query may not hold
+_FIRST_MEETINGS = 64  # meeting points checked before the rest (see `LocalSearch._meeting`)
 
 
 def local_graph(
@@ -108,7 +109,8 @@ class LocalSearch(Neighbours):
     projection, allowed by the constraints?) just before it is expanded, so the last and
     largest level is never checked in full: only its meeting points are. On Oxigraph every
     query runs in pyoxigraph and only the IRIs are read from its results; on other stores
-    through `Store.query`, in chunks.
+    through `Store.query`, in chunks. An instance remembers what it read of the store (the
+    schema terms, which IRIs are entities): one serves one question about the data as it is.
 
     Args:
         store: the store to read.
@@ -132,6 +134,9 @@ class LocalSearch(Neighbours):
         self.chunk = store.values_chunk  # 0: one query per step
         self.namespaces = VOCABULARY_NAMESPACES
         self.exhausted = False  # set by `path`: the search ran out of nodes (no path at all)
+        # Is it an entity of the projection (constraints aside)? Asked once per IRI: the ends
+        # of a path are checked before the search and again by it.
+        self.entity_memo: dict[str, bool] = {}
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
@@ -215,7 +220,14 @@ class LocalSearch(Neighbours):
         """Those of ``nodes`` that are entities of the projection (and, with ``allowed``, that
         the constraints let a walk pass through)."""
         wanted = sorted({n for n in nodes if not n.startswith(self.namespaces)})
-        return self.probed_entities(wanted, allowed) if wanted else set()
+        if allowed:
+            return self.probed_entities(wanted) if wanted else set()
+        memo = self.entity_memo
+        new = [n for n in wanted if n not in memo]
+        if new:
+            found = self.probed_entities(new, allowed=False)
+            memo.update((n, n in found) for n in new)
+        return {n for n in wanted if memo[n]}
 
     def _is_entity(self, var: str) -> str:
         """Filters that keep ``?var`` only when it is an entity of the projection."""
@@ -225,6 +237,11 @@ class LocalSearch(Neighbours):
     def is_entity(self, iri: URIRef) -> bool:
         """Is ``iri`` an entity of the projection (a node `build_projection` keeps)?"""
         return not _NOT_IRI.search(iri) and bool(self.entities([str(iri)], allowed=False))
+
+    def prefetch_entities(self, iris: Iterable[URIRef]) -> None:
+        """Ask of several IRIs at once what `is_entity` will ask of each (one lookup for
+        both ends of a path, not one each)."""
+        self.entities([str(i) for i in iris if not _NOT_IRI.search(i)], allowed=False)
 
     def term_kind(self, iri: URIRef) -> str | None:
         """``"class"`` or ``"predicate"`` when ``iri`` is one in the projection, else None
@@ -388,7 +405,7 @@ class LocalSearch(Neighbours):
         expanded: tuple[list[list[str]], list[list[str]]] = ([], [])
         frontiers: list[list[str]] = [[source], [target]]
         degrees: list[tuple[int, bool] | None] = [None, None]  # (count, exact)
-        meetings: list[str] = []
+        meeting: str | None = None
         known = {source, target}  # nodes checked to be entities
         for _ in range(max_depth):
             if not frontiers[0] or not frontiers[1]:
@@ -403,14 +420,11 @@ class LocalSearch(Neighbours):
             for m in found:
                 mine[m] = depth
             frontiers[side], degrees[side] = found, None
-            candidates = self._checked([m for m in found if m in other], known)
-            if candidates:
-                best = min(dist[0][m] + dist[1][m] for m in candidates)
-                meetings = [m for m in candidates if dist[0][m] + dist[1][m] == best]
+            meeting = self._meeting([m for m in found if m in other], dist, known)
+            if meeting is not None:
                 break
-        if not meetings:
+        if meeting is None:
             return None
-        meeting = min(meetings)
         head = self._walk_back(meeting, dist[0], expanded[0])
         tail = self._walk_back(meeting, dist[1], expanded[1])
         return [*reversed(head), meeting, *tail]
@@ -469,6 +483,25 @@ class LocalSearch(Neighbours):
         known |= self.entities(n for n in nodes if n not in known)
         return sorted(n for n in nodes if n in known)
 
+    def _meeting(
+        self, nodes: Sequence[str], dist: tuple[dict[str, int], dict[str, int]], known: set[str]
+    ) -> str | None:
+        """The meeting point among ``nodes`` (reached from both sides): the entity on the
+        shortest path through it, the first by IRI among equals; None when none is one.
+
+        Checked in that order, a first batch, then the rest: without constraints the first
+        shared neighbour mostly is one, and the rest (two hubs share 1,300) is never checked;
+        under ``--via`` the type lookups skip the probes of those of other types
+        (`probed_entities`)."""
+        ordered = sorted(nodes, key=lambda m: (dist[0][m] + dist[1][m], m))
+        for batch in (ordered[:_FIRST_MEETINGS], ordered[_FIRST_MEETINGS:]):
+            if batch:
+                self._checked(batch, known)
+                found = next((m for m in batch if m in known), None)
+                if found is not None:
+                    return found
+        return None
+
     def _cheaper(self, frontiers: list[list[str]], degrees: list[tuple[int, bool] | None]) -> int:
         """The side whose frontier touches fewer triples (counted in growing rounds, so the
         cost is about that of the smaller side)."""
@@ -477,6 +510,11 @@ class LocalSearch(Neighbours):
             for side in (0, 1):
                 known = degrees[side]
                 if known is None or (not known[1] and known[0] < cap):
+                    if len(frontiers[side]) >= cap:
+                        # Each node of a frontier touches a triple (an edge reached it; an
+                        # end is a subject): the count would stop at the cap, unasked.
+                        degrees[side] = (cap, False)
+                        continue
                     count = self.degree(frontiers[side], cap)
                     degrees[side] = (count, count < cap)
             (n0, exact0), (n1, exact1) = degrees[0], degrees[1]  # type: ignore[misc]
