@@ -50,6 +50,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "path --avoid": ("path", "MOF", "Zhejiang", "--avoid", "CNIPA"),
     "path --via": ("path", "agency/synth-2", "agency/synth-7", "--via", "ipg:Program"),
     "neighbors --avoid": ("neighbors", "region/synth-11", "--avoid", "ipg:Agency"),
+    # several paths: read by lookups, one length at a time (not among the goals)
+    "path --all": ("path", "MOF", "Zhejiang", "--all"),
+    "path --all hub": ("path", "SMOFCOM", "Anhui (synthetic)", "--all"),
+    "path --k hub": ("path", "SMOFCOM", "Anhui (synthetic)", "--k", "3"),
 }
 SIZES = {"100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
 GOALS = {"1m": 4.0, "5m": 6.0}

@@ -5,7 +5,9 @@ triples of one shortest path, ready for `build_projection`: the same answer a se
 full projection gives, at a cost that grows with the path's neighbourhood, not the store.
 `LocalSearch` is the search itself, also under the `Constraints` of ``--via`` / ``--avoid``
 (which it checks in its queries, as `ipgraph.graph.paths` checks them on the projection), and
-tells classes, relations and entities apart by lookups (`LocalSearch.term_kind`).
+tells classes, relations and entities apart by lookups (`LocalSearch.term_kind`). For several
+paths, `LocalSearch.paths` reads the entities a path of at most N hops may pass through
+(`LocalSearch.between`), on whose projection `ipgraph.graph.paths.all_paths` finds them all.
 """
 
 from __future__ import annotations
