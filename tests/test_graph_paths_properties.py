@@ -207,10 +207,13 @@ def test_paths_by_lookups_are_those_of_the_whole_projection(
     G = build_projection(g, include)
     assume(G.number_of_nodes() >= 2)
     a, b = data.draw(st.lists(st.sampled_from(sorted(G)), min_size=2, max_size=2, unique=True))
-    expected = all_paths(G, a, b, rules, max_length=length, limit=10_000, timeout=30)
+    limit = data.draw(st.sampled_from([1, 2, 3, 10_000]), label="limit")
+    expected = all_paths(G, a, b, rules, max_length=length, limit=limit, timeout=30)
     store = Dataset(default_union=True)
     store.graph(EX.data).__iadd__(g)
-    ball = LocalSearch(MemoryStore(store), include, rules).paths(a, b, length)
+    search = LocalSearch(MemoryStore(store), include, rules)
+    ball = search.paths(a, b, length, first=limit + 1)  # as `kg.paths` asks
     assert ball is not None
-    found = all_paths(build_projection(ball, include), a, b, rules, max_length=length, limit=10_000)
+    found = all_paths(build_projection(ball, include), a, b, rules, max_length=length, limit=limit)
     assert [p.to_dict() for p in found] == [p.to_dict() for p in expected]
+    assert found.reason == expected.reason

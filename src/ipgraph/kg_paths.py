@@ -297,7 +297,9 @@ class PathMethods:
         # One length at a time from the shortest: a hub's many short paths are listed
         # without reading the entities that only longer paths would pass through.
         for length in range(max(len(first) - 1, 1), longest + 1):
-            ball = search.paths(start, end, length, deadline)
+            # Enough paths of two hops to fill the list (each a node between): no more read.
+            wanted = (limit + 1 if limit else None) if k is None else (k or None)
+            ball = search.paths(start, end, length, deadline, first=wanted)
             if ball is None:
                 return PathList(found, reason="time")
             G = build_projection(ball, groups)

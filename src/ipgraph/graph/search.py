@@ -7,21 +7,21 @@ full projection gives, at a cost that grows with the path's neighbourhood, not t
 (which it checks in its queries, as `ipgraph.graph.paths` checks them on the projection), and
 tells classes, relations and entities apart by lookups (`LocalSearch.term_kind`). For several
 paths, `LocalSearch.paths` reads the entities a path of at most N hops may pass through
-(`LocalSearch.between`), on whose projection `ipgraph.graph.paths.all_paths` finds them all.
+(`ipgraph.graph.between`).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ipgraph import data
+from ipgraph.graph.between import Between
 from ipgraph.graph.include import INCLUDE_GROUPS
 from ipgraph.graph.relations import Neighbours, kind_filters
 from ipgraph.store.base import Store
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LocalSearch", "local_graph", "local_neighborhood"]
 
+_MEMO_NODES = 64  # frontiers up to this size have their reads remembered (`LocalSearch`)
 _NOT_IRI = re.compile(r'[\s<>"{}|\\^`]')  # what an IRI in a query may not hold
 _FIRST_MEETINGS = 64  # meeting points checked before the rest (see `LocalSearch._meeting`)
 
@@ -104,7 +105,7 @@ def local_neighborhood(
     return LocalSearch(store, include).neighborhood(center, depth)
 
 
-class LocalSearch(Neighbours):
+class LocalSearch(Neighbours, Between):
     """Searches of one store by lookups, with the projection's rules (and ``rules``) as SPARQL.
 
     Nodes are IRIs as plain strings. A frontier is checked (is each node an entity of the
@@ -112,7 +113,8 @@ class LocalSearch(Neighbours):
     largest level is never checked in full: only its meeting points are. On Oxigraph every
     query runs in pyoxigraph and only the IRIs are read from its results; on other stores
     through `Store.query`, in chunks. An instance remembers what it read of the store (the
-    schema terms, which IRIs are entities): one serves one question about the data as it is.
+    schema terms, which IRIs are entities, the links and counts of small frontiers): one
+    serves one question about the data as it is.
 
     Args:
         store: the store to read.
@@ -139,6 +141,9 @@ class LocalSearch(Neighbours):
         # Is it an entity of the projection (constraints aside)? Asked once per IRI: the ends
         # of a path are checked before the search and again by it.
         self.entity_memo: dict[str, bool] = {}
+        # The neighbours and triple counts of small frontiers (the ends of a path above all):
+        # several paths are searched one length at a time, each from both ends again.
+        self.read_memo: dict[tuple[str, ...], Any] = {}
         groups = set(include)
         roots = [c for name, cs in INCLUDE_GROUPS.items() if name not in groups for c in cs]
         excluded = {str(c) for c in TERM_TYPES}
@@ -276,24 +281,6 @@ class LocalSearch(Neighbours):
         nodes = self.shortest(str(source), str(target), max_depth)
         return None if nodes is None else self.ball(nodes)
 
-    def paths(
-        self, source: URIRef, target: URIRef, max_length: int, deadline: float | None = None
-    ) -> Graph | None:
-        """Every walkable triple among the entities `between` two entities, described (and,
-        under a type constraint, the store's class hierarchy: a class may be declared among
-        the data): a graph on which `ipgraph.graph.paths.all_paths` finds the same paths of
-        at most ``max_length`` hops as on the whole projection. None as `between`."""
-        nodes = self.between(str(source), str(target), max_length, deadline)
-        if nodes is None:
-            return None
-        out = self.among(nodes)
-        if self.rules[1] or self.rules[2] is not None:
-            for c, d in self.select_rows(
-                f"SELECT ?c ?d WHERE {{ ?c <{RDFS.subClassOf}> ?d FILTER(isIRI(?c) && isIRI(?d)) }}"
-            ):
-                out.add((URIRef(c), RDFS.subClassOf, URIRef(d)))
-        return out
-
     def neighborhood(self, center: URIRef, depth: int = 1) -> Graph | None:
         """The allowed entities within ``depth`` hops of ``center`` and every walkable triple
         among them, described (see `local_neighborhood`); None when ``center`` is not an
@@ -366,6 +353,9 @@ class LocalSearch(Neighbours):
 
         The subjects linking to them are tested for being IRIs in Python where the engine
         would read each one's string to test it (`Store.kinds_in_python`)."""
+        key = ("neighbors", self.skip, *nodes) if len(nodes) <= _MEMO_NODES else None
+        if key in self.read_memo:
+            return set(self.read_memo[key])
         kinds = not self.store.kinds_in_python
         outgoing, every = kind_filters(kinds)
         found = {
@@ -376,10 +366,17 @@ class LocalSearch(Neighbours):
                 f"{{ ?n ?p ?m{outgoing} }} UNION {{ ?m ?p ?n }} FILTER({every}{self.skip}) }}"
             )
         }
-        return found if kinds else {m for m in found if not m.startswith("_:")}
+        if not kinds:
+            found = {m for m in found if not m.startswith("_:")}
+        if key is not None:
+            self.read_memo[key] = frozenset(found)
+        return found
 
     def degree(self, nodes: Sequence[str], cap: int) -> int:
         """How many triples touch ``nodes`` (subject or object), counting at most ``cap``."""
+        key = ("degree", str(cap), *nodes) if len(nodes) <= _MEMO_NODES else None
+        if key in self.read_memo:
+            return int(self.read_memo[key])
         total = 0
         for values in self.chunks(nodes):
             (row,) = self.select_rows(
@@ -392,6 +389,8 @@ class LocalSearch(Neighbours):
             total += int(row[0])
             if total >= cap:
                 break
+        if key is not None:
+            self.read_memo[key] = total
         return total
 
     # -- the search -------------------------------------------------------------------------
@@ -430,55 +429,6 @@ class LocalSearch(Neighbours):
         head = self._walk_back(meeting, dist[0], expanded[0])
         tail = self._walk_back(meeting, dist[1], expanded[1])
         return [*reversed(head), meeting, *tail]
-
-    def between(
-        self, source: str, target: str, max_length: int, deadline: float | None = None
-    ) -> list[str] | None:
-        """The entities that may lie on an allowed simple path of at most ``max_length``
-        hops between ``source`` and ``target`` (both ends first): a few more than those that
-        do, never fewer. None when an end is not an entity, or when ``deadline`` (a
-        `time.perf_counter` value) passed first.
-
-        Breadth first from both ends, the side that touches fewer triples first (as
-        `shortest`), until the two radii add up to ``max_length``. A node on such a path
-        ``i`` hops from ``source`` is at most ``i`` from it and ``max_length - i`` from
-        ``target``, so it is kept when its two distances fit, or, known from one side only,
-        when it lies inside that side's radius (its other distance may then still fit).
-        Nodes beyond both radii cannot fit and are never read: with a hub two hops away,
-        only the hub's own links are, not its neighbours'.
-        """
-        if self.entities({source, target}, allowed=False) != {source, target}:
-            return None
-        dist: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
-        frontiers: list[list[str]] = [[source], [target]]
-        degrees: list[tuple[int, bool] | None] = [None, None]
-        radius = [0, 0]
-        inside: set[str] = set()  # nodes whose links were read
-        known = {source, target}
-        tried: set[str] = set()  # nodes checked, entities or not
-        while radius[0] + radius[1] < max_length and frontiers[0] and frontiers[1]:
-            if deadline is not None and time.perf_counter() > deadline:
-                return None
-            side = self._cheaper(frontiers, degrees)
-            tried.update(frontiers[side])
-            level = self._checked(frontiers[side], known)
-            inside.update(level)
-            radius[side] += 1
-            mine = dist[side]
-            found = [m for m in sorted(self.neighbors(level)) if m not in mine]
-            for m in found:
-                mine[m] = radius[side]
-            frontiers[side], degrees[side] = found, None
-        # A side that ran out of nodes knows every distance: unknown then means unreachable.
-        reach = [radius[side] + 1 if frontiers[side] else max_length + 1 for side in (0, 1)]
-        fits = [
-            m
-            for m in sorted({*dist[0], *dist[1]})
-            if dist[0].get(m, reach[0]) + dist[1].get(m, reach[1]) <= max_length
-            and (m in known or m not in tried)
-        ]
-        ends = [source, target] if source != target else [source]
-        return [*ends, *(m for m in self._checked(fits, known) if m not in ends)]
 
     def _checked(self, nodes: Sequence[str], known: set[str]) -> list[str]:
         """The entities among ``nodes``, sorted; ``known`` holds those checked before."""
