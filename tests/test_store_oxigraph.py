@@ -4,6 +4,7 @@ survive reopening, and queries on pyoxigraph."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +61,63 @@ def test_touched_but_unchanged_file_is_not_reloaded(
     assert store.load_files([extra], only_changed=True, progress=read.append) == []
     assert store.data_dir == data_dir and sum(read) == stat.st_size  # type: ignore[attr-defined]
     assert open_store(f"oxigraph:{tmp_path / 'db'}").load_files([extra], only_changed=True) == []
+
+
+MOVABLE = {
+    "facts.ttl": "@prefix ex: <https://example.org/ns#> .\nex:a ex:rel ex:b .\n",
+    "named.trig": "@prefix ex: <https://example.org/ns#> .\nex:g1 { ex:c ex:rel ex:d . }\n",
+    "mixed.trig": "@prefix ex: <https://example.org/ns#> .\nex:e ex:rel ex:f .\n"
+    "ex:g2 { ex:g ex:rel ex:h . }\n",
+}
+
+
+def test_files_moved_elsewhere_are_not_loaded_again(tmp_path: Path) -> None:
+    # the same files in another checkout or install: their graphs hold the same data
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    for name, text in MOVABLE.items():
+        (first / name).write_text(text, encoding="utf-8")
+    shutil.copytree(first, second)
+    spec = f"oxigraph:{tmp_path / 'db'}"
+    store = open_store(spec)
+    store.load_files([first / name for name in MOVABLE])
+    graphs, data_dir = store.graph_names(), store.data_dir  # type: ignore[attr-defined]
+    updated = store.meta["updated"]  # type: ignore[attr-defined]
+    moved = [second / name for name in MOVABLE]
+    assert store.load_files(moved, only_changed=True) == []
+    assert store.data_dir == data_dir and store.meta["updated"] == updated  # type: ignore[attr-defined]
+    assert store.graph_names() == graphs and store.source_path(GRAPH["facts"]) == str(moved[0])
+    reopened = open_store(spec)
+    assert reopened.load_files(moved, only_changed=True) == []
+    assert reopened.source_path(URIRef("https://example.org/ns#g2")) == str(moved[2])
+    assert reopened.load_files([first / name for name in MOVABLE], only_changed=True) == []
+    assert reopened.load_files(moved, only_changed=True) == []  # and back
+    assert reopened.data_dir == data_dir  # type: ignore[attr-defined]
+    # a file changed in the new place is loaded, in place of the graph its copy filled
+    moved[0].write_text(MOVABLE["facts.ttl"].replace("ex:b", "ex:z"), encoding="utf-8")
+    (loaded,) = reopened.load_files(moved, only_changed=True)
+    assert loaded.graph == GRAPH["facts"] and reopened.graph_names() == graphs
+    assert reopened.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?o")[-1] == (
+        "https://example.org/ns#z",
+    )
+
+
+def test_a_moved_file_with_relative_iris_is_loaded_again(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    # its relative IRIs resolve against where it lies: elsewhere, the data differs
+    extra = write("extra.ttl", EXTRA)
+    store = open_store(f"oxigraph:{tmp_path / 'db'}")
+    store.load_files([extra])
+    moved = tmp_path / "b" / "extra.ttl"
+    moved.parent.mkdir()
+    shutil.copy(extra, moved)
+    (loaded,) = store.load_files([moved], only_changed=True)
+    assert loaded.path == str(moved) and loaded.graph != GRAPH["extra"]
+    rows = store.select("SELECT ?o WHERE { ex:thing ex:rel ?o }")
+    assert sorted(rows) == sorted(
+        [((p.parent / "relative/item").as_uri(),) for p in (extra, moved)]
+    )
 
 
 def test_failed_load_leaves_the_store_as_it_was(

@@ -39,6 +39,7 @@ __all__ = [
     "Progress",
     "Store",
     "Triple",
+    "qualified_graph_name",
     "reads_graphs",
 ]
 
@@ -57,6 +58,17 @@ Triple = tuple[Node, Node, Node]
 def reads_graphs(path: Path) -> bool:
     """Whether a file may fill several named graphs (TriG, N-Quads, JSON-LD)."""
     return formats.by_name(rdf_format(path)).reads_graphs
+
+
+def qualified_graph_name(key: Path) -> URIRef:
+    """The named graph of a file whose plain name (`ipgraph.loader.graph_name`) is taken:
+    ``graph/{stem}-{hash}``, a short hash of its resolved path ``key``.
+
+    >>> qualified_graph_name(Path("/data/facts.ttl")).rsplit("/", 1)[-1]
+    'facts-8f1baef0'
+    """
+    digest = hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:8]
+    return URIRef(f"{graph_name(key)}-{digest}")
 
 
 @dataclass(frozen=True)
@@ -208,11 +220,18 @@ class Store:
         self._file_graphs = self.default_graphs(files)
         return self._load_files(files, only_changed, progress)
 
-    def default_graphs(self, files: Sequence[Path]) -> dict[Path, URIRef]:
+    def default_graphs(
+        self, files: Sequence[Path], paths: Mapping[str, str] | None = None
+    ) -> dict[Path, URIRef]:
         """The named graph each file's triples go to, by resolved path: ``graph/{file stem}``
         (`ipgraph.loader.graph_name`), unless that name is ipgraph's bundled graph or belongs
-        to another file (in the store or earlier in ``files``): then ``graph/{stem}-{hash}``,
-        a short hash of the resolved path. A file loaded again keeps its name.
+        to another file (in the store or earlier in ``files``): then ``graph/{stem}-{hash}``
+        (`qualified_graph_name`). A file loaded again keeps its name.
+
+        Args:
+            files: the files of one load, in order.
+            paths: the file each graph came from, by graph IRI, when not the store's own
+                (`source_path`): to ask what a load would write once those sources change.
 
         >>> from ipgraph.store import open_store
         >>> names = open_store("memory").default_graphs([Path("a/facts.ttl"), Path("b/facts.ttl")])
@@ -221,7 +240,8 @@ class Store:
         """
         bundled = {path: graph_name(path) for path in data.bundled_paths()}
         reserved = set(bundled.values())
-        owners = {name: Path(source).resolve() for name, source in self._paths.items()}
+        sources = self._paths if paths is None else paths
+        owners = {URIRef(name): Path(source).resolve() for name, source in sources.items()}
         names: dict[Path, URIRef] = {}
         for path in files:
             key = path.resolve()
@@ -230,8 +250,7 @@ class Store:
                 continue
             name = graph_name(path)
             if name in reserved or owners.get(name, key) != key:
-                digest = hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:8]
-                name = URIRef(f"{name}-{digest}")
+                name = qualified_graph_name(key)
             owners[name] = key
             names[key] = name
         return names

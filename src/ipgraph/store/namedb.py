@@ -166,8 +166,7 @@ class NameTables:
                 if gid is None:
                     gid = db.execute("INSERT INTO graphs (name) VALUES (?)", (graph,)).lastrowid
                 assert gid is not None
-                last = db.execute(f"SELECT COALESCE(MAX(id & {_SEQ_MASK}), 0) FROM names")
-                next_id = int(last.fetchone()[0])
+                next_id = self._last_sequence()
                 stored, pending = 0, []
                 seen_words: set[str] = set()
                 seen_types: set[tuple[str, str]] = set()
@@ -207,15 +206,20 @@ class NameTables:
             return None
         gid = int(row[0])
         db = self._db
-        counts = dict(db.execute("SELECT graph = ?, COUNT(*) FROM names GROUP BY 1", (gid,)))
-        if not counts.get(0):  # the only graph: empty the tables at once (a big reload)
+        # This graph's names through the names (graph) index; the others' only up to one more
+        # than this graph's, all the choices below need: never a scan of a large table for a
+        # small graph (a reload of the bundled graphs beside millions of names).
+        mine = int(db.execute("SELECT COUNT(*) FROM names WHERE graph = ?", (gid,)).fetchone()[0])
+        bounded = "SELECT COUNT(*) FROM (SELECT 1 FROM names WHERE graph != ? LIMIT ?)"
+        others = int(db.execute(bounded, (gid, mine + 1)).fetchone()[0])
+        if not others:  # the only graph: empty the tables at once (a big reload)
             db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
             for table in ("acronyms", "names", "types"):
                 db.execute(f"DELETE FROM {table}")
             return gid
         # A contentless full-text table forgets a row given its terms (an analysis each): when
         # the other graphs have fewer names, empty it and put theirs back instead.
-        fewer = counts.get(1, 0) > counts[0]
+        fewer = mine > others  # exact: others is the true count whenever it is <= mine
         if fewer:
             db.execute("INSERT INTO name_terms (name_terms) VALUES ('delete-all')")
             put = "INSERT INTO name_terms (rowid, terms) VALUES (?, ?)"
@@ -230,6 +234,29 @@ class NameTables:
         db.execute("DELETE FROM names WHERE graph = ?", (gid,))
         db.execute("DELETE FROM types WHERE graph = ?", (gid,))
         return gid
+
+    def _last_sequence(self) -> int:
+        """The highest sequence number a name has: the largest rowid of each size (a rowid is
+        size << 40 | sequence), each found in the rowid tree, not by reading every name.
+
+        >>> tables = NameTables(connect(None))
+        >>> tables.replace_graph("urn:g", [NameRecord("urn:x", t, None, "label") for t in "ab"])
+        2
+        >>> tables.replace_graph("urn:h", [NameRecord("urn:y", "c d e", None, "label")])
+        1
+        >>> tables._last_sequence()
+        3
+        """
+        db, last, size = self._db, 0, 0
+        while True:
+            lowest = "SELECT MIN(id) FROM names WHERE id >= ?"
+            first = db.execute(lowest, (size << _SEQ_BITS,)).fetchone()[0]
+            if first is None:
+                return last
+            size = int(first) >> _SEQ_BITS
+            highest = "SELECT MAX(id) FROM names WHERE id < ?"
+            top = db.execute(highest, ((size + 1) << _SEQ_BITS,)).fetchone()[0]
+            last, size = max(last, int(top) & _SEQ_MASK), size + 1
 
     def _insert(
         self,

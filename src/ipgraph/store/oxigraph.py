@@ -32,7 +32,7 @@ from ipgraph.store.base import Graphs, LabelRows, LoadedGraph, Progress, Store, 
 from ipgraph.store.directory import META_FILE, StoreDirectory
 from ipgraph.store.names import NameIndex
 from ipgraph.store.namesearch import NAMES_FILE, TYPE_WEIGHTS, IndexNames, Names
-from ipgraph.store.oxload import CountingReader, count_graphs, fingerprint, sha256
+from ipgraph.store.oxload import CountingReader, Plan, count_graphs, plan
 from ipgraph.store.oxnames import figures, sync_names
 from ipgraph.store.oxterms import ox_converter, ox_result, to_ox
 from ipgraph.terms import LABEL_PREDICATES
@@ -196,38 +196,26 @@ class OxigraphStore(Store):
 
     def _plan(
         self, files: list[Path], only_changed: bool, progress: Progress | None
-    ) -> tuple[dict[str, Any], list[tuple[Path, dict[str, Any]]]]:
-        """A copy of the metadata with the unchanged files' records refreshed, and the files to
-        load with their new records."""
+    ) -> tuple[dict[str, Any], Plan]:
+        """A copy of the metadata with the records of the files not to load brought up to
+        date, and the files to load (`ipgraph.store.oxload.plan`)."""
         meta: dict[str, Any] = json.loads(json.dumps(self.meta))  # committed with the data
-        records: dict[str, Any] = meta.setdefault("files", {})
-        todo: list[tuple[Path, dict[str, Any]]] = []
-        for path in files:
-            key = str(path.resolve())
-            print_ = fingerprint(path)
-            old: dict[str, Any] = records.get(key, {}) if only_changed else {}
-            unchanged = bool(old) and all(old.get(k) == v for k, v in print_.items())
-            digest = old.get("sha256") if unchanged else sha256(path)  # hash touched files only
-            if old and old.get("sha256") == digest:
-                records[key] = {**old, **print_}
-                if progress is not None:
-                    progress(print_["size"])
-                continue
-            todo.append((path, {**print_, "sha256": digest}))
-        return meta, todo
+        return meta, plan(self, meta, files, only_changed, progress)
 
     def _load_files(
         self, files: list[Path], only_changed: bool, progress: Progress | None
     ) -> list[LoadedGraph]:
         meta, todo = self._plan(files, only_changed, None)
         if not todo and meta.get("files") != self.meta.get("files"):
-            # only modification times changed: note them, unless another process is writing
+            # only modification times or paths changed: note them, unless another process is
+            # writing
             with contextlib.suppress(StoreBusy), self.directory.writing():
+                planned = self.meta
                 self._refresh()
-                meta, todo = self._plan(files, only_changed, None)
+                if self.meta is not planned:  # another process wrote meanwhile: plan again
+                    meta, todo = self._plan(files, only_changed, None)
                 if not todo:
-                    self.directory.save_meta(meta)
-                    self.meta = meta
+                    self._save_meta(meta)
         if not todo:  # up to date: nothing written, no lock needed
             if progress is not None:
                 for path in files:
@@ -235,22 +223,24 @@ class OxigraphStore(Store):
             return []
         with self.directory.writing():
             self._refresh()  # another process may have written since this store was opened
-            self._file_graphs = self.default_graphs(files)
             meta, todo = self._plan(files, only_changed, progress)
+            self._file_graphs = self.default_graphs(files, meta.get("paths", {}))
             return self._load_todo(meta, todo, progress)
 
+    def _save_meta(self, meta: dict[str, Any]) -> None:
+        """Commit metadata that changes no data (holding the writers' lock)."""
+        self.directory.save_meta(meta)
+        self.meta = meta
+        self._paths = {URIRef(k): v for k, v in meta.get("paths", {}).items()}
+
     def _load_todo(
-        self,
-        meta: dict[str, Any],
-        todo: list[tuple[Path, dict[str, Any]]],
-        progress: Progress | None,
+        self, meta: dict[str, Any], todo: Plan, progress: Progress | None
     ) -> list[LoadedGraph]:
         """Load the planned files into a new data directory (holding the writers' lock)."""
         records: dict[str, Any] = meta.setdefault("files", {})
         if not todo:
             if records != self.meta.get("files"):
-                self.directory.save_meta(meta)
-                self.meta = meta
+                self._save_meta(meta)
             return []
         loaded: list[LoadedGraph] = []
 
