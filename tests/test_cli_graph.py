@@ -33,7 +33,9 @@ def test_cli_path_all_numbers_paths_and_reports_truncation(run: Run) -> None:
     lines = result.stdout.splitlines()
     assert result.exit_code == 0 and len(lines) == 2
     assert lines[0].startswith("1. [3] ") and lines[1].startswith("2. [")
-    assert "raise --limit" in result.stderr
+    assert result.stderr.startswith("stopped at 2 paths; raise --limit")
+    one = run("path", "MOF", "Zhejiang", "--all", "--limit", "1")
+    assert one.stderr.startswith("stopped at 1 path; raise --limit")
     data = json.loads(run("path", "MOF", "Zhejiang", "--k", "2", "--format", "json").stdout)
     assert data["count"] == 2 and data["truncated"] is False
 

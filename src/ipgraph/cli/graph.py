@@ -137,7 +137,8 @@ def path(
         for number, found in enumerate(results, start=1):
             echo_text(f"{number}. [{len(found)}] {found.to_text(lang=lang)}")
     if results.reason == "limit":
-        click.echo(f"stopped at {len(results)} paths; raise --limit for more", err=True)
+        listed = f"{len(results)} path{'' if len(results) == 1 else 's'}"
+        click.echo(f"stopped at {listed}; raise --limit for more", err=True)
     elif results.reason == "time":
         click.echo(f"stopped after {timeout:g} s; raise --timeout for more", err=True)
 
