@@ -508,3 +508,7 @@ def test_lookups_agree(
     assert any(o.datatype == XSD.date for o in typed if isinstance(o, Literal))
     text = "SELECT ?s ?label WHERE { ?s skos:altLabel ?label FILTER(LANG(?label) = 'en') }"
     assert sorted(backend_kg.store.select(text)) == sorted(memory_kg.store.select(text))
+    # Row by row (what a hub's lookups read, never holding them all): the same rows.
+    rows = backend_kg.store.iter_select(text)
+    assert not isinstance(rows, list)
+    assert sorted(rows) == sorted(memory_kg.store.select(text)) != []

@@ -2,8 +2,8 @@
 
 A hub (an agency that issued thousands of documents) has too many neighbours to read into
 rdflib and project. This module answers "which relations does it have, how many entities
-each, and which are the first few?" from one SELECT query around the centre whose rows are
-plain strings (`around_query`: each edge with three cheap per-node probes), the neighbours
+each, and which are the first few?" from two SELECT queries around the centre whose rows
+are plain strings (`around_queries`: each edge with cheap per-node probes), the neighbours
 of the types that matter joined from the types' side (`typed_query`: excluded ones, those of
 the constraints), then lookups of the few IRIs left in doubt (`doubts_query`) and of the
 labels and types of those listed (`labels_query`, `types_query`). The rest of the
@@ -12,7 +12,7 @@ and the constraints are set lookups in Python, so the count is exact and agrees 
 `LocalSearch.entity` without its per-row ``FILTER NOT EXISTS`` chain, and no neighbour's
 own triples are read unless it is listed.
 
->>> rows = [("x:b", "x:p", "true"), ("x:a", "x:p", "true"), ("x:c", "x:q", "false")]
+>>> rows = [("x:b", "x:p", True), ("x:a", "x:p", True), ("x:c", "x:q", False)]
 >>> groups = group_edges(rows, {"x:a", "x:b", "x:c"})
 >>> [(g.predicate, g.forward, g.members) for g in groups]
 [('x:p', True, ['x:a', 'x:b']), ('x:q', False, ['x:c'])]
@@ -32,10 +32,11 @@ from ipgraph.terms import DISPLAY_LABELS, SCHEMA_PREDICATES, local_name
 __all__ = [
     "TRUE",
     "Around",
+    "Edge",
     "Neighbours",
     "Node",
     "Relation",
-    "around_query",
+    "around_queries",
     "as_node",
     "doubts_query",
     "group_edges",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 TRUE = ("true", "1")  # a boolean as `Store.select` gives it (pyoxigraph, rdflib)
+Edge = tuple[str, str, bool]  # (other end, predicate, whether the centre is the subject)
 
 
 @dataclass(frozen=True)
@@ -105,31 +107,42 @@ class Around:
     predicates: dict[str, tuple[str, str]]
 
 
-def around_query(
+def around_queries(
     center: str, skip: str, *, classes: bool = True, predicates: bool = True, kinds: bool = True
-) -> str:
-    """Each walkable edge at ``center`` as one row: the other end ``?m``, the predicate,
-    whether the centre is its subject (``?f``), and three probes of ``?m`` for the
-    projection's entity test: is it a subject (``?s``: asked only of the objects of the
-    centre, the subjects of triples are), the object of some ``rdf:type`` (``?c``), the
-    predicate of some triple (``?u``)? ``?c`` and ``?u`` are cheap supersets (a class
-    needs an IRI instance, a predicate IRI ends: see `doubts_query`). None reads a
-    neighbour's own triples: on Oxigraph that alone would touch one block per neighbour.
-    Without ``classes`` or ``predicates``, ``?c`` or ``?u`` is always false (the caller
-    knows the classes or predicates). Without ``kinds``, the subjects linking to the centre
-    are not tested for being IRIs (they may be blank nodes, ``_:label`` in `Store.select`):
-    the caller tests them (Oxigraph reads a term's string to test it)."""
+) -> tuple[str, str]:
+    """Each walkable edge at ``center`` as one row, from the centre (``SELECT ?m ?p ?s``)
+    and to it (``SELECT ?m ?p``): the other end ``?m``, the predicate, and probes of ``?m``
+    for the projection's entity test: is it a subject (``?s``: asked only of the objects of
+    the centre, the subjects of triples are), the object of some ``rdf:type`` (``?c``), the
+    predicate of some triple (``?u``)? ``?c`` and ``?u`` are cheap supersets (a class needs
+    an IRI instance, a predicate IRI ends: see `doubts_query`). None reads a neighbour's own
+    triples: on Oxigraph that alone would touch one block per neighbour. Without
+    ``classes`` or ``predicates``, ``?c`` or ``?u`` is not asked (the caller knows the
+    classes or predicates): a hub's tens of thousands of rows carry only what is needed.
+    Without ``kinds``, the subjects linking to the centre are not tested for being IRIs
+    (they may be blank nodes, ``_:label`` in `Store.select`): the caller tests them
+    (Oxigraph reads a term's string to test it).
+
+    >>> outgoing, incoming = around_queries("x:c", "true", classes=False, predicates=False)
+    >>> incoming
+    'SELECT ?m ?p WHERE { ?m ?p <x:c> FILTER(isIRI(?m) && ?m != <x:c> && true) }'
+    """
     probe_class, probe_predicate = _probes(classes, predicates)
-    outgoing, every = kind_filters(kinds)
-    return (
-        f"SELECT ?m ?p ?f ?s ?c ?u WHERE {{ "
-        f"{{ <{center}> ?p ?m{outgoing} BIND(true AS ?f) "
-        f"BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s) }} UNION "
-        f"{{ ?m ?p <{center}> BIND(false AS ?f) BIND(true AS ?s) }} "
-        f"FILTER({every}?m != <{center}> && {skip}) "
-        f"BIND({probe_class} AS ?c) "
-        f"BIND({probe_predicate} AS ?u) }}"
+    probes = [(var, probe) for var, probe in (("c", probe_class), ("u", probe_predicate))]
+    asked = [(var, probe) for var, probe in probes if probe != "false"]
+    names = "".join(f" ?{var}" for var, _ in asked)
+    binds = "".join(f" BIND({probe} AS ?{var})" for var, probe in asked)
+    _, every = kind_filters(kinds)
+    outgoing = (
+        f"SELECT ?m ?p ?s{names} WHERE {{ <{center}> ?p ?m "
+        f"FILTER(isIRI(?m) && ?m != <{center}> && {skip}) "
+        f"BIND(EXISTS {{ ?m ?s0 ?o0 }} AS ?s){binds} }}"
     )
+    incoming = (
+        f"SELECT ?m ?p{names} WHERE {{ ?m ?p <{center}> "
+        f"FILTER({every}?m != <{center}> && {skip}){binds} }}"
+    )
+    return outgoing, incoming
 
 
 def kind_filters(kinds: bool) -> tuple[str, str]:
@@ -146,7 +159,7 @@ def kind_filters(kinds: bool) -> tuple[str, str]:
 
 
 def _probes(classes: bool, predicates: bool) -> tuple[str, str]:
-    """The class and predicate probes of ``?m`` (`around_query`), ``false`` when not asked."""
+    """The class and predicate probes of ``?m`` (`around_queries`), ``false`` when not asked."""
     probe_class = f"EXISTS {{ ?i0 <{RDF.type}> ?m }}" if classes else "false"
     probe_predicate = "EXISTS { ?x0 ?m ?y0 }" if predicates else "false"
     return probe_class, probe_predicate
@@ -164,7 +177,7 @@ def typed_query(center: str, classes: str) -> str:
 
 
 def probe_query(values: str, *, classes: bool = True, predicates: bool = True) -> str:
-    """For each IRI of ``values`` (a VALUES list), `around_query`'s three probes: is it a
+    """For each IRI of ``values`` (a VALUES list), `around_queries`' three probes: is it a
     subject (``?s``), the object of some ``rdf:type`` (``?c``), a predicate (``?u``)?
     Without ``classes`` or ``predicates``, ``?c`` or ``?u`` is always false."""
     probe_class, probe_predicate = _probes(classes, predicates)
@@ -194,7 +207,7 @@ def types_query(values: str) -> str:
 
 def doubts_query(values: str) -> str:
     """Which of the IRIs ``values`` (a VALUES list) are classes (the type of an IRI) or
-    predicates between two IRIs: the exact tests behind `around_query`'s ``?c`` and ``?u``."""
+    predicates between two IRIs: the exact tests behind `around_queries`' ``?c`` and ``?u``."""
     return (
         f"SELECT ?m WHERE {{ VALUES ?m {{ {values} }} "
         f"FILTER(EXISTS {{ ?i0 <{RDF.type}> ?m FILTER(isIRI(?i0)) }} || "
@@ -255,15 +268,14 @@ def as_node(iri: str, names: Mapping[str, tuple[str, str]], types: Iterable[str]
 
 
 def group_edges(
-    rows: Iterable[tuple[str, ...]], kept: set[str], label: Mapping[str, str] | None = None
+    rows: Iterable[Edge], kept: set[str], label: Mapping[str, str] | None = None
 ) -> list[Relation]:
-    """``(iri, predicate, forward)`` edge rows to the neighbours ``kept`` as `Relation`\\ s
+    """``(iri, predicate, forward)`` edges to the neighbours ``kept`` as `Relation`\\ s
     (by predicate, then forward first), each member list in listing order: by ``label``
     (IRI → display label; default the IRI), then IRI."""
     groups: dict[tuple[str, bool], Relation] = {}
-    for m, p, f in rows:
+    for m, p, forward in rows:
         if m in kept:
-            forward = f in TRUE
             group = groups.get((p, forward))
             if group is None:
                 group = groups[(p, forward)] = Relation(p, forward)
@@ -318,42 +330,47 @@ class Neighbours:
     def adjacent(self, center: str, types: Iterable[URIRef] = ()) -> set[str]:
         """The allowed entities one walkable edge from ``center`` (never itself); with
         ``types``, only those of these classes or their subclasses."""
-        return self._around(center, types)[1]
+        return self._around(center, types, edges=None)
 
-    def _around(
-        self, center: str, types: Iterable[URIRef]
-    ) -> tuple[list[tuple[str, ...]], set[str]]:
-        """The walkable edges at ``center`` (rows of ``(m, p, forward)``) and the allowed
-        entities among their other ends (see `adjacent`).
+    def _around(self, center: str, types: Iterable[URIRef], edges: list[Edge] | None) -> set[str]:
+        """The allowed entities among the other ends of the walkable edges at ``center``
+        (see `adjacent`); the edges themselves are appended to ``edges`` (when given) as
+        ``(m, p, forward)``, each predicate one string object.
 
         The same test as `entities` (the projection's), in a few queries for all the
         neighbours (`ipgraph.graph.relations`): what needs the store per node comes as cheap
         probes beside each edge, checked exactly for the few they flag; the types that
         matter (excluded, constrained, wanted) are joined from the types' side; the rest
-        (schema terms, vocabulary namespaces, avoided nodes) are set lookups here.
+        (schema terms, vocabulary namespaces, avoided nodes) are set lookups here. The rows
+        are read as they come, never held as a list: a hub at 5M triples has 62,000.
         """
-        edges: list[tuple[str, ...]] = []
         subjects: set[str] = set()
         doubtful: set[str] = set()
+        predicates: dict[str, str] = {}
         known, probes = self._known_terms()
         kinds = not self.store.kinds_in_python
-        text = around_query(center, self.skip, kinds=kinds, **probes)
-        for m, p, f, s, c, u in self.select_rows(text):
-            if not kinds and m.startswith("_:"):
-                continue  # a blank node (see `around_query`)
-            edges.append((m, p, f))
-            if s in TRUE:
-                subjects.add(m)
-            if c in TRUE or u in TRUE or m in known:
-                doubtful.add(m)  # maybe a class or a predicate: asked below
+        outgoing, incoming = around_queries(center, self.skip, kinds=kinds, **probes)
+        for forward, text in ((True, outgoing), (False, incoming)):
+            for row in self.store.iter_select(text):
+                m = row[0]
+                if not forward and not kinds and m.startswith("_:"):
+                    continue  # a blank node (see `around_queries`)
+                if edges is not None:
+                    p = row[1]
+                    edges.append((m, predicates.setdefault(p, p), forward))
+                flags = row[3:] if forward else row[2:]
+                if not forward or row[2] in TRUE:
+                    subjects.add(m)
+                if m in known or any(flag in TRUE for flag in flags):
+                    doubtful.add(m)  # maybe a class or a predicate: asked below
         wanted = frozenset(self.subclasses(sorted(types))) if types else None
         typed = self._typed_around(center, wanted or frozenset())
-        return edges, self._kept(subjects, doubtful, typed, wanted)
+        return self._kept(subjects, doubtful, typed, wanted)
 
     def probed_entities(self, nodes: Sequence[str], allowed: bool = True) -> set[str]:
         """Those of ``nodes`` (IRIs outside the vocabulary namespaces) that are entities of
         the projection, and with ``allowed`` that the constraints let a walk pass through:
-        `LocalSearch.entities` by the probes of `around_query` (`probe_query`), the types
+        `LocalSearch.entities` by the probes of `around_queries` (`probe_query`), the types
         that matter and set lookups, without its per-row ``FILTER NOT EXISTS`` chain, which
         Virtuoso answers slowly (1.1 s for 500 nodes).
 
@@ -391,7 +408,7 @@ class Neighbours:
     def _known_terms(self) -> tuple[set[str], dict[str, bool]]:
         """The classes and predicates a backend keeps in its statistics (Oxigraph, at load:
         every class, and the odd type of a blank node only; every predicate), and which
-        probes (`probe_query`, `around_query`) are still needed: those it does not keep."""
+        probes (`probe_query`, `around_queries`) are still needed: those it does not keep."""
         stats = self.store.statistics() if self.store.kept_statistics else {}
         classes, predicates = stats.get("classes"), stats.get("predicates")
         known = set(classes) if isinstance(classes, dict) else set()
@@ -483,7 +500,8 @@ class Neighbours:
         start = str(center)
         if self.entities({start}, allowed=False) != {start}:
             return None
-        edges, kept = self._around(start, types)
+        edges: list[Edge] = []
+        kept = self._around(start, types, edges)
         groups = group_edges(edges, kept)
         for group in groups:
             if limit > 0:

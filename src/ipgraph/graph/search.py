@@ -361,7 +361,7 @@ class LocalSearch(Neighbours, Between):
         found = {
             row[0]
             for values in self.chunks(nodes)
-            for row in self.select_rows(
+            for row in self.store.iter_select(
                 f"SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }} "
                 f"{{ ?n ?p ?m{outgoing} }} UNION {{ ?m ?p ?n }} FILTER({every}{self.skip}) }}"
             )

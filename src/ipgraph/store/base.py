@@ -379,6 +379,11 @@ class Store:
             for row in self.query(text)
         ]
 
+    def iter_select(self, text: str) -> Iterator[tuple[str, ...]]:
+        """`select`'s rows one by one, as the store reads them where it can (Oxigraph): a
+        caller that keeps little of each row never holds them all."""
+        return iter(self.select(text))
+
     def terms(
         self, variables: Sequence[str], pattern: str, iris: Collection[str] = ()
     ) -> list[tuple[Node, ...]]:

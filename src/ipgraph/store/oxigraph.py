@@ -428,14 +428,15 @@ class OxigraphStore(Store):
         return collect_graph(parsed.kind, out, max_rows, self.prefixes())
 
     def select(self, text: str) -> list[tuple[str, ...]]:
+        return list(self.iter_select(text))
+
+    def iter_select(self, text: str) -> Iterator[tuple[str, ...]]:
         blank = self._ox_module.BlankNode
-        return [
-            tuple(
+        for solution in self.query_raw(text):
+            yield tuple(
                 "" if term is None else f"_:{term.value}" if type(term) is blank else term.value
                 for term in solution
             )
-            for solution in self.query_raw(text)
-        ]
 
     def _query(self, text: str, bindings: Mapping[str, Node], graphs: Graphs) -> Result:
         return ox_result(self._ox_module, self.query_raw(text, bindings, graphs))
