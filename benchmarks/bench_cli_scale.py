@@ -5,7 +5,9 @@ load also builds the name index and the figures ``info`` shows), then runs each 
 as a whole ``ipgraph`` process several times and prints the median wall time and peak memory
 (the process's maximum resident set, from ``wait4``) next to those of
 ``ipgraph query --store S 'ASK { ?s ?p ?o }'`` on the same store: the cost of starting ipgraph
-and opening the store, which no command can beat. Speed is measured here, never asserted.
+and opening the store, which no command can beat. Speed is measured here, never asserted. On
+Oxigraph two "floor" rows follow: pyoxigraph alone reading the hub's links and running the
+`connections` query on it, the memory any program needs for what the hub rows must read.
 
 With ``--virtuoso`` the same commands run against a Virtuoso 7 server (Debian's package,
 started as ``tests/virtuoso.py`` does) bulk-loaded with the bundled graph and the 1M graph,
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 IPGRAPH = str(Path(sys.executable).with_name("ipgraph"))
@@ -56,36 +59,46 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "path --k hub": ("path", "SMOFCOM", "Anhui (synthetic)", "--k", "3"),
 }
 SIZES = {"100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
+BEYOND = {"path --all", "path --all hub", "path --k hub"}  # printed, not in the worst figures
 # The issue's goals, as (time, memory) against the ASK: 4x and 2x at 1M; "at 5M triples within
 # 6x", one figure, read for both (the floor rows show why 2x cannot hold there around a hub).
 GOALS = {"1m": (4.0, 2.0), "5m": (6.0, 6.0)}
-# What any program needs on an Oxigraph store, whatever it does with the answer: pyoxigraph
-# alone (no rdflib, no ipgraph) reading the hub's links, and running the `connections` named
-# query on it, each term's text read as ipgraph reads it.
+# What pyoxigraph alone (no rdflib, no ipgraph) needs on the same store to read the hub's links,
+# and to run the `connections` named query on it as ipgraph binds it, each term's text read as
+# ipgraph reads it. Their memory is a floor for the hub rows; their time is not (pyoxigraph
+# sorts the connections in its engine, several times slower than ipgraph's sort in Python).
 FLOOR = r"""
 import json, sys
 from pathlib import Path
 import pyoxigraph
-root = Path(sys.argv[1])
+root, text = Path(sys.argv[1]), sys.argv[2]
 data = json.loads((root / "ipgraph.json").read_text())["data"]
 store = pyoxigraph.Store.read_only(str(root / data))
 label = '"Synthetic Ministry of Commerce"@en'
 (hub,) = next(iter(store.query(
     f"SELECT ?s WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> {label} }} LIMIT 1",
     use_default_graph_as_union=True)))
-links = f"{{ {hub} ?p ?m }} UNION {{ ?m ?p {hub} }}"
-text = {
-    "links": f"SELECT ?m ?p WHERE {{ {links} }}",
-    "connections": (  # the named query `connections`, as ipgraph sends it
-        f"SELECT ?d ?p ?m WHERE {{ {{ {hub} ?p ?m BIND('out' AS ?d) }} UNION "
-        f"{{ ?m ?p {hub} BIND('in' AS ?d) }} FILTER(isIRI(?m) && ?p NOT IN "
-        "(<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, "
-        "<http://www.w3.org/ns/prov#wasDerivedFrom>)) } ORDER BY ?d ?p ?m"
-    ),
-}[sys.argv[2]]
+text = text.replace("HUB", str(hub))
 print(sum(len(t.value) for row in store.query(text, use_default_graph_as_union=True) for t in row))
 """
-FLOORS = {"floor: hub links": "links", "floor: connections": "connections"}
+
+
+def floor_queries() -> dict[str, str]:
+    """The floor rows' queries, ``HUB`` standing for the hub's IRI."""
+    named = resources.files("ipgraph.sparql") / "queries" / "connections.rq"
+    prefixes = (
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+        "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+    )
+    bound = named.read_text(encoding="utf-8").replace(
+        "WHERE {", "WHERE { VALUES ( ?entity ) { ( HUB ) }", 1
+    )
+    return {
+        "floor: hub links": "SELECT ?m ?p WHERE { { HUB ?p ?m } UNION { ?m ?p HUB } }",
+        "floor: connections": prefixes + bound,
+    }
+
+
 ONLY: list[str] = []  # --only: run the commands whose names contain one of these words
 
 
@@ -131,8 +144,8 @@ def measure(store: str, runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
 def floors(store: Path, runs: int) -> dict[str, tuple[float, float]]:
     """Median seconds and peak KiB of pyoxigraph alone doing what the hub rows must (`FLOOR`)."""
     results: dict[str, tuple[float, float]] = {}
-    for name, what in FLOORS.items():
-        argv = [sys.executable, "-c", FLOOR, str(store), what]
+    for name, text in floor_queries().items():
+        argv = [sys.executable, "-c", FLOOR, str(store), text]
         run(argv)
         measured = [run(argv) for _ in range(runs)]
         results[name] = (
@@ -145,8 +158,13 @@ def floors(store: Path, runs: int) -> dict[str, tuple[float, float]]:
 
 
 def report(
-    title: str, results: dict[str, tuple[float, float]], goal: tuple[float, float] | None
+    title: str,
+    results: dict[str, tuple[float, float]],
+    goal: tuple[float, float] | None,
+    reference: bool = False,
 ) -> None:
+    """Print the table of ratios, then the worst of the issue's commands against ``goal``
+    (with ``reference``, a yardstick the issue does not set: a server's figures)."""
     if "ASK (baseline)" not in results:
         print(f"\n{title}: no baseline (the ASK failed); absolute figures above")
         return
@@ -158,13 +176,18 @@ def report(
             f"{name:18} {seconds:9.2f} {seconds / base_s:6.2f}x {peak / 1024:8.0f} "
             f"{peak / base_kb:6.2f}x"
         )
-    commands = [v for n, v in results.items() if n != "ASK (baseline)" and n not in FLOORS]
-    worst = max(s / base_s for s, _ in commands)
-    memory = max(k / base_kb for _, k in commands)
-    if goal is not None:
+    commands = [
+        value
+        for name, value in results.items()
+        if name != "ASK (baseline)" and name not in BEYOND and not name.startswith("floor")
+    ]
+    if goal is not None and commands:
+        worst = max(s / base_s for s, _ in commands)
+        memory = max(k / base_kb for _, k in commands)
+        kind = "the 1M goal, for reference" if reference else "goal"
         print(
-            f"worst: {worst:.2f}x time (goal ≤ {goal[0]:g}x), "
-            f"{memory:.2f}x memory (goal ≤ {goal[1]:g}x)"
+            f"worst of the issue's commands: {worst:.2f}x time ({kind} ≤ {goal[0]:g}x), "
+            f"{memory:.2f}x memory ({kind} ≤ {goal[1]:g}x)"
         )
     print("load average now: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
@@ -210,7 +233,8 @@ def virtuoso(workdir: Path, size: str, runs: int) -> None:
             server.enable_text_index()
             print(f"\nVirtuoso {size}: bulk load + text index {time.perf_counter() - start:.1f} s")
             results = measure(f"sparql:{server.url}", runs, workdir)
-            report(f"Virtuoso 7, {size} triples, median of {runs} runs", results, GOALS.get(size))
+            title = f"Virtuoso 7, {size} triples, median of {runs} runs"
+            report(title, results, GOALS.get(size), reference=True)
         finally:
             server.stop()
     finally:
