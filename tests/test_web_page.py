@@ -120,7 +120,10 @@ def test_page_carries_the_params_and_vocabulary_under_a_strict_policy(
 
 
 def test_page_modules_and_the_editor_bundle_are_served(kg: ipgraph.KnowledgeGraph) -> None:
-    modules = ("query.js", "results.js", "graph.js", "terms.js", "address.js", "endpoint.js")
+    modules = (
+        *("query.js", "results.js", "graph.js", "graphresult.js", "editing.js"),
+        *("terms.js", "address.js", "endpoint.js"),
+    )
     for name in (*modules, "editor.js", "vis-network.min.js"):
         response = ask(kg, f"/static/{name}")
         assert response.status_code == 200, name

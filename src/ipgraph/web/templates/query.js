@@ -3,14 +3,16 @@
 // table or a graph (vis-network), the service description, and the queries run before
 // (localStorage). Only queries that ran go into the URL and the history, and the URL only when
 // it stays short enough for every server and proxy on the way (`MAX_URL`).
-// Our own ES modules; the editor is CodeMirror, bundled at build time into /static/editor.js.
+// Our own ES modules (the editor: editing.js, CodeMirror bundled at build time into
+// /static/editor.js; a graph result: graphresult.js; a table: results.js).
 // Every value goes into the page as text (textContent), never as HTML.
 
 import { HISTORY_KEY, MAX_URL, addressOf, fitsUrl, loadHistory, remember as keep, stateFromUrl } from "./address.js";
 import { postQuery, problemOf, refusal } from "./endpoint.js";
-import { MAX_TRIPLES, drawGraph, fitGraph, parseNTriples } from "./graph.js";
+import { openEditor, plainEditor } from "./editing.js";
+import { GraphResult } from "./graphresult.js";
 import { ResultsTable } from "./results.js";
-import { Names, describeLink, el } from "./terms.js";
+import { Names, el } from "./terms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("query-form");
@@ -28,7 +30,6 @@ const booleanBox = $("boolean");
 const graphView = $("graph-view");
 const graphText = $("graph-text");
 const network = $("graph-network");
-const selection = $("graph-selection");
 const notice = $("notice");
 const runButton = $("run");
 
@@ -47,49 +48,33 @@ const table = new ResultsTable(
   },
   names,
 );
+const drawn = new GraphResult(
+  {
+    view: graphView,
+    text: graphText,
+    network,
+    selection: $("graph-selection"),
+    caption: $("graph-caption"),
+    meta,
+    status: statusLine,
+  },
+  names,
+  (href) => follow(href),
+);
 
 // -- the editor: CodeMirror when its bundle is there, else the plain text area -------------------
 
-const plainEditor = {
-  getText: () => textarea.value,
-  setText(text) {
-    textarea.value = text;
-    edited();
-  },
-  markError(line, column) {
-    const lines = textarea.value.split("\n");
-    let at = 0;
-    for (let i = 0; i < Math.min(line - 1, lines.length); i++) at += lines[i].length + 1;
-    textarea.setSelectionRange(at + column - 1, at + column);
-  },
-  clearError() {},
-  focus: () => textarea.focus(),
-};
-let editor = plainEditor;
+let editor = plainEditor(textarea, () => edited());
 
 async function loadEditor() {
-  try {
-    const { createEditor } = await import("./editor.js");
-    const parent = $("editor");
-    const made = createEditor({
-      parent,
-      doc: textarea.value,
-      vocabulary,
-      styleNonce: document.body.dataset.styleNonce || "",
-      onChange: (text) => {
-        textarea.value = text; // the form field stays the query, for tests and without script
-        edited();
-      },
-      onRun: () => run(true),
-    });
-    editor = { ...made, focus: () => made.view.focus() };
-    $("query-label").htmlFor = "";
-    $("query-label").addEventListener("click", () => editor.focus());
-    textarea.hidden = true;
-    parent.hidden = false;
-  } catch (e) {
-    console.warn("the editor bundle did not load (run `make bundle`); keeping the text area", e);
-  }
+  editor = await openEditor(editor, {
+    textarea,
+    parent: $("editor"),
+    label: $("query-label"),
+    vocabulary,
+    onChange: () => edited(),
+    onRun: () => run(true),
+  });
 }
 
 // -- examples and their parameters ----------------------------------------------------------------
@@ -437,7 +422,7 @@ async function run(push) {
       if (!current()) return;
       ran(state, push);
       setDownloads(query, [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"]]);
-      await showGraph(query, turtle, truncated, elapsed, current);
+      await drawn.show(query, turtle, truncated, elapsed, current);
       if (!current()) return;
     }
     statusLine.textContent = "Done";
@@ -445,72 +430,6 @@ async function run(push) {
     fail("The server did not answer: " + e, "Failed");
   } finally {
     if (current()) runButton.disabled = false;
-  }
-}
-
-/** A CONSTRUCT or DESCRIBE result: its Turtle, and its triples (asked again as N-Triples)
- * drawn by vis-network, at most MAX_TRIPLES of them. */
-async function showGraph(query, turtle, truncated, elapsed, current) {
-  graphText.textContent = turtle;
-  graphText.hidden = false;
-  const response = await postQuery(query, "application/n-triples");
-  const triples = response.ok ? parseNTriples(await response.text()) : [];
-  if (!current()) return;
-  let text = triples.length.toLocaleString("en") + (triples.length === 1 ? " triple" : " triples") + " in " + elapsed + " ms";
-  if (truncated) text += " — truncated at the server's cap";
-  meta.textContent = text;
-  if (!triples.length) return;
-  const drawn = Math.min(triples.length, MAX_TRIPLES);
-  const shown = triples.slice(0, drawn);
-  await names.fetchLabels(shown.flatMap(([s, , o]) => [s, o]).filter((t) => t.type === "uri").map((t) => t.value));
-  if (!current()) return;
-  const caption = $("graph-caption");
-  caption.textContent =
-    (drawn < triples.length
-      ? "Showing " + drawn.toLocaleString("en") + " of " + triples.length.toLocaleString("en") +
-        " triples (the first " + drawn.toLocaleString("en") + "): the Turtle below and the downloads have them all. "
-      : "All " + triples.length.toLocaleString("en") + (triples.length === 1 ? " triple. " : " triples. ")) +
-    "Wheel or the buttons to zoom, drag to pan; red dots are IRIs, grey ones blank nodes, green boxes literals.";
-  graphView.hidden = false; // drawn into a visible box: vis-network measures it
-  selection.replaceChildren(el("span", "Click a node to see what it is; double-click an IRI to describe it."));
-  statusLine.textContent = "Drawing the graph…";
-  try {
-    const { hub } = await drawGraph(network, shown, names, follow);
-    if (hub && current()) {
-      const name = names.label(hub.value) || names.curie(hub.value);
-      const whole = el("button", "show the whole graph", "link");
-      whole.type = "button";
-      whole.id = "graph-fit";
-      whole.addEventListener("click", () => fitGraph(network));
-      caption.append(
-        document.createTextNode(" Opened on " + name + ", the best-connected node, at a readable size: "),
-        whole,
-        document.createTextNode("."),
-      );
-    }
-  } catch (e) {
-    caption.textContent = "The graph could not be drawn (" + e.message + "); the Turtle below has the result.";
-    network.hidden = true;
-  }
-}
-
-/** What the clicked node of the graph is: its label, CURIE or IRI, and a link describing it. */
-function showSelected(term) {
-  selection.replaceChildren();
-  if (!term) return;
-  if (term.type === "uri") {
-    const label = names.label(term.value);
-    if (label) selection.append(el("span", label, "label"), document.createTextNode(" — "));
-    selection.appendChild(el("span", term.value));
-    selection.appendChild(document.createTextNode(" · "));
-    const a = el("a", "describe it");
-    a.href = describeLink(term.value);
-    selection.appendChild(a);
-  } else if (term.type === "bnode") {
-    selection.appendChild(el("span", "blank node _:" + term.value));
-  } else {
-    selection.appendChild(el("span", term.value));
-    if (term.lang) selection.appendChild(el("span", " @" + term.lang, "lang"));
   }
 }
 
@@ -564,7 +483,7 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   follow(link.getAttribute("href"));
 });
-network.addEventListener("select", (event) => showSelected(event.detail));
+network.addEventListener("select", (event) => drawn.select(event.detail));
 window.addEventListener("popstate", () => apply(currentEntry()));
 
 await loadEditor();
