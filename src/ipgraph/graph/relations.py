@@ -128,8 +128,8 @@ def around_queries(
     'SELECT ?m ?p WHERE { ?m ?p <x:c> FILTER(isIRI(?m) && ?m != <x:c> && true) }'
     """
     probe_class, probe_predicate = _probes(classes, predicates)
-    probes = [(var, probe) for var, probe in (("c", probe_class), ("u", probe_predicate))]
-    asked = [(var, probe) for var, probe in probes if probe != "false"]
+    probes = (("c", probe_class, classes), ("u", probe_predicate, predicates))
+    asked = [(var, probe) for var, probe, wanted in probes if wanted]
     names = "".join(f" ?{var}" for var, _ in asked)
     binds = "".join(f" BIND({probe} AS ?{var})" for var, probe in asked)
     _, every = kind_filters(kinds)
